@@ -1,0 +1,18 @@
+// Names of the files in an artifact directory (DESIGN.md "Artifact").
+
+export const ARTIFACT_FILES = {
+  manifest: "manifest.json",
+  items: "items.bin",
+  itemsJson: "items.json",
+  users: "users.bin",
+  usersJson: "users.json",
+  index: "index.hnsw",
+  gram: "gram.bin",
+  popular: "popular.json",
+} as const;
+
+/** Files a client needs to score on its own (what the widget downloads). */
+export const CLIENT_FILES = [ARTIFACT_FILES.items, ARTIFACT_FILES.itemsJson, ARTIFACT_FILES.gram] as const;
+
+/** A file name is safe when it is one path segment (or `model/<segment>`) of plain characters. */
+export const isSafeArtifactPath = (name: string): boolean => /^(model\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);

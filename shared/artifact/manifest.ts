@@ -1,0 +1,76 @@
+// The artifact manifest (`manifest.json`, format `edgerec-artifact/1`): what a version holds and how to verify it.
+
+import { z } from "zod";
+
+export const ARTIFACT_FORMAT = "edgerec-artifact/1";
+export const MODEL_KINDS = ["popularity", "als", "bpr", "two-tower", "graphsage"] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+export const fileEntrySchema = z.object({
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex digits"),
+});
+
+/** How a client computes a user vector on its own: the ALS closed form over the item rows it has seen. */
+export const foldInSchema = z.object({
+  method: z.literal("als"),
+  /** Confidence of an interaction of weight r is 1 + alpha·r. */
+  alpha: z.number().nonnegative(),
+  /** L2 regularisation λ of the least-squares solve. */
+  regularization: z.number().positive(),
+});
+export type FoldInParams = z.infer<typeof foldInSchema>;
+
+export const indexParamsSchema = z.object({
+  kind: z.literal("hnsw"),
+  space: z.enum(["ip", "l2", "cosine"]),
+  M: z.number().int().positive(),
+  efConstruction: z.number().int().positive(),
+  ef: z.number().int().positive(),
+});
+export type IndexParams = z.infer<typeof indexParamsSchema>;
+
+export const manifestSchema = z.object({
+  format: z.literal(ARTIFACT_FORMAT),
+  tenant: z.string().min(1),
+  version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "version must be 1–64 of [A-Za-z0-9._-]"),
+  createdAt: z.string(),
+  model: z.object({
+    kind: z.enum(MODEL_KINDS),
+    dim: z.number().int().nonnegative(),
+    similarity: z.enum(["dot", "cosine"]),
+    params: z.record(z.string(), z.unknown()),
+    foldIn: foldInSchema.nullable(),
+  }),
+  counts: z.object({
+    users: z.number().int().nonnegative(),
+    items: z.number().int().nonnegative(),
+    interactions: z.number().int().nonnegative(),
+  }),
+  metrics: z.record(z.string(), z.number()),
+  trainer: z.object({ backend: z.string(), seconds: z.number().nonnegative() }),
+  index: indexParamsSchema.optional(),
+  files: z.record(z.string(), fileEntrySchema),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+
+/** Item rows of `items.json`: the id and what filters, cold start and cards use. */
+export const itemRecordSchema = z.object({
+  id: z.string(),
+  title: z.string().optional(),
+  categories: z.array(z.string()).optional(),
+  image: z.string().optional(),
+  url: z.string().optional(),
+  numbers: z.record(z.string(), z.number()).optional(),
+});
+export type ItemRecord = z.infer<typeof itemRecordSchema>;
+export const itemsFileSchema = z.object({ format: z.literal("edgerec-items/1"), items: z.array(itemRecordSchema) });
+export const usersFileSchema = z.object({ format: z.literal("edgerec-users/1"), ids: z.array(z.string()) });
+
+/** `popular.json`: item ids by interaction count, globally and per category, best first. */
+export const popularFileSchema = z.object({
+  format: z.literal("edgerec-popular/1"),
+  global: z.array(z.object({ id: z.string(), count: z.number() })),
+  byCategory: z.record(z.string(), z.array(z.string())),
+});
+export type PopularFile = z.infer<typeof popularFileSchema>;
