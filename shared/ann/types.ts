@@ -24,3 +24,10 @@ export interface AnnIndex {
   /** Frees native memory (no-op for the exact index). */
   dispose(): void;
 }
+
+/** How an index is created. `capacity` bounds the number of points; adding more raises `AnnError("ann_capacity")`. */
+export interface AnnIndexOptions {
+  space: AnnSpace;
+  dim: number;
+  capacity?: number;
+}
