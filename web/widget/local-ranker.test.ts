@@ -1,0 +1,60 @@
+// The on-device ranker on a synthetic catalogue with planted categories: clicks on one category move the list to
+// it, seen items never come back, reasons name a seen item of the same category, and the fold-in matches shared/.
+import { describe, expect, it } from "vitest";
+import { decodeItemsJson } from "../../shared/artifact/reader.ts";
+import { decodePack } from "../../shared/artifact/pack.ts";
+import { makeShopArtifact } from "../../e2e/fixtures/widget/make-artifact.ts";
+import { LocalRanker, MAX_HISTORY_ITEMS } from "./local-ranker.ts";
+
+async function ranker(items = 120, dim = 16) {
+  const a = await makeShopArtifact({ items, dim, seed: 3 });
+  const vectors = decodePack(a.files.get("items.bin")!);
+  const gram = decodePack(a.files.get("gram.bin")!);
+  const popular = (JSON.parse(new TextDecoder().decode(a.files.get("popular.json")!)) as { global: { id: string }[] }).global.map((p) => p.id);
+  return { a, r: new LocalRanker(decodeItemsJson(a.files.get("items.json")!), vectors, gram, { alpha: 4, regularization: 0.1 }, popular) };
+}
+
+describe("LocalRanker", () => {
+  it("starts from popular.json for a visitor with no events", async () => {
+    const { r } = await ranker();
+    const ranking = r.rank([], 8);
+    expect(ranking.personalised).toBe(false);
+    expect(ranking.items).toHaveLength(8);
+    expect(ranking.items.every((x) => x.reason.kind === "popular")).toBe(true);
+  });
+
+  it("moves towards the category of three clicked items and leaves them out", async () => {
+    const { a, r } = await ranker();
+    const shoes = a.items.filter((_, row) => a.categoryOf[row] === 0).slice(0, 3);
+    const history = shoes.map((s) => ({ itemId: s.id, type: "click" as const }));
+    const ranking = r.rank(history, 10);
+    expect(ranking.personalised).toBe(true);
+    const inCategory = ranking.items.filter((x) => a.categoryOf[x.row] === 0).length;
+    expect(inCategory).toBeGreaterThanOrEqual(9);
+    for (const s of shoes) expect(ranking.items.map((x) => x.item.id)).not.toContain(s.id);
+    for (const x of ranking.items.filter((y) => a.categoryOf[y.row] === 0)) {
+      expect(x.reason.kind).toBe("because");
+      if (x.reason.kind === "because") expect(shoes.map((s) => s.id)).toContain(x.reason.itemId);
+    }
+    // Scores come out best first.
+    for (let k = 1; k < ranking.items.length; k++) expect(ranking.items[k]!.score).toBeLessThanOrEqual(ranking.items[k - 1]!.score);
+  });
+
+  it("follows the latest taste: more clicks on bags outweigh one shoe view", async () => {
+    const { a, r } = await ranker();
+    const shoe = a.items.find((_, row) => a.categoryOf[row] === 0)!;
+    const bags = a.items.filter((_, row) => a.categoryOf[row] === 2).slice(0, 4);
+    const ranking = r.rank([{ itemId: shoe.id, type: "view" }, ...bags.map((b) => ({ itemId: b.id, type: "click" as const }))], 6);
+    expect(ranking.items.filter((x) => a.categoryOf[x.row] === 2).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("ignores events on items not in the catalogue and caps the history", async () => {
+    const { a, r } = await ranker(600, 16);
+    expect(r.rank([{ itemId: "no-such-item", type: "click" }], 5).personalised).toBe(false);
+    const many = a.items.slice(0, MAX_HISTORY_ITEMS + 30).map((i) => ({ itemId: i.id, type: "view" as const }));
+    const ranking = r.rank(many, 20);
+    // Only the newest MAX_HISTORY_ITEMS are folded in and left out; older ones may come back.
+    const newest = new Set(many.slice(-MAX_HISTORY_ITEMS).map((e) => e.itemId));
+    for (const x of ranking.items) expect(newest.has(x.item.id)).toBe(false);
+  });
+});

@@ -1,0 +1,168 @@
+// Ranks the whole catalogue on the device: the visitor's events → ALS fold-in (shared/scoring/foldin.ts) → exact
+// scores of every item (scoreAll) → top-k without the items already seen (topK), each with a reason
+// ("because you viewed X": the seen item most similar to it). Buffers are allocated once, so a re-rank after a
+// click allocates only its result.
+//
+// Event weights (the r of c = 1 + α·r in the fold-in): view 1, click 2; repeated events on an item add up.
+
+import type { FoldInParams, ItemRecord } from "../../shared/artifact/manifest.ts";
+import type { EmbeddingMatrix } from "../../shared/artifact/pack.ts";
+import { FoldIn } from "../../shared/scoring/foldin.ts";
+import { scoreAll, topK } from "../../shared/scoring/topk.ts";
+import type { EventType } from "./edge-client.ts";
+
+export const EVENT_WEIGHTS: Record<EventType, number> = { view: 1, click: 2 };
+/** Only the most recent distinct items fold in: tastes drift, and it bounds the O(n·d²) fold-in. */
+export const MAX_HISTORY_ITEMS = 50;
+
+export interface HistoryEvent {
+  itemId: string;
+  type: EventType;
+}
+
+export type Reason = { kind: "because"; itemId: string; title: string; type: EventType } | { kind: "popular" };
+
+export interface RankedItem {
+  row: number;
+  item: ItemRecord;
+  score: number;
+  reason: Reason;
+}
+
+export interface Ranking {
+  items: RankedItem[];
+  /** True when at least one event of the visitor matched the catalogue. */
+  personalised: boolean;
+}
+
+export class LocalRanker {
+  private readonly foldIn: FoldIn;
+  private readonly rowById = new Map<string, number>();
+  private readonly scores: Float32Array;
+  private readonly seen: Uint8Array;
+  private readonly coldOrder: Int32Array;
+  private readonly user: Float32Array<ArrayBuffer>;
+
+  constructor(
+    readonly items: ItemRecord[],
+    private readonly vectors: EmbeddingMatrix,
+    gram: EmbeddingMatrix,
+    params: Pick<FoldInParams, "alpha" | "regularization">,
+    popular: string[] | null = null,
+  ) {
+    items.forEach((item, row) => this.rowById.set(item.id, row));
+    this.foldIn = new FoldIn(vectors.dim, gram.data, vectors.data, params);
+    this.scores = new Float32Array(vectors.rows);
+    this.seen = new Uint8Array(vectors.rows);
+    this.user = new Float32Array(vectors.dim);
+    this.coldOrder = this.coldStartOrder(popular);
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  rowOf(itemId: string): number | undefined {
+    return this.rowById.get(itemId);
+  }
+
+  /** The `count` best items for a visitor with these events (oldest first), seen items left out. */
+  rank(history: readonly HistoryEvent[], count: number): Ranking {
+    const { rows, weights, types } = this.aggregate(history);
+    const seen = this.seen;
+    for (const r of rows) seen[r] = 1;
+    try {
+      if (rows.length === 0) return { items: this.coldStart(count), personalised: false };
+      this.foldIn.user(rows, weights, this.user);
+      scoreAll(this.vectors.data, this.vectors.dim, this.user, this.scores);
+      const top = topK(this.scores, count, (row) => seen[row] === 1);
+      const items: RankedItem[] = [];
+      for (let k = 0; k < top.rows.length; k++) {
+        const row = top.rows[k]!;
+        items.push({ row, item: this.items[row]!, score: top.scores[k]!, reason: this.reasonFor(row, rows, types) });
+      }
+      return { items, personalised: true };
+    } finally {
+      for (const r of rows) seen[r] = 0;
+    }
+  }
+
+  /** Distinct rows of the most recent items with summed weights; the latest event type of each for the reason. */
+  private aggregate(history: readonly HistoryEvent[]): { rows: number[]; weights: number[]; types: EventType[] } {
+    const index = new Map<number, number>();
+    const rows: number[] = [];
+    const weights: number[] = [];
+    const types: EventType[] = [];
+    for (let k = history.length - 1; k >= 0; k--) {
+      const e = history[k]!;
+      const row = this.rowById.get(e.itemId);
+      if (row === undefined) continue; // an item no longer in the catalogue
+      const at = index.get(row);
+      if (at !== undefined) {
+        weights[at]! += EVENT_WEIGHTS[e.type];
+        continue;
+      }
+      if (rows.length === MAX_HISTORY_ITEMS) continue;
+      index.set(row, rows.length);
+      rows.push(row);
+      weights.push(EVENT_WEIGHTS[e.type]);
+      types.push(e.type);
+    }
+    return { rows, weights, types };
+  }
+
+  /** The seen item whose vector points most nearly the same way (cosine) as the recommended one. */
+  private reasonFor(row: number, seenRows: number[], types: EventType[]): Reason {
+    const { data, dim } = this.vectors;
+    let best = -1;
+    let bestCos = -Infinity;
+    for (let k = 0; k < seenRows.length; k++) {
+      const s = seenRows[k]!;
+      let dot = 0;
+      let norm = 0;
+      for (let d = 0; d < dim; d++) {
+        const v = data[s * dim + d]!;
+        dot += data[row * dim + d]! * v;
+        norm += v * v;
+      }
+      const cos = norm > 0 ? dot / Math.sqrt(norm) : -Infinity;
+      if (cos > bestCos) {
+        bestCos = cos;
+        best = k;
+      }
+    }
+    if (best < 0) return { kind: "popular" };
+    const item = this.items[seenRows[best]!]!;
+    return { kind: "because", itemId: item.id, title: item.title ?? item.id, type: types[best]! };
+  }
+
+  private coldStart(count: number): RankedItem[] {
+    const out: RankedItem[] = [];
+    for (let k = 0; k < this.coldOrder.length && out.length < count; k++) {
+      const row = this.coldOrder[k]!;
+      out.push({ row, item: this.items[row]!, score: 0, reason: { kind: "popular" } });
+    }
+    return out;
+  }
+
+  /**
+   * Order for a visitor with no events: `popular.json` when the artifact has it, then the rest by their score
+   * against the mean item vector (in implicit MF, popular items have long vectors along the common direction).
+   */
+  private coldStartOrder(popular: string[] | null): Int32Array {
+    const { rows, dim, data } = this.vectors;
+    const mean = new Float32Array(dim);
+    for (let r = 0; r < rows; r++) for (let d = 0; d < dim; d++) mean[d]! += data[r * dim + d]!;
+    const picked = new Uint8Array(rows);
+    const order: number[] = [];
+    for (const id of popular ?? []) {
+      const row = this.rowById.get(id);
+      if (row !== undefined && !picked[row]) {
+        picked[row] = 1;
+        order.push(row);
+      }
+    }
+    const rest = topK(scoreAll(data, dim, mean, new Float32Array(rows)), Math.min(rows, 200), (row) => picked[row] === 1);
+    return Int32Array.from([...order, ...rest.rows]);
+  }
+}

@@ -1,0 +1,119 @@
+// Loads the active model for the widget: the edge's active manifest, then each client file from IndexedDB when a
+// copy with the manifest's SHA-256 is kept, else from the edge. Every file is verified (size, SHA-256, format) by
+// the shared artifact reader before use; a corrupt download is refused and the last good version stays in use.
+// Offline, the last stored manifest and its files are used.
+
+import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
+import type { ItemRecord, Manifest } from "../../shared/artifact/manifest.ts";
+import { type EmbeddingMatrix, decodePack } from "../../shared/artifact/pack.ts";
+import { decodeItemsJson, decodePopularJson, parseManifest, verifyFile } from "../../shared/artifact/reader.ts";
+import { ArtifactError } from "../../shared/errors.ts";
+import type { EdgeClient } from "./edge-client.ts";
+import type { WidgetStore } from "./widget-store.ts";
+
+export interface LocalModel {
+  manifest: Manifest;
+  items: ItemRecord[];
+  vectors: EmbeddingMatrix;
+  /** YᵀY; null when the model cannot fold in (then the edge ranks). */
+  gram: EmbeddingMatrix | null;
+  /** Item ids by popularity, best first, when the artifact has `popular.json`. */
+  popular: string[] | null;
+  /** Where the files came from: all from IndexedDB, or at least one from the edge. */
+  from: "cache" | "network";
+}
+
+export interface LoadResult {
+  model: LocalModel | null;
+  /** Why the newest version was not used, or why there is no model (for logs and the `edgerec-error` event). */
+  problems: string[];
+}
+
+export async function loadModel(edge: EdgeClient, store: WidgetStore, tenant: string): Promise<LoadResult> {
+  const problems: string[] = [];
+  let fresh: { manifest: Manifest; bytes: Uint8Array } | null = null;
+  try {
+    const bytes = await edge.activeManifest();
+    fresh = { manifest: parseManifest(bytes), bytes };
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  let kept: { manifest: Manifest; bytes: Uint8Array } | null = null;
+  const keptBytes = await store.activeManifest(tenant);
+  try {
+    if (keptBytes) kept = { manifest: parseManifest(keptBytes), bytes: keptBytes };
+  } catch (e) {
+    problems.push(`kept manifest: ${(e as Error).message}`);
+  }
+  for (const candidate of [fresh, kept]) {
+    if (!candidate) continue;
+    // The same version already failed with its kept files tried first.
+    if (candidate === kept && fresh?.manifest.version === kept.manifest.version) continue;
+    try {
+      return { model: await loadVersion(edge, store, tenant, candidate.manifest, candidate.bytes), problems };
+    } catch (e) {
+      problems.push(`version ${candidate.manifest.version}: ${(e as Error).message}`);
+    }
+  }
+  return { model: null, problems };
+}
+
+/**
+ * Loads one version's client files, each from IndexedDB when a copy with the manifest's SHA-256 is kept and passes
+ * verification, else from the edge (and then it must pass). Stores the version when anything was downloaded.
+ */
+async function loadVersion(edge: EdgeClient, store: WidgetStore, tenant: string, manifest: Manifest, manifestBytes: Uint8Array): Promise<LocalModel> {
+  if (manifest.tenant !== tenant) throw new ArtifactError("tenant", `manifest is for tenant '${manifest.tenant}', not '${tenant}'`);
+  const names = [ARTIFACT_FILES.itemsJson, ARTIFACT_FILES.items, ARTIFACT_FILES.gram, ARTIFACT_FILES.popular].filter((n) => manifest.files[n]);
+  if (!names.includes(ARTIFACT_FILES.items) || !names.includes(ARTIFACT_FILES.itemsJson)) {
+    throw new ArtifactError("listed", "the manifest lists no items.bin / items.json");
+  }
+  const got = new Map<string, { bytes: Uint8Array; cached: boolean }>();
+  await Promise.all(names.map(async (name) => got.set(name, await verifiedFile(edge, store, tenant, manifest, name))));
+  const file = (name: string): Uint8Array => got.get(name)!.bytes;
+
+  const items = decodeItemsJson(file(ARTIFACT_FILES.itemsJson));
+  const vectors = decodePack(file(ARTIFACT_FILES.items), ARTIFACT_FILES.items);
+  if (vectors.rows !== items.length) {
+    throw new ArtifactError("rows", `items.bin has ${vectors.rows} rows but items.json lists ${items.length} items`);
+  }
+  if (vectors.dim !== manifest.model.dim) throw new ArtifactError("dim", `items.bin has dim ${vectors.dim}, the manifest says ${manifest.model.dim}`);
+  let gram: EmbeddingMatrix | null = null;
+  if (got.has(ARTIFACT_FILES.gram)) {
+    gram = decodePack(file(ARTIFACT_FILES.gram), ARTIFACT_FILES.gram);
+    if (gram.rows !== vectors.dim || gram.dim !== vectors.dim) {
+      throw new ArtifactError("dim", `gram.bin is ${gram.rows}×${gram.dim}, expected ${vectors.dim}×${vectors.dim}`);
+    }
+  }
+  // popular.json is optional: without it cold start ranks by the item vectors alone.
+  let popular: string[] | null = null;
+  if (got.has(ARTIFACT_FILES.popular)) popular = decodePopularJson(file(ARTIFACT_FILES.popular)).global.map((p) => p.id);
+
+  const downloaded = [...got.values()].some((g) => !g.cached);
+  if (downloaded) {
+    const files = [...got].map(([name, g]) => ({ name, sha256: manifest.files[name]!.sha256, bytes: g.bytes }));
+    await store.putVersion(tenant, manifest.version, manifestBytes, files);
+  }
+  return { manifest, items, vectors, gram, popular, from: downloaded ? "network" : "cache" };
+}
+
+async function verifiedFile(
+  edge: EdgeClient,
+  store: WidgetStore,
+  tenant: string,
+  manifest: Manifest,
+  name: string,
+): Promise<{ bytes: Uint8Array; cached: boolean }> {
+  const kept = await store.getFile(tenant, manifest.version, name);
+  if (kept && kept.sha256 === manifest.files[name]!.sha256) {
+    try {
+      await verifyFile(manifest, name, kept.bytes);
+      return { bytes: kept.bytes, cached: true };
+    } catch {
+      // damaged in storage: fetch it again below
+    }
+  }
+  const bytes = await edge.artifactFile(manifest.version, name);
+  await verifyFile(manifest, name, bytes);
+  return { bytes, cached: false };
+}

@@ -1,0 +1,307 @@
+// `<edgerec-recs tenant endpoint key count private heading currency>`: the embeddable recommendations widget.
+// It loads the active model into IndexedDB once (model-loader.ts), keeps the visitor's events there, and ranks on
+// the device (local-ranker.ts); a click re-ranks and re-renders synchronously, inside the click's own task. Only
+// when there is no usable local model does it ask the edge for recommendations. With `private`, events never leave
+// the device: they are neither sent nor put in any request.
+//
+// API for the page: `track(itemId, "view" | "click")` records an event (e.g. on a product page); events
+// `edgerec-render` {items, source, personalised, modelVersion, ms}, `edgerec-select` {itemId, item} (cancelable:
+// cancel it to handle navigation yourself), `edgerec-error` {message}.
+
+import type { ItemRecord } from "../../shared/artifact/manifest.ts";
+import { CardList, type CardView, appendNodes } from "./cards.ts";
+import { EdgeClient, type EventType } from "./edge-client.ts";
+import { type Reason, LocalRanker } from "./local-ranker.ts";
+import { type LocalModel, loadModel } from "./model-loader.ts";
+import { WIDGET_CSS } from "./styles.ts";
+import { type StoredEvent, WidgetStore } from "./widget-store.ts";
+import { type WidgetConfig, readConfig } from "./widget-config.ts";
+
+export type WidgetMode = "loading" | "local" | "edge" | "unavailable";
+
+export interface RenderDetail {
+  items: string[];
+  source: "local" | "edge";
+  personalised: boolean;
+  modelVersion: string;
+  /** Milliseconds spent ranking and rendering (local) or waiting for the edge and rendering (edge). */
+  ms: number;
+}
+
+export class EdgerecRecsElement extends HTMLElement {
+  static readonly observedAttributes = ["tenant", "endpoint", "key", "count", "private", "heading", "currency"];
+
+  private readonly cards: CardList;
+  private readonly headingEl: HTMLHeadingElement;
+  private readonly badgeEl: HTMLSpanElement;
+  private readonly statusEl: HTMLParagraphElement;
+  private readonly liveEl: HTMLSpanElement;
+  private config: WidgetConfig = readConfig(this);
+  private store: WidgetStore | null = null;
+  private model: LocalModel | null = null;
+  private ranker: LocalRanker | null = null;
+  private history: StoredEvent[] = [];
+  private visitor = "";
+  private generation = 0;
+  private flushing = false;
+  private started = false;
+  private lastRender: RenderDetail | null = null;
+  private mode: WidgetMode = "loading";
+  private readonly onOnline = (): void => void this.flush();
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: "open" });
+    const style = document.createElement("style");
+    style.textContent = WIDGET_CSS;
+    const section = document.createElement("section");
+    section.setAttribute("aria-labelledby", "edgerec-heading");
+    const head = Object.assign(document.createElement("div"), { className: "head" });
+    this.headingEl = Object.assign(document.createElement("h2"), { id: "edgerec-heading" });
+    this.headingEl.setAttribute("part", "heading");
+    this.badgeEl = Object.assign(document.createElement("span"), { className: "badge" });
+    this.badgeEl.setAttribute("part", "badge");
+    appendNodes(head, this.headingEl, this.badgeEl);
+    const list = document.createElement("ul");
+    list.setAttribute("aria-labelledby", "edgerec-heading");
+    this.cards = new CardList(list);
+    this.statusEl = Object.assign(document.createElement("p"), { className: "status", hidden: true });
+    this.statusEl.setAttribute("part", "status");
+    this.liveEl = Object.assign(document.createElement("span"), { className: "sr-only" });
+    this.liveEl.setAttribute("role", "status");
+    this.liveEl.setAttribute("aria-live", "polite");
+    appendNodes(section, head, list, this.statusEl, this.liveEl);
+    appendNodes(root, style, section);
+    list.addEventListener("click", (e) => this.onCardClick(e));
+    list.addEventListener("keydown", (e) => this.onKeyDown(e));
+  }
+
+  connectedCallback(): void {
+    window.addEventListener("online", this.onOnline);
+    if (!this.started) {
+      this.started = true;
+      this.config = readConfig(this);
+      void this.reload();
+    }
+  }
+
+  disconnectedCallback(): void {
+    window.removeEventListener("online", this.onOnline);
+  }
+
+  attributeChangedCallback(name: string, before: string | null, after: string | null): void {
+    if (before === after || !this.started) return;
+    this.config = readConfig(this);
+    if (name === "tenant" || name === "endpoint" || name === "key") void this.reload();
+    else if (name === "count" || name === "currency") this.rerender(false);
+    else this.renderChrome();
+  }
+
+  /** What the widget shows now (for pages and tests). */
+  get state(): { mode: WidgetMode; modelVersion: string; items: string[]; personalised: boolean; visitorId: string } {
+    return {
+      mode: this.mode,
+      modelVersion: this.model?.manifest.version ?? this.lastRender?.modelVersion ?? "",
+      items: this.lastRender?.items ?? [],
+      personalised: this.lastRender?.personalised ?? false,
+      visitorId: this.visitor,
+    };
+  }
+
+  /** Records that the visitor viewed or clicked an item (e.g. from a product page) and re-ranks at once. */
+  track(itemId: string, type: EventType = "view"): void {
+    if (typeof itemId !== "string" || itemId === "") throw new TypeError("track(itemId, type): itemId must be a non-empty string");
+    if (type !== "view" && type !== "click") throw new TypeError(`track: unknown event type '${String(type)}'; expected one of: view, click`);
+    const event: StoredEvent = { tenant: this.config.tenant, itemId, type, ts: Date.now(), sent: 0, local: this.config.private ? 1 : 0 };
+    this.history.push(event);
+    this.rerender(true);
+    void this.store
+      ?.addEvent(event)
+      .then((seq) => {
+        event.seq = seq;
+        return this.flush();
+      })
+      .catch((e: unknown) => this.fail(`could not store an event: ${(e as Error).message}`));
+  }
+
+  /** Loads (or re-loads) the model for the configured tenant and renders. */
+  async reload(): Promise<void> {
+    const gen = ++this.generation;
+    this.mode = "loading";
+    this.model = null;
+    this.ranker = null;
+    this.renderChrome();
+    this.cards.skeleton(Math.min(this.config.count, 8));
+    if (!this.config.tenant) return this.fail("the tenant attribute is required", true);
+    try {
+      this.store ??= await WidgetStore.open();
+      const edge = this.edge();
+      const [visitor, history, loaded] = await Promise.all([
+        this.store.visitorId(),
+        this.store.events(this.config.tenant),
+        loadModel(edge, this.store, this.config.tenant),
+      ]);
+      if (gen !== this.generation) return;
+      this.visitor = visitor;
+      // Events tracked while loading are kept after the stored ones.
+      this.history = [...history, ...this.history.filter((e) => e.seq === undefined && e.tenant === this.config.tenant)];
+      this.model = loaded.model;
+      for (const p of loaded.problems) console.warn(`edgerec-recs: ${p}`);
+      const m = loaded.model;
+      if (m?.gram && m.manifest.model.foldIn) {
+        this.ranker = new LocalRanker(m.items, m.vectors, m.gram, m.manifest.model.foldIn, m.popular);
+        this.mode = "local";
+        this.rerender(false);
+      } else {
+        this.mode = "edge";
+        await this.renderFromEdge(gen);
+      }
+      void this.flush();
+    } catch (e) {
+      if (gen === this.generation) this.fail((e as Error).message, true);
+    }
+  }
+
+  private edge(): EdgeClient {
+    return new EdgeClient({ endpoint: this.config.endpoint, tenant: this.config.tenant, key: this.config.key });
+  }
+
+  private renderChrome(): void {
+    this.headingEl.textContent = this.config.heading;
+    this.badgeEl.textContent = this.config.private ? "Private: stays on this device" : "Personalised on this device";
+    this.badgeEl.hidden = this.mode !== "local";
+  }
+
+  /** Ranks on the device and renders, synchronously. `announce` tells screen readers that the list changed. */
+  private rerender(announce: boolean): void {
+    if (this.mode === "edge") {
+      void this.renderFromEdge(this.generation);
+      return;
+    }
+    if (!this.ranker || !this.model) return;
+    const t0 = performance.now();
+    const focusAt = this.focusedCardIndex();
+    const ranking = this.ranker.rank(this.history, this.config.count);
+    this.cards.render(ranking.items.map((r) => this.view(r.item, reasonText(r.reason))));
+    if (focusAt >= 0) this.restoreFocus(focusAt);
+    this.renderChrome();
+    if (announce) this.liveEl.textContent = `Recommendations updated: ${ranking.items.length} items`;
+    this.emitRender({
+      items: ranking.items.map((r) => r.item.id),
+      source: "local",
+      personalised: ranking.personalised,
+      modelVersion: this.model.manifest.version,
+      ms: performance.now() - t0,
+    });
+  }
+
+  /** The edge ranks when nothing local can. In private mode the request carries no visitor id and no events. */
+  private async renderFromEdge(gen: number): Promise<void> {
+    const t0 = performance.now();
+    const recent = [...new Set(this.history.map((e) => e.itemId).reverse())].slice(0, 20);
+    const body = this.config.private ? { count: this.config.count } : { userId: this.visitor, recentItems: recent, count: this.config.count };
+    try {
+      const res = await this.edge().recommendations(body);
+      if (gen !== this.generation) return;
+      const byId = new Map(this.model?.items.map((item) => [item.id, item]) ?? []);
+      const reason = res.source === "popular" ? "Popular right now" : "Picked for you";
+      this.cards.render(res.items.map((r) => this.view(byId.get(r.id) ?? { id: r.id }, reason)));
+      this.statusEl.hidden = true;
+      this.emitRender({ items: res.items.map((r) => r.id), source: "edge", personalised: !this.config.private && recent.length > 0, modelVersion: res.modelVersion, ms: performance.now() - t0 });
+    } catch (e) {
+      if (gen === this.generation) this.fail(`no local model and the edge did not answer: ${(e as Error).message}`, true);
+    }
+  }
+
+  private view(item: ItemRecord, reason: string): CardView {
+    const price = item.numbers?.price;
+    const view: CardView = { id: item.id, title: item.title ?? item.id, categories: item.categories ?? [], reason };
+    if (item.image) view.image = item.image;
+    if (item.url) view.url = item.url;
+    if (price !== undefined && this.config.currency) view.price = formatPrice(price, this.config.currency);
+    return view;
+  }
+
+  private onCardClick(e: MouseEvent): void {
+    const card = (e.target as Element | null)?.closest<HTMLElement>(".card[data-item-id]");
+    const itemId = card?.dataset.itemId;
+    if (!itemId) return;
+    const item = this.model?.items[this.ranker?.rowOf(itemId) ?? -1] ?? { id: itemId };
+    const select = new CustomEvent("edgerec-select", { detail: { itemId, item }, cancelable: true, bubbles: true, composed: true });
+    if (!this.dispatchEvent(select)) e.preventDefault();
+    this.track(itemId, "click");
+  }
+
+  /** Arrow keys, Home and End move between cards; Enter and Space activate them (native buttons and links). */
+  private onKeyDown(e: KeyboardEvent): void {
+    const cards = this.cards.cardElements();
+    const at = this.focusedCardIndex();
+    if (at < 0) return;
+    const to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: cards.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    cards[Math.max(0, Math.min(cards.length - 1, to))]?.focus();
+  }
+
+  private focusedCardIndex(): number {
+    const active = this.shadowRoot?.activeElement;
+    return active ? this.cards.cardElements().indexOf(active as HTMLElement) : -1;
+  }
+
+  /** After a re-rank the clicked card is gone (seen items are left out): focus stays at the same place in the list. */
+  private restoreFocus(index: number): void {
+    const cards = this.cards.cardElements();
+    cards[Math.min(index, cards.length - 1)]?.focus({ preventScroll: true });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.config.private || this.flushing || !this.store || !this.visitor) return;
+    const pending = this.history.filter((e) => e.sent === 0 && e.local === 0 && e.seq !== undefined && e.tenant === this.config.tenant);
+    if (pending.length === 0) return;
+    this.flushing = true;
+    try {
+      await this.edge().sendEvents(pending.map((e) => ({ userId: this.visitor, itemId: e.itemId, type: e.type, ts: e.ts })));
+      for (const e of pending) e.sent = 1;
+      await this.store.markSent(pending.map((e) => e.seq!));
+    } catch {
+      // Offline or the edge refused: the events stay unsent and go with the next flush (next event, load, `online`).
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private emitRender(detail: RenderDetail): void {
+    this.lastRender = detail;
+    this.dispatchEvent(new CustomEvent("edgerec-render", { detail, bubbles: true, composed: true }));
+  }
+
+  private fail(message: string, show = false): void {
+    console.warn(`edgerec-recs: ${message}`);
+    if (show) {
+      this.mode = "unavailable";
+      this.cards.render([]);
+      this.statusEl.hidden = false;
+      this.statusEl.textContent = "Recommendations are unavailable right now.";
+      this.renderChrome();
+    }
+    this.dispatchEvent(new CustomEvent("edgerec-error", { detail: { message }, bubbles: true, composed: true }));
+  }
+}
+
+function reasonText(reason: Reason): string {
+  return reason.kind === "because" ? `Because you viewed ${reason.title}` : "Popular right now";
+}
+
+const priceFormats = new Map<string, Intl.NumberFormat>();
+function formatPrice(value: number, currency: string): string {
+  let f = priceFormats.get(currency);
+  if (!f) {
+    try {
+      f = new Intl.NumberFormat(document.documentElement.lang || undefined, { style: "currency", currency });
+    } catch {
+      f = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    }
+    priceFormats.set(currency, f);
+  }
+  return f.format(value);
+}
