@@ -22,6 +22,7 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      "edge/vitest.workers.config.ts",
     ],
   },
 });

@@ -1,0 +1,57 @@
+// The edge API as one Hono app on Web-standard types: `createApp(deps)` wires routes to the stores it is given.
+// Adapters (edge/worker, edge/node) only build the deps. Every error leaves as JSON `{"error": {"code", "message"}}`.
+
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { EdgerecError } from "../../shared/errors.ts";
+import { errorJson } from "./errors.ts";
+import type { LayeredEmbeddingCache } from "./embedding-cache.ts";
+import type { ArtifactStore, EventLog, RecentItemsStore } from "./ports.ts";
+import type { ModelRegistry } from "./registry.ts";
+import { artifactRoutes } from "./routes-artifacts.ts";
+import { eventRoutes } from "./routes-events.ts";
+import { recommendationRoutes } from "./routes-recommendations.ts";
+import { MAX_BODY_BYTES } from "./schemas.ts";
+import type { TenantDirectory } from "./tenants.ts";
+
+export interface EdgeDeps {
+  runtime: string;
+  artifacts: ArtifactStore;
+  tenants: TenantDirectory;
+  registry: ModelRegistry;
+  cache: LayeredEmbeddingCache;
+  recent: RecentItemsStore;
+  events: EventLog;
+}
+
+/** Statuses an error may leave with. */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 500 | 503;
+
+export function createApp(deps: EdgeDeps): Hono {
+  const app = new Hono();
+  app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST", "OPTIONS"], exposeHeaders: ["ETag"], maxAge: 86400 }));
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json(errorJson("body_too_large", `request body is over ${MAX_BODY_BYTES} bytes`), 413),
+  });
+  app.use("/v1/*", limit);
+  app.use("/internal/*", limit);
+
+  app.get("/healthz", (c) =>
+    c.json({ ok: true, runtime: deps.runtime, models: deps.registry.loaded() }, 200, { "Cache-Control": "no-store" }),
+  );
+  recommendationRoutes(app, deps);
+  eventRoutes(app, deps);
+  artifactRoutes(app, deps);
+
+  app.notFound((c) => c.json(errorJson("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  app.onError((err, c) => {
+    if (err instanceof EdgerecError) return c.json(errorJson(err.code, err.message), err.status as ErrorStatus);
+    const status = (err as { status?: number }).status;
+    if (typeof status === "number" && status >= 400 && status < 500) return c.json(errorJson("bad_request", err.message), status as ErrorStatus);
+    console.error("edgerec: unhandled error", err);
+    return c.json(errorJson("internal", "internal error"), 500);
+  });
+  return app;
+}

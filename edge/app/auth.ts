@@ -1,0 +1,39 @@
+// API keys: random bearer tokens shown once, stored only as SHA-256 hashes in the tenant config, each with a role.
+// Roles nest: admin ⊇ write ⊇ read. A key that is not one of this tenant's keys gets 403 (cross-tenant included).
+
+import { sha256Hex } from "../../shared/artifact/sha256.ts";
+import { forbidden, unauthorized } from "./errors.ts";
+import type { ApiKeyRecord, Role, TenantConfig } from "./tenant-config.ts";
+
+const RANK: Record<Role, number> = { read: 1, write: 2, admin: 3 };
+
+export const hashKey = (key: string): Promise<string> => sha256Hex(new TextEncoder().encode(key));
+
+/** A new key: `erk_` + 32 random bytes in base64url. */
+export function generateKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return "erk_" + btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export async function keyRecord(key: string, role: Role): Promise<ApiKeyRecord> {
+  const hash = await hashKey(key);
+  return { id: hash.slice(0, 12), hash, role, createdAt: new Date().toISOString() };
+}
+
+export function bearerToken(header: string | undefined | null): string {
+  if (!header) throw unauthorized("missing Authorization header; expected 'Bearer <key>'");
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) throw unauthorized("Authorization header must be 'Bearer <key>'");
+  return m[1]!;
+}
+
+/** Checks that `header` carries a key of this tenant with at least `role`; returns the key's role. */
+export async function authorize(config: TenantConfig, header: string | undefined | null, role: Role): Promise<Role> {
+  const hash = await hashKey(bearerToken(header));
+  const rec = config.keys.find((k) => k.hash === hash);
+  if (!rec) throw forbidden(`this key is not valid for tenant '${config.tenant}'`);
+  if (RANK[rec.role] < RANK[role]) throw forbidden(`this route needs a '${role}' key; the key has role '${rec.role}'`);
+  return rec.role;
+}

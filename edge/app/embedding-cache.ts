@@ -1,0 +1,92 @@
+// User-vector caches: the per-isolate memory LRU, and the layering memory → remote (KV / Redis). The artifact's
+// users.bin is the last tier (ServingModel.userVectors), consulted by the recommender after both miss.
+
+import { ByteLru } from "./lru.ts";
+import type { EmbeddingCache } from "./ports.ts";
+
+export const userVectorKey = (tenant: string, version: string, userId: string): string => `${tenant}:${version}:${userId}`;
+
+export class MemoryEmbeddingCache implements EmbeddingCache {
+  readonly name = "memory";
+  private readonly lru: ByteLru<string, Float32Array>;
+
+  constructor(budgetBytes = 16 << 20, defaultTtlSeconds = 300, now: () => number = Date.now) {
+    this.lru = new ByteLru(budgetBytes, defaultTtlSeconds * 1000, now);
+  }
+
+  async getMany(keys: string[]): Promise<(Float32Array | null)[]> {
+    return keys.map((k) => this.lru.get(k) ?? null);
+  }
+
+  async setMany(entries: [string, Float32Array][], ttlSeconds?: number): Promise<void> {
+    for (const [k, v] of entries) this.lru.set(k, v, v.byteLength + 2 * k.length + 64, ttlSeconds === undefined ? undefined : ttlSeconds * 1000);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.lru.delete(key);
+  }
+}
+
+/** Reads memory first, then the remote tier for the misses (one batch), and keeps remote hits in memory. */
+export class LayeredEmbeddingCache implements EmbeddingCache {
+  readonly name: string;
+
+  constructor(
+    readonly memory: EmbeddingCache,
+    readonly remote: EmbeddingCache | null,
+    private readonly memoryTtlSeconds = 300,
+  ) {
+    this.name = remote ? `${memory.name}+${remote.name}` : memory.name;
+  }
+
+  async getMany(keys: string[]): Promise<(Float32Array | null)[]> {
+    return (await this.lookup(keys)).map((h) => h.vector);
+  }
+
+  /** Like getMany, saying which tier answered each key. */
+  async lookup(keys: string[]): Promise<{ vector: Float32Array | null; tier: string | null }[]> {
+    const near = await this.memory.getMany(keys);
+    const out = near.map((v) => ({ vector: v, tier: v ? this.memory.name : null }));
+    if (!this.remote) return out;
+    const missIdx: number[] = [];
+    near.forEach((v, i) => v || missIdx.push(i));
+    if (missIdx.length === 0) return out;
+    const far = await this.remote.getMany(missIdx.map((i) => keys[i]!));
+    const fill: [string, Float32Array][] = [];
+    far.forEach((v, j) => {
+      if (!v) return;
+      const i = missIdx[j]!;
+      out[i] = { vector: v, tier: this.remote!.name };
+      fill.push([keys[i]!, v]);
+    });
+    if (fill.length) await this.memory.setMany(fill, this.memoryTtlSeconds);
+    return out;
+  }
+
+  async setMany(entries: [string, Float32Array][], ttlSeconds?: number): Promise<void> {
+    await this.memory.setMany(entries, Math.min(ttlSeconds ?? this.memoryTtlSeconds, this.memoryTtlSeconds));
+    await this.remote?.setMany(entries, ttlSeconds);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.memory.delete(key);
+    await this.remote?.delete(key);
+  }
+}
+
+/** Float32 vector ↔ little-endian bytes, for stores that hold binary values (KV, Redis). */
+export function vectorToBytes(v: Float32Array): Uint8Array {
+  const out = new Uint8Array(v.length * 4);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < v.length; i++) view.setFloat32(4 * i, v[i]!, true);
+  return out;
+}
+
+/** Copies (stores may hand back views at any offset), checks the length is whole floats, and reads LE floats. */
+export function bytesToVector(bytes: Uint8Array): Float32Array | null {
+  if (bytes.byteLength % 4 !== 0 || bytes.byteLength === 0) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.byteLength / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, true);
+  return out;
+}

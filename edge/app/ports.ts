@@ -1,0 +1,48 @@
+// The edge app's dependencies as small interfaces on Web-standard types. The Worker adapter implements them with
+// R2 / KV, the Node host with the file system / Redis, and tests use the same implementations they ship with.
+
+import type { TenantConfig } from "./tenant-config.ts";
+
+/** Artifact files of a tenant's versions. `get` resolves null when the file does not exist. */
+export interface ArtifactStore {
+  get(tenant: string, version: string, file: string): Promise<Uint8Array | null>;
+}
+
+/** Tenant configuration: active/previous version, A/B variants, hashed API keys. */
+export interface ConfigStore {
+  get(tenant: string): Promise<TenantConfig | null>;
+  put(config: TenantConfig): Promise<void>;
+}
+
+/**
+ * User vectors keyed by an opaque string (`tenant:version:user`). `getMany` is one batch read: the result has one
+ * entry per key, null for a miss. `ttlSeconds` bounds how long an entry lives.
+ */
+export interface EmbeddingCache {
+  readonly name: string;
+  getMany(keys: string[]): Promise<(Float32Array | null)[]>;
+  setMany(entries: [string, Float32Array][], ttlSeconds?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** The last items a user touched, newest first, capped per user. */
+export interface RecentItemsStore {
+  get(tenant: string, userId: string): Promise<string[]>;
+  /** Adds items (oldest first, as they happened) to the front of the user's list. */
+  push(tenant: string, userId: string, itemIds: string[]): Promise<void>;
+}
+
+/** One event as the trainer's JSONL loader reads it back (`user_id`, `item_id`, `type`, `timestamp` in seconds). */
+export interface EventLine {
+  user_id: string;
+  item_id: string;
+  type: string;
+  timestamp: number;
+}
+
+/** A durable, append-only log of events per tenant. `append` resolves only once the batch is durably written. */
+export interface EventLog {
+  append(tenant: string, events: EventLine[]): Promise<void>;
+}
+
+export const RECENT_ITEMS_CAP = 50;

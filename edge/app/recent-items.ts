@@ -1,0 +1,64 @@
+// Recent items per user: the per-isolate memory store, and a layering over a remote store (KV / Redis) that writes
+// both and reads memory first, so the request right after an event already sees it in this isolate.
+
+import { ByteLru } from "./lru.ts";
+import { RECENT_ITEMS_CAP, type RecentItemsStore } from "./ports.ts";
+
+/** Puts new items (oldest first) in front of `list` (newest first), without duplicates, capped. */
+export function mergeRecent(list: string[], added: string[], cap = RECENT_ITEMS_CAP): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (let i = added.length - 1; i >= 0 && out.length < cap; i--) {
+    const id = added[i]!;
+    if (!seen.has(id)) (seen.add(id), out.push(id));
+  }
+  for (const id of list) {
+    if (out.length >= cap) break;
+    if (!seen.has(id)) (seen.add(id), out.push(id));
+  }
+  return out;
+}
+
+export class MemoryRecentItems implements RecentItemsStore {
+  private readonly lru: ByteLru<string, string[]>;
+
+  constructor(budgetBytes = 8 << 20, ttlSeconds = 86_400) {
+    this.lru = new ByteLru(budgetBytes, ttlSeconds * 1000);
+  }
+
+  async get(tenant: string, userId: string): Promise<string[]> {
+    return this.lru.get(`${tenant}:${userId}`) ?? [];
+  }
+
+  async push(tenant: string, userId: string, itemIds: string[]): Promise<void> {
+    const key = `${tenant}:${userId}`;
+    const list = mergeRecent(this.lru.get(key) ?? [], itemIds);
+    this.lru.set(key, list, 64 + key.length * 2 + list.reduce((s, id) => s + 40 + id.length * 2, 0));
+  }
+
+  /** Replaces a user's list (used by the layering to keep a remote read). */
+  set(tenant: string, userId: string, list: string[]): void {
+    const key = `${tenant}:${userId}`;
+    this.lru.set(key, list, 64 + key.length * 2 + list.reduce((s, id) => s + 40 + id.length * 2, 0));
+  }
+}
+
+export class LayeredRecentItems implements RecentItemsStore {
+  constructor(
+    private readonly memory: MemoryRecentItems,
+    private readonly remote: RecentItemsStore | null,
+  ) {}
+
+  async get(tenant: string, userId: string): Promise<string[]> {
+    const near = await this.memory.get(tenant, userId);
+    if (near.length || !this.remote) return near;
+    const far = await this.remote.get(tenant, userId);
+    if (far.length) this.memory.set(tenant, userId, far);
+    return far;
+  }
+
+  async push(tenant: string, userId: string, itemIds: string[]): Promise<void> {
+    await this.remote?.push(tenant, userId, itemIds);
+    await this.memory.push(tenant, userId, itemIds);
+  }
+}

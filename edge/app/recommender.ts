@@ -1,0 +1,144 @@
+// Recommendations for one request: pick the variant and its model, find the user's vector (memory → KV/Redis →
+// the artifact's users.bin), or fold the user in from recent items, or fall back to popular items; then rank with
+// the filters applied inside the search, so `count` is met whenever enough items pass them.
+
+import { badRequest, notFound } from "./errors.ts";
+import { compileFilter } from "./filters.ts";
+import { type LayeredEmbeddingCache, userVectorKey } from "./embedding-cache.ts";
+import type { RecentItemsStore } from "./ports.ts";
+import type { ModelRegistry } from "./registry.ts";
+import type { RecommendationRequest } from "./schemas.ts";
+import type { ServingModel } from "./serving-model.ts";
+import type { TenantConfig } from "./tenant-config.ts";
+
+export type Source = "personalized" | "fold-in" | "content" | "popular";
+
+export interface Recommendation {
+  items: { id: string; score: number }[];
+  modelVersion: string;
+  variant: string;
+  source: Source;
+  cacheHit: boolean;
+  /** Which tier gave the user vector (memory, kv, redis, artifact), null when none did. */
+  vectorTier: string | null;
+}
+
+export interface RecommenderDeps {
+  registry: ModelRegistry;
+  cache: LayeredEmbeddingCache;
+  recent: RecentItemsStore;
+}
+
+/** FNV-1a, 32 bits: a stable hash for assigning users to variants. */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export function chooseVariant(config: TenantConfig, userId: string | undefined, requested: string | undefined): { variant: string; version: string } {
+  if (!config.active) throw notFound("no_active_version", `tenant '${config.tenant}' has no active model version`);
+  const variants = config.variants.filter((v) => v.weight > 0);
+  if (requested) {
+    if (requested === "default") return { variant: "default", version: config.active };
+    const v = config.variants.find((x) => x.name === requested);
+    if (!v) throw badRequest("unknown_variant", `unknown variant '${requested}'; expected one of: ${["default", ...config.variants.map((x) => x.name)].join(", ")}`);
+    return { variant: v.name, version: v.version };
+  }
+  if (variants.length === 0) return { variant: "default", version: config.active };
+  const total = variants.reduce((s, v) => s + v.weight, 0);
+  let at = (fnv1a(userId ?? "") / 4294967296) * total;
+  for (const v of variants) {
+    if (at < v.weight) return { variant: v.name, version: v.version };
+    at -= v.weight;
+  }
+  return { variant: variants[variants.length - 1]!.name, version: variants[variants.length - 1]!.version };
+}
+
+export async function recommend(deps: RecommenderDeps, config: TenantConfig, req: RecommendationRequest): Promise<Recommendation> {
+  const tenant = config.tenant;
+  const { variant, version } = chooseVariant(config, req.userId, req.variant);
+  const { model } = await deps.registry.serve(tenant, version, variant === "default" ? config.previous : config.active);
+
+  const stored = req.userId ? await deps.recent.get(tenant, req.userId) : [];
+  const recentRows: number[] = [];
+  for (const id of [...(req.recentItems ?? []), ...stored]) {
+    const r = model.itemRow.get(id);
+    if (r !== undefined) recentRows.push(r);
+  }
+  const excluded = new Set<number>(req.excludeSeen ? recentRows : []);
+  const filter = compileFilter(model, req.filters, excluded);
+
+  let vector: Float32Array | null = null;
+  let source: Source = "popular";
+  let tier: string | null = null;
+  if (req.userId) {
+    const [hit] = await deps.cache.lookup([userVectorKey(tenant, model.version, req.userId)]);
+    if (hit?.vector && hit.vector.length === model.dim) {
+      vector = hit.vector;
+      tier = hit.tier;
+    } else {
+      const row = model.userRow?.get(req.userId);
+      if (row !== undefined && model.userVectors) {
+        vector = model.userVectors.subarray(row * model.dim, (row + 1) * model.dim);
+        tier = "artifact";
+      }
+    }
+    if (vector) source = "personalized";
+  }
+  if (!vector && recentRows.length > 0) {
+    if (model.foldIn) {
+      vector = model.foldIn.user(recentRows);
+      source = "fold-in";
+    } else {
+      vector = meanOfRows(model, recentRows);
+      source = "content";
+    }
+  }
+
+  const items = vector ? ranked(model, vector, req.count, filter.skip) : popular(model, req.count, filter.skip, filter.includeCategories);
+  return {
+    items,
+    modelVersion: model.version,
+    variant,
+    source,
+    cacheHit: tier !== null && tier !== "artifact",
+    vectorTier: tier,
+  };
+}
+
+function ranked(model: ServingModel, vector: Float32Array, count: number, skip?: (row: number) => boolean) {
+  const top = model.index.search(vector, count, skip);
+  const out: { id: string; score: number }[] = [];
+  for (let i = 0; i < top.rows.length; i++) out.push({ id: model.items[top.rows[i]!]!.id, score: round(top.scores[i]!) });
+  return out;
+}
+
+/** Popular items, by category when categories are included, skipping what the filters drop. */
+export function popular(model: ServingModel, count: number, skip: ((row: number) => boolean) | undefined, includeCategories: string[]) {
+  let order: ArrayLike<number> = model.popularRows;
+  if (includeCategories.length > 0) {
+    const rows = new Set<number>();
+    for (const c of includeCategories) for (const r of model.popularByCategory.get(c) ?? []) rows.add(r);
+    order = [...rows].sort((a, b) => model.countByRow[b]! - model.countByRow[a]! || a - b);
+  }
+  const out: { id: string; score: number }[] = [];
+  const taken = new Set<number>();
+  const take = (r: number) => {
+    if (taken.has(r) || skip?.(r)) return;
+    taken.add(r);
+    out.push({ id: model.items[r]!.id, score: model.countByRow[r]! });
+  };
+  for (let i = 0; i < order.length && out.length < count; i++) take(order[i]!);
+  // popular.json may list only the head: fill from the rest of the catalogue so `count` is still met.
+  for (let r = 0; r < model.rows && out.length < count; r++) take(r);
+  return out;
+}
+
+function meanOfRows(model: ServingModel, rows: number[]): Float32Array {
+  const v = new Float32Array(model.dim);
+  for (const r of rows) for (let d = 0; d < model.dim; d++) v[d]! += model.vectors[r * model.dim + d]! / rows.length;
+  return v;
+}
+
+const round = (x: number): number => Math.round(x * 1e6) / 1e6;

@@ -1,0 +1,78 @@
+// Artifact files for the widget, and activation. `/artifacts/{version}/{file}` is immutable (a version never
+// changes: ETag = the manifest's SHA-256); `/artifacts/active/manifest.json` says which version serves now.
+// Activation loads and verifies the version first: a corrupt artifact is refused (422) and nothing changes.
+
+import type { Context, Hono } from "hono";
+import { ARTIFACT_FILES, isSafeArtifactPath } from "../../shared/artifact/files.ts";
+import { parseManifest } from "../../shared/artifact/reader.ts";
+import { EdgerecError } from "../../shared/errors.ts";
+import type { EdgeDeps } from "./app.ts";
+import { badRequest, forbidden, notFound } from "./errors.ts";
+import { VERSION_RE, activateVersion } from "./tenant-config.ts";
+
+/** Files that stay on the server: user vectors are published into the cache, never shipped to browsers. */
+const PRIVATE_FILES = new Set<string>([ARTIFACT_FILES.users, ARTIFACT_FILES.usersJson]);
+
+const CONTENT_TYPES: Record<string, string> = { json: "application/json", bin: "application/octet-stream", hnsw: "application/octet-stream" };
+
+function checkVersion(version: string): void {
+  if (!VERSION_RE.test(version)) throw badRequest("bad_version", `version '${version.slice(0, 80)}' must be 1–64 of [A-Za-z0-9._-]`);
+}
+
+export function artifactRoutes(app: Hono, deps: EdgeDeps): void {
+  const serveFile = async (c: Context, tenant: string, version: string, file: string, immutable: boolean) => {
+    if (!isSafeArtifactPath(file)) throw badRequest("bad_file", `'${file.slice(0, 80)}' is not an artifact file name`);
+    if (PRIVATE_FILES.has(file)) throw forbidden(`${file} is not served to clients`);
+    const manifestBytes = await deps.artifacts.get(tenant, version, ARTIFACT_FILES.manifest);
+    if (!manifestBytes) throw notFound("unknown_version", `tenant '${tenant}' has no version '${version}'`);
+    const manifest = parseManifest(manifestBytes);
+    const entry = file === ARTIFACT_FILES.manifest ? null : manifest.files[file];
+    if (file !== ARTIFACT_FILES.manifest && !entry) throw notFound("unknown_file", `${file} is not in version '${version}'`);
+    const etag = `"${entry ? entry.sha256 : await sha256(manifestBytes)}"`;
+    const headers: Record<string, string> = {
+      "Content-Type": CONTENT_TYPES[file.split(".").pop() ?? ""] ?? "application/octet-stream",
+      "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+      ETag: etag,
+    };
+    if (c.req.header("If-None-Match") === etag) return c.body(null, 304, headers);
+    const bytes = entry ? await deps.artifacts.get(tenant, version, file) : manifestBytes;
+    if (!bytes) throw notFound("unknown_file", `${file} is listed in version '${version}' but missing from the store`);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, headers);
+  };
+
+  app.get("/v1/tenants/:tenant/artifacts/active/manifest.json", async (c) => {
+    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read");
+    if (!config.active) throw notFound("no_active_version", `tenant '${config.tenant}' has no active model version`);
+    return serveFile(c, config.tenant, config.active, ARTIFACT_FILES.manifest, false);
+  });
+
+  app.get("/v1/tenants/:tenant/artifacts/:version/:file{.+}", async (c) => {
+    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read");
+    const version = c.req.param("version");
+    checkVersion(version);
+    return serveFile(c, config.tenant, version, c.req.param("file"), true);
+  });
+
+  app.post("/v1/tenants/:tenant/versions/:version/activate", async (c) => {
+    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "admin");
+    const version = c.req.param("version");
+    checkVersion(version);
+    if (!(await deps.artifacts.get(config.tenant, version, ARTIFACT_FILES.manifest))) {
+      throw notFound("unknown_version", `tenant '${config.tenant}' has no version '${version}'`);
+    }
+    try {
+      await deps.registry.load(config.tenant, version, true);
+    } catch (e) {
+      if (e instanceof EdgerecError) throw new EdgerecError("bad_artifact", `version '${version}' refused: ${e.message}`, 422);
+      throw e;
+    }
+    const next = activateVersion(config, version);
+    await deps.tenants.put(next);
+    return c.json({ tenant: next.tenant, active: next.active, previous: next.previous });
+  });
+}
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const { sha256Hex } = await import("../../shared/artifact/sha256.ts");
+  return sha256Hex(bytes);
+}

@@ -1,0 +1,31 @@
+// POST /v1/tenants/{t}/events: validate a batch, write it durably to the event log (202 only after that), then
+// put the items in front of each user's recent list, so the very next recommendation folds them in.
+
+import type { Hono } from "hono";
+import type { EdgeDeps } from "./app.ts";
+import type { EventLine } from "./ports.ts";
+import { type EventInput, eventsBodySchema, parseBody } from "./schemas.ts";
+
+/** Event time in seconds (the training format), from epoch ms or ISO-8601, or now. */
+export function eventSeconds(ts: EventInput["ts"], now = Date.now()): number {
+  const ms = ts === undefined ? now : typeof ts === "number" ? ts : Date.parse(ts);
+  return Math.floor(ms / 1000);
+}
+
+export function eventRoutes(app: Hono, deps: EdgeDeps): void {
+  app.post("/v1/tenants/:tenant/events", async (c) => {
+    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "write");
+    const events = parseBody(await c.req.text(), eventsBodySchema);
+    const now = Date.now();
+    const lines: EventLine[] = events.map((e) => ({ user_id: e.userId, item_id: e.itemId, type: e.type, timestamp: eventSeconds(e.ts, now) }));
+    await deps.events.append(config.tenant, lines);
+    const byUser = new Map<string, string[]>();
+    for (const e of events) {
+      const list = byUser.get(e.userId) ?? [];
+      list.push(e.itemId);
+      byUser.set(e.userId, list);
+    }
+    await Promise.all([...byUser].map(([user, items]) => deps.recent.push(config.tenant, user, items)));
+    return c.json({ accepted: lines.length, users: byUser.size }, 202);
+  });
+}

@@ -1,0 +1,66 @@
+// Routes that read a model: recommendations, similar items, and the seed service's internal contract.
+
+import type { Hono } from "hono";
+import { notFound } from "./errors.ts";
+import type { EdgeDeps } from "./app.ts";
+import { chooseVariant, recommend } from "./recommender.ts";
+import { type RecommendationRequest, parseBody, recommendationRequestSchema, seedRequestSchema, similarQuerySchema, validate } from "./schemas.ts";
+
+const elapsed = (t0: number): number => Math.round((performance.now() - t0) * 1000) / 1000;
+
+export function recommendationRoutes(app: Hono, deps: EdgeDeps): void {
+  app.post("/v1/tenants/:tenant/recommendations", async (c) => {
+    const t0 = performance.now();
+    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read");
+    const body = parseBody(await c.req.text(), recommendationRequestSchema);
+    const rec = await recommend(deps, config, body);
+    return c.json({
+      items: rec.items,
+      modelVersion: rec.modelVersion,
+      variant: rec.variant,
+      source: rec.source,
+      latencyMs: elapsed(t0),
+      cacheHit: rec.cacheHit,
+    });
+  });
+
+  app.get("/v1/tenants/:tenant/items/:id/similar", async (c) => {
+    const t0 = performance.now();
+    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read");
+    const { count } = validate({ count: c.req.query("count") ?? undefined }, similarQuerySchema);
+    const { variant, version } = chooseVariant(config, undefined, "default");
+    const { model } = await deps.registry.serve(config.tenant, version, config.previous);
+    const id = c.req.param("id");
+    const row = model.itemRow.get(id);
+    if (row === undefined) throw notFound("unknown_item", `item '${id.slice(0, 80)}' is not in model version '${model.version}'`);
+    const query = model.vectors.subarray(row * model.dim, (row + 1) * model.dim);
+    const top = model.index.search(query, count, (r) => r === row);
+    const items = [];
+    for (let i = 0; i < top.rows.length; i++) items.push({ id: model.items[top.rows[i]!]!.id, score: Math.round(top.scores[i]! * 1e6) / 1e6 });
+    return c.json({ item: id, items, modelVersion: model.version, variant, source: "content", latencyMs: elapsed(t0), cacheHit: false });
+  });
+
+  // The seed service's contract, unchanged for existing callers: snake_case in and out.
+  app.post("/internal/ml/recommendations", async (c) => {
+    const t0 = performance.now();
+    const body = parseBody(await c.req.text(), seedRequestSchema);
+    const config = await deps.tenants.authorized(body.tenant_id, c.req.header("Authorization"), "read");
+    const req: RecommendationRequest = {
+      userId: body.user_id,
+      count: body.count,
+      excludeSeen: true,
+      filters: body.filters && {
+        includeCategories: body.filters.include_categories,
+        excludeCategories: body.filters.exclude_categories,
+        excludeIds: body.filters.exclude_ids,
+      },
+    };
+    const rec = await recommend(deps, config, req);
+    return c.json({
+      recommendations: rec.items.map((it) => ({ item_id: it.id, score: it.score })),
+      model_version: rec.modelVersion,
+      latency_ms: elapsed(t0),
+      cache_hit: rec.cacheHit,
+    });
+  });
+}

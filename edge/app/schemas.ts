@@ -1,0 +1,78 @@
+// zod schemas of every request body and query of the edge API, and the one place that turns a failed parse
+// into a 400 that names the field.
+
+import { z } from "zod";
+import { badRequest } from "./errors.ts";
+
+export const MAX_COUNT = 100;
+export const MAX_EVENTS = 500;
+export const MAX_BODY_BYTES = 256 * 1024;
+
+const id = z.string().min(1).max(256);
+
+export const filtersSchema = z.object({
+  includeCategories: z.array(z.string().min(1).max(128)).max(100).optional(),
+  excludeCategories: z.array(z.string().min(1).max(128)).max(100).optional(),
+  excludeIds: z.array(id).max(1000).optional(),
+});
+export type Filters = z.infer<typeof filtersSchema>;
+
+export const countSchema = z.number().int().min(1).max(MAX_COUNT);
+
+export const recommendationRequestSchema = z.object({
+  userId: id.optional(),
+  recentItems: z.array(id).max(200).optional(),
+  count: countSchema.default(10),
+  filters: filtersSchema.optional(),
+  excludeSeen: z.boolean().default(true),
+  variant: z.string().min(1).max(32).optional(),
+});
+export type RecommendationRequest = z.infer<typeof recommendationRequestSchema>;
+
+export const eventSchema = z.object({
+  userId: id,
+  itemId: id,
+  type: z.string().min(1).max(64),
+  /** Epoch milliseconds or an ISO-8601 string; the server's clock when absent. */
+  ts: z.union([z.number().finite().nonnegative(), z.iso.datetime({ offset: true })]).optional(),
+});
+export const eventsBodySchema = z.array(eventSchema).min(1).max(MAX_EVENTS);
+export type EventInput = z.infer<typeof eventSchema>;
+
+/** The seed service's contract, kept as it was (snake_case). */
+export const seedRequestSchema = z.object({
+  tenant_id: z.string().min(1).max(64),
+  user_id: id.optional(),
+  count: countSchema.default(10),
+  filters: z
+    .object({
+      include_categories: z.array(z.string().min(1).max(128)).max(100).optional(),
+      exclude_categories: z.array(z.string().min(1).max(128)).max(100).optional(),
+      exclude_ids: z.array(id).max(1000).optional(),
+    })
+    .optional(),
+});
+
+export const similarQuerySchema = z.object({
+  count: z.coerce.number().int().min(1).max(MAX_COUNT).default(10),
+});
+
+/** Parses JSON text, then validates it; any failure is a 400 naming the first bad field. */
+export function parseBody<T>(text: string, schema: z.ZodType<T>): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw badRequest("bad_json", `request body is not valid JSON: ${(e as Error).message}`);
+  }
+  return validate(json, schema);
+}
+
+export function validate<T>(value: unknown, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw badRequest("bad_request", `${issue.path.join(".") || "(body)"}: ${issue.message}`);
+  }
+  return parsed.data;
+}

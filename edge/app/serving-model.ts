@@ -1,0 +1,91 @@
+// One tenant version in memory, ready to score: the verified item matrix, id → row, categories as CSR rows,
+// popularity, the fold-in solver, trained user vectors (the artifact tier of the user-vector cache) and the index.
+
+import type { ItemRecord, Manifest, PopularFile } from "../../shared/artifact/manifest.ts";
+import type { FoldIn } from "../../shared/scoring/foldin.ts";
+import type { ItemIndex } from "./item-index.ts";
+
+export interface ServingModel {
+  tenant: string;
+  version: string;
+  manifest: Manifest;
+  dim: number;
+  rows: number;
+  items: ItemRecord[];
+  itemRow: Map<string, number>;
+  vectors: Float32Array;
+  /** Category name → small integer id; item categories as CSR (`catOffsets` has rows + 1 entries). */
+  categoryId: Map<string, number>;
+  catOffsets: Int32Array;
+  catIds: Int32Array;
+  /** Rows by popularity, best first, with their counts; per category as rows too. */
+  popularRows: Int32Array;
+  popularCounts: Float32Array;
+  /** Interaction count of every row (0 when popular.json does not list it). */
+  countByRow: Float32Array;
+  popularByCategory: Map<string, Int32Array>;
+  foldIn: FoldIn | null;
+  /** Trained user vectors from users.bin (null when the artifact has none). */
+  userRow: Map<string, number> | null;
+  userVectors: Float32Array | null;
+  index: ItemIndex;
+  /** What this model holds in memory, for the per-isolate byte budget. */
+  bytes: number;
+  loadedAt: number;
+  loadMs: number;
+}
+
+/** Builds the category CSR and id map from items.json. */
+export function indexCategories(items: ItemRecord[]): { categoryId: Map<string, number>; catOffsets: Int32Array; catIds: Int32Array } {
+  const categoryId = new Map<string, number>();
+  const catOffsets = new Int32Array(items.length + 1);
+  let total = 0;
+  for (let r = 0; r < items.length; r++) {
+    total += items[r]!.categories?.length ?? 0;
+    catOffsets[r + 1] = total;
+  }
+  const catIds = new Int32Array(total);
+  let o = 0;
+  for (const item of items) {
+    for (const c of item.categories ?? []) {
+      let id = categoryId.get(c);
+      if (id === undefined) {
+        id = categoryId.size;
+        categoryId.set(c, id);
+      }
+      catIds[o++] = id;
+    }
+  }
+  return { categoryId, catOffsets, catIds };
+}
+
+/** Popular rows globally and per category; ids unknown to items.json are skipped (popular.json may lag). */
+export function indexPopular(popular: PopularFile | null, itemRow: Map<string, number>, items: ItemRecord[]) {
+  const rows: number[] = [];
+  const counts: number[] = [];
+  if (popular) {
+    for (const p of popular.global) {
+      const r = itemRow.get(p.id);
+      if (r !== undefined) {
+        rows.push(r);
+        counts.push(p.count);
+      }
+    }
+  }
+  // Without popularity data every item still has a place: file order, count 0.
+  if (rows.length === 0) for (let r = 0; r < items.length; r++) (rows.push(r), counts.push(0));
+  const byCategory = new Map<string, Int32Array>();
+  if (popular) {
+    for (const [cat, ids] of Object.entries(popular.byCategory)) {
+      const rs: number[] = [];
+      for (const id of ids) {
+        const r = itemRow.get(id);
+        if (r !== undefined) rs.push(r);
+      }
+      byCategory.set(cat, Int32Array.from(rs));
+    }
+  }
+  const countByRow = new Float32Array(items.length);
+  rows.forEach((r, i) => (countByRow[r] = counts[i]!));
+  return { popularRows: Int32Array.from(rows), popularCounts: Float32Array.from(counts), countByRow, popularByCategory: byCategory };
+}

@@ -1,0 +1,111 @@
+// Synthetic artifacts with a known right answer, for the edge tests: items fall into `categories` clusters
+// (item vector ≈ basis vector of its cluster), users point at one cluster, so a user's top items are that
+// cluster's. Built with the real writer (sealArtifact + encodePack + gramMatrix), runtime-agnostic.
+
+import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
+import type { ManifestDraft } from "../../shared/artifact/writer.ts";
+import { encodeJson, sealArtifact } from "../../shared/artifact/writer.ts";
+import { encodePack } from "../../shared/artifact/pack.ts";
+import { Rng } from "../../shared/random.ts";
+import { gramMatrix } from "../../shared/scoring/foldin.ts";
+
+export interface FixtureOptions {
+  tenant: string;
+  version: string;
+  items?: number;
+  users?: number;
+  dim?: number;
+  categories?: number;
+  seed?: number;
+  /** Omit gram.bin and fold-in params (a model without fold-in: recent items give `content`). */
+  noFoldIn?: boolean;
+}
+
+export interface Fixture {
+  files: Map<string, Uint8Array>;
+  /** Cluster (= category index) of each item and user. */
+  itemCluster: number[];
+  userCluster: number[];
+  itemIds: string[];
+  userIds: string[];
+  userVectors: Float32Array;
+  dim: number;
+  /** Item ids by popularity, best first. */
+  popular: string[];
+}
+
+export const categoryName = (c: number): string => `cat${c}`;
+
+export async function buildFixture(o: FixtureOptions): Promise<Fixture> {
+  const nItems = o.items ?? 120;
+  const nUsers = o.users ?? 40;
+  const dim = o.dim ?? 8;
+  const nCats = o.categories ?? 4;
+  const rng = new Rng(o.seed ?? 7);
+  const itemIds: string[] = [];
+  const itemCluster: number[] = [];
+  const items = new Float32Array(nItems * dim);
+  for (let r = 0; r < nItems; r++) {
+    const c = r % nCats;
+    itemIds.push(`item-${r}`);
+    itemCluster.push(c);
+    for (let d = 0; d < dim; d++) items[r * dim + d] = 0.05 * rng.normal();
+    // A per-item strength makes ranking inside a cluster well defined.
+    items[r * dim + c]! += 0.5 + 0.5 * rng.next();
+  }
+  const userIds: string[] = [];
+  const userCluster: number[] = [];
+  const users = new Float32Array(nUsers * dim);
+  for (let u = 0; u < nUsers; u++) {
+    const c = u % nCats;
+    userIds.push(`user-${u}`);
+    userCluster.push(c);
+    for (let d = 0; d < dim; d++) users[u * dim + d] = 0.02 * rng.normal();
+    users[u * dim + c]! += 1;
+  }
+  // Popularity: a fixed permutation, counts descending.
+  const order = rng.shuffle(Array.from({ length: nItems }, (_, i) => i));
+  const popular = order.map((r) => itemIds[r]!);
+  const byCategory: Record<string, string[]> = {};
+  for (const r of order) (byCategory[categoryName(itemCluster[r]!)] ??= []).push(itemIds[r]!);
+
+  const files = new Map<string, Uint8Array>();
+  files.set(ARTIFACT_FILES.items, encodePack({ rows: nItems, dim, data: items }));
+  files.set(
+    ARTIFACT_FILES.itemsJson,
+    encodeJson({ format: "edgerec-items/1", items: itemIds.map((id, r) => ({ id, title: `Item ${r}`, categories: [categoryName(itemCluster[r]!)] })) }),
+  );
+  files.set(ARTIFACT_FILES.users, encodePack({ rows: nUsers, dim, data: users }));
+  files.set(ARTIFACT_FILES.usersJson, encodeJson({ format: "edgerec-users/1", ids: userIds }));
+  if (!o.noFoldIn) {
+    files.set(ARTIFACT_FILES.gram, encodePack({ rows: dim, dim, data: Float32Array.from(gramMatrix(items, nItems, dim)) }));
+  }
+  files.set(
+    ARTIFACT_FILES.popular,
+    encodeJson({ format: "edgerec-popular/1", global: popular.map((id, i) => ({ id, count: nItems - i })), byCategory }),
+  );
+  const draft: ManifestDraft = {
+    tenant: o.tenant,
+    version: o.version,
+    createdAt: new Date(0).toISOString(),
+    model: {
+      kind: "als",
+      dim,
+      similarity: "dot",
+      params: {},
+      foldIn: o.noFoldIn ? null : { method: "als", alpha: 10, regularization: 0.1 },
+    },
+    counts: { users: nUsers, items: nItems, interactions: 0 },
+    metrics: {},
+    trainer: { backend: "synthetic", seconds: 0 },
+  };
+  return { files: await sealArtifact(draft, files), itemCluster, userCluster, itemIds, userIds, userVectors: users, dim, popular };
+}
+
+/** The same artifact with one file cut short (the manifest still lists the original size and hash). */
+export function truncated(files: Map<string, Uint8Array>, name: string = ARTIFACT_FILES.items): Map<string, Uint8Array> {
+  const out = new Map(files);
+  const bytes = files.get(name)!;
+  out.set(name, bytes.subarray(0, Math.floor(bytes.byteLength / 2)));
+  return out;
+}

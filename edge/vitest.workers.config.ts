@@ -1,0 +1,25 @@
+// The `workers` test project: edge tests that run inside workerd through @cloudflare/vitest-pool-workers, with the
+// bindings of wrangler.toml (R2 ARTIFACTS, KV EMBEDDINGS and CONFIG) in Miniflare's local storage.
+// Its root is edge/ (vitest gives a referenced project the folder of its config file), so paths are absolute.
+import { fileURLToPath } from "node:url";
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+const at = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  root: at("."),
+  plugins: [
+    cloudflareTest({
+      main: at("./worker/index.ts"),
+      wrangler: { configPath: at("../wrangler.toml") },
+      // Tests rewrite tenant config directly and expect the next request to see it.
+      miniflare: { bindings: { CONFIG_TTL_SECONDS: "0" } },
+    }),
+  ],
+  test: {
+    name: "workers",
+    include: ["**/*.workerd.test.ts"],
+    testTimeout: 60_000,
+  },
+});

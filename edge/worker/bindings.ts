@@ -1,0 +1,18 @@
+// The Worker's bindings (wrangler.toml) and the storage layout inside them. Publishing (trainer/io/edge-store.ts)
+// writes the same keys, so it imports these names instead of repeating them.
+
+export interface Env {
+  ARTIFACTS: R2Bucket;
+  EMBEDDINGS: KVNamespace;
+  CONFIG: KVNamespace;
+  /** Per-isolate model budget in MiB (default 96; a Worker has 128 MB in all). */
+  MODEL_BUDGET_MB?: string;
+  /** Seconds a tenant config is cached per isolate (default 2). */
+  CONFIG_TTL_SECONDS?: string;
+}
+
+export const r2ArtifactKey = (tenant: string, version: string, file: string): string => `tenants/${tenant}/versions/${version}/${file}`;
+export const r2EventsPrefix = (tenant: string): string => `events/${tenant}/`;
+export const kvConfigKey = (tenant: string): string => `tenant:${tenant}`;
+export const kvUserVectorKey = (cacheKey: string): string => `uv:${cacheKey}`;
+export const kvRecentKey = (tenant: string, userId: string): string => `recent:${tenant}:${userId}`;

@@ -1,0 +1,36 @@
+// The Cloudflare Worker entry: builds the edge app's deps from the bindings once per isolate and hands requests
+// to it. Everything else lives in edge/app.
+
+import { createApp } from "../app/app.ts";
+import { LayeredEmbeddingCache, MemoryEmbeddingCache } from "../app/embedding-cache.ts";
+import { LayeredRecentItems, MemoryRecentItems } from "../app/recent-items.ts";
+import { ModelRegistry } from "../app/registry.ts";
+import { TenantDirectory } from "../app/tenants.ts";
+import type { Env } from "./bindings.ts";
+import { KvConfigStore } from "./kv-config.ts";
+import { KvEmbeddingCache, KvRecentItems } from "./kv-cache.ts";
+import { R2ArtifactStore } from "./r2-artifacts.ts";
+import { R2EventLog } from "./r2-events.ts";
+import { openHnsw } from "./hnsw.ts";
+
+let app: ReturnType<typeof createApp> | null = null;
+
+function build(env: Env): ReturnType<typeof createApp> {
+  const artifacts = new R2ArtifactStore(env.ARTIFACTS);
+  return createApp({
+    runtime: "cloudflare-workers",
+    artifacts,
+    tenants: new TenantDirectory(new KvConfigStore(env.CONFIG), Number(env.CONFIG_TTL_SECONDS ?? 2) * 1000),
+    registry: new ModelRegistry(artifacts, { budgetBytes: Number(env.MODEL_BUDGET_MB ?? 96) * 2 ** 20, openAnn: openHnsw }),
+    cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(8 << 20), new KvEmbeddingCache(env.EMBEDDINGS)),
+    recent: new LayeredRecentItems(new MemoryRecentItems(), new KvRecentItems(env.EMBEDDINGS)),
+    events: new R2EventLog(env.ARTIFACTS),
+  });
+}
+
+export default {
+  fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
+    app ??= build(env);
+    return app.fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<Env>;
