@@ -1,0 +1,89 @@
+// Runs the AnnIndex contract against the HNSW wasm index (in Node), plus HNSW-specific behaviour.
+
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadHnswWasmNode } from "../../trainer/io/hnsw-wasm-node.ts";
+import { annContract } from "./contract.case.ts";
+import { AnnError } from "./errors.ts";
+import { HnswIndex } from "./hnsw.ts";
+import type { HnswWasm } from "./wasm/loader.ts";
+
+let wasm: HnswWasm;
+beforeAll(async () => {
+  wasm = await loadHnswWasmNode();
+});
+
+annContract("hnsw (wasm)", {
+  // ef ≥ n on the contract's small sets, so search is exact and comparable with the oracle.
+  create: async (opts) => HnswIndex.create(wasm, { ...opts, M: 16, efConstruction: 200, ef: 500 }),
+  deserialize: async (bytes, space, dim) => HnswIndex.deserialize(wasm, bytes, { space, dim, ef: 500 }),
+});
+
+describe("HnswIndex", () => {
+  it("reports its parameters and refuses bad ones", () => {
+    const index = HnswIndex.create(wasm, { space: "ip", dim: 8, capacity: 100, M: 12, efConstruction: 150, ef: 40 });
+    expect([index.M, index.efConstruction, index.ef, index.capacity]).toEqual([12, 150, 40, 100]);
+    expect(() => (index.ef = 0)).toThrow(AnnError);
+    index.dispose();
+    expect(() => index.size()).toThrow(/disposed/);
+    expect(() => HnswIndex.create(wasm, { space: "ip", dim: 8, capacity: 0 })).toThrow(AnnError);
+    expect(() => HnswIndex.create(wasm, { space: "ip", dim: 8, capacity: 10, M: 1 })).toThrow(AnnError);
+    expect(() => HnswIndex.create(wasm, { space: "dot" as never, dim: 8, capacity: 10 })).toThrow(/expected one of/);
+  });
+
+  it("deserialize with the wrong dimension says which dimension the index has", () => {
+    const index = HnswIndex.create(wasm, { space: "l2", dim: 8, capacity: 10 });
+    index.add([1, 2, 3, 4, 5, 6, 7, 8], 0);
+    const bytes = index.serialize();
+    index.dispose();
+    expect(() => HnswIndex.deserialize(wasm, bytes, { space: "l2", dim: 4 })).toThrow(/dimension 8, expected 4/);
+  });
+
+  it("reuses the slot of a removed point when full, and re-adding a removed label restores it", () => {
+    const index = HnswIndex.create(wasm, { space: "l2", dim: 2, capacity: 2 });
+    index.add([0, 0], 1);
+    index.add([1, 1], 2);
+    index.remove(1);
+    index.add([5, 5], 3);
+    expect(index.size()).toBe(2);
+    expect(index.search([5, 5], 1)[0]!.label).toBe(3);
+    expect(() => index.add([9, 9], 4)).toThrow(/full/);
+    index.remove(2);
+    index.add([2, 2], 2);
+    expect(index.search([2, 2], 1)).toEqual([{ label: 2, score: -0 }]);
+    index.dispose();
+  });
+
+  it("a filter that throws fails the search with that error and leaves the index usable", () => {
+    const index = HnswIndex.create(wasm, { space: "ip", dim: 2, capacity: 10 });
+    for (let i = 0; i < 10; i++) index.add([i, 1], i);
+    expect(() =>
+      index.search([1, 0], 3, () => {
+        throw new Error("filter broke");
+      }),
+    ).toThrow("filter broke");
+    expect(index.search([1, 0], 3).map((h) => h.label)).toEqual([9, 8, 7]);
+    index.dispose();
+  });
+
+  it("survives memory growth: indexes made before the memory grew keep working", () => {
+    const small = HnswIndex.create(wasm, { space: "l2", dim: 64, capacity: 2000, M: 8, efConstruction: 40 });
+    const v = new Float32Array(64);
+    const fill = (i: number) => {
+      for (let d = 0; d < 64; d++) v[d] = Math.sin(i * 0.37 + d);
+      return v;
+    };
+    for (let i = 0; i < 2000; i++) small.add(fill(i), i);
+    const want = small.search(fill(1234), 5);
+    expect(want[0]!.label).toBe(1234);
+    const bytes = small.serialize();
+    const before = wasm.exports.memory.buffer.byteLength;
+    const big = HnswIndex.create(wasm, { space: "l2", dim: 64, capacity: 100_000, M: 8, efConstruction: 40 });
+    for (let i = 0; i < 2000; i++) big.add(fill(i), i);
+    expect(wasm.exports.memory.buffer.byteLength).toBeGreaterThan(before);
+    expect(small.search(fill(1234), 5)).toEqual(want);
+    expect(small.serialize()).toEqual(bytes);
+    expect(big.search(fill(1234), 1)[0]!.label).toBe(1234);
+    big.dispose();
+    small.dispose();
+  });
+});
