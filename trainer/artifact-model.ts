@@ -1,0 +1,62 @@
+// An artifact loaded for offline scoring (`recommend`, `evaluate`, the pipeline's gate): item and user vectors by id,
+// with the fold-in for users the artifact has never seen and popularity for users with no usable history.
+
+import { ARTIFACT_FILES } from "../shared/artifact/files.ts";
+import type { Manifest } from "../shared/artifact/manifest.ts";
+import { decodePack } from "../shared/artifact/pack.ts";
+import { type ArtifactSource, decodePopularJson, decodeUsersJson, readItems, readManifest, readVerified } from "../shared/artifact/reader.ts";
+import { FoldIn } from "../shared/scoring/foldin.ts";
+
+export interface ArtifactModel {
+  manifest: Manifest;
+  dim: number;
+  itemIds: string[];
+  itemRow: Map<string, number>;
+  itemVectors: Float32Array;
+  userRow: Map<string, number>;
+  userVectors: Float32Array;
+  foldIn: FoldIn | null;
+  /** Item rows by popularity, best first. */
+  popularRows: Int32Array;
+}
+
+export async function loadArtifactModel(source: ArtifactSource): Promise<ArtifactModel> {
+  const manifest = await readManifest(source);
+  const { items, vectors, gram } = await readItems(source, manifest);
+  const itemIds = items.map((i) => i.id);
+  const itemRow = new Map(itemIds.map((id, row) => [id, row]));
+  const userIds = decodeUsersJson(await readVerified(source, manifest, ARTIFACT_FILES.usersJson));
+  const users = decodePack(await readVerified(source, manifest, ARTIFACT_FILES.users), ARTIFACT_FILES.users);
+  const popular = decodePopularJson(await readVerified(source, manifest, ARTIFACT_FILES.popular));
+  const popularRows = Int32Array.from(popular.global.map((p) => itemRow.get(p.id) ?? -1).filter((r) => r >= 0));
+  const foldIn = gram && manifest.model.foldIn ? new FoldIn(vectors.dim, gram.data, vectors.data, manifest.model.foldIn) : null;
+  return {
+    manifest,
+    dim: vectors.dim,
+    itemIds,
+    itemRow,
+    itemVectors: vectors.data,
+    userRow: new Map(userIds.map((id, row) => [id, row])),
+    userVectors: users.data,
+    foldIn,
+    popularRows,
+  };
+}
+
+export type VectorSource = "personalized" | "fold-in" | "popular";
+
+/**
+ * The vector to score a user with: the trained one when the artifact knows the user, else a fold-in from the item
+ * rows they touched, else null (the caller falls back to popularity).
+ */
+export function userVectorFor(
+  m: ArtifactModel,
+  userId: string,
+  itemRows: ArrayLike<number>,
+  weights?: ArrayLike<number>,
+): { vector: Float32Array | null; source: VectorSource } {
+  const row = m.userRow.get(userId);
+  if (row !== undefined) return { vector: m.userVectors.subarray(row * m.dim, (row + 1) * m.dim), source: "personalized" };
+  if (m.foldIn && itemRows.length > 0) return { vector: m.foldIn.user(itemRows, weights), source: "fold-in" };
+  return { vector: null, source: "popular" };
+}

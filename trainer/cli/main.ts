@@ -1,0 +1,48 @@
+// The `edgerec` command line: dispatches to sub-commands; any failure becomes one readable line and exit code 1.
+
+import { EdgerecError } from "../../shared/errors.ts";
+import type { Command } from "./command.ts";
+import { evaluateCommand } from "./evaluate.ts";
+import { recommendCommand } from "./recommend.ts";
+import { trainCommand } from "./train.ts";
+
+export const COMMANDS: Command[] = [trainCommand, recommendCommand, evaluateCommand];
+
+const overview = () =>
+  `edgerec — recommendations trained offline, served at the edge and in the browser\n\nUsage: edgerec <command> [options]\n\n${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join("\n")}\n\nRun 'edgerec <command> --help' for a command's options.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(overview() + "\n");
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`edgerec: unknown command '${name}'; expected one of: ${COMMANDS.map((c) => c.name).join(", ")}\n`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(command.usage + "\n");
+    return 0;
+  }
+  try {
+    await command.run(rest);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`edgerec ${name}: ${errorLine(e)}\n`);
+    return 1;
+  }
+}
+
+/** One line: typed errors carry their message; anything else gets its message, never a stack trace. */
+function errorLine(e: unknown): string {
+  if (e instanceof EdgerecError) return e.message;
+  if (e instanceof Error) return e.message.split("\n")[0] ?? String(e);
+  return String(e);
+}
+
+// Run directly (tsx trainer/cli/main.ts …) as well as through bin/edgerec.mjs.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,111 @@
+// `edgerec recommend`: top-k items for every user in --data, never an item the user has there, written as
+// `user_id<TAB>item,item,…` (best first).
+
+import { createWriteStream } from "node:fs";
+import { once } from "node:events";
+import { z } from "zod";
+import { toCsr } from "../../shared/data/csr.ts";
+import { topK, scoreAll } from "../../shared/scoring/topk.ts";
+import { dirSource } from "../artifact-dir.ts";
+import { type ArtifactModel, loadArtifactModel, userVectorFor } from "../artifact-model.ts";
+import { loadInteractions } from "../io/load-data.ts";
+import { intFlag, parseFlags } from "./args.ts";
+import type { Command } from "./command.ts";
+import { log } from "./progress.ts";
+import type { Interactions } from "../../shared/data/interactions.ts";
+
+const usage = `edgerec recommend --artifact DIR --data PATH --out FILE [--format F] [--k 20]
+
+Writes one line per user in --data: user_id<TAB>item,item,… (k items, best first, none the user has in --data).
+Users the artifact knows use their trained vectors; others are folded in from their items in --data (when the model
+supports fold-in) or get the most popular items.`;
+
+const flags = {
+  artifact: { type: "string" },
+  data: { type: "string" },
+  format: { type: "string" },
+  k: { type: "string" },
+  out: { type: "string" },
+} as const;
+
+const schema = z.object({
+  artifact: z.string({ error: "is required" }),
+  data: z.string({ error: "is required" }),
+  format: z.string().default("auto"),
+  k: intFlag(z, 1, 10_000).default(20),
+  out: z.string({ error: "is required" }),
+});
+
+/** Item rows of the artifact for each user's items in `data` (items unknown to the artifact are dropped). */
+export function historiesInArtifact(m: ArtifactModel, data: Interactions): { rows: Int32Array[]; weights: Float32Array[] } {
+  const byUser = toCsr(data);
+  const mapItem = Int32Array.from(data.itemIds.ids, (id) => m.itemRow.get(id) ?? -1);
+  const rows: Int32Array[] = [];
+  const weights: Float32Array[] = [];
+  for (let u = 0; u < byUser.rows; u++) {
+    const r: number[] = [];
+    const w: number[] = [];
+    for (let k = byUser.indptr[u]!; k < byUser.indptr[u + 1]!; k++) {
+      const row = mapItem[byUser.indices[k]!]!;
+      if (row >= 0) {
+        r.push(row);
+        w.push(byUser.values[k]!);
+      }
+    }
+    rows.push(Int32Array.from(r));
+    weights.push(Float32Array.from(w));
+  }
+  return { rows, weights };
+}
+
+export async function runRecommend(args: string[]): Promise<{ users: number; sources: Record<string, number> }> {
+  const f = parseFlags("recommend", args, flags, schema);
+  const m = await loadArtifactModel(dirSource(f.artifact));
+  const { data, format } = await loadInteractions(f.data, f.format);
+  log(`recommend: ${data.userIds.size} users (${format}), ${m.itemIds.length} items, model ${m.manifest.model.kind} ${m.manifest.version}`);
+  const { rows, weights } = historiesInArtifact(m, data);
+  // Weights in --data are raw; the model saw them normalised to mean 1.
+  let mean = 0;
+  for (let k = 0; k < data.weights.length; k++) mean += data.weights[k]! / data.weights.length;
+  const out = createWriteStream(f.out);
+  const scores = new Float32Array(m.itemIds.length);
+  const seen = new Uint8Array(m.itemIds.length);
+  const popularScore = new Float32Array(m.itemIds.length).fill(-Infinity);
+  m.popularRows.forEach((row, rank) => (popularScore[row] = m.popularRows.length - rank));
+  const sources: Record<string, number> = { personalized: 0, "fold-in": 0, popular: 0 };
+  const started = performance.now();
+  let buffer = "";
+  for (let u = 0; u < data.userIds.size; u++) {
+    const history = rows[u]!;
+    const w = weights[u]!.map((x) => x / (mean || 1));
+    const { vector, source } = userVectorFor(m, data.userIds.ids[u]!, history, w);
+    sources[source]!++;
+    if (vector) scoreAll(m.itemVectors, m.dim, vector, scores);
+    else scores.set(popularScore);
+    for (const r of history) seen[r] = 1;
+    const top = topK(scores, f.k, (r) => seen[r] === 1);
+    for (const r of history) seen[r] = 0;
+    buffer += `${data.userIds.ids[u]}\t${Array.from(top.rows, (r) => m.itemIds[r]).join(",")}\n`;
+    if (buffer.length > 1 << 20) {
+      if (!out.write(buffer)) await once(out, "drain");
+      buffer = "";
+    }
+    if ((u + 1) % 5000 === 0) {
+      const s = (performance.now() - started) / 1000;
+      log(`recommend: ${u + 1}/${data.userIds.size} users ${s.toFixed(1)}s ETA ${((s / (u + 1)) * (data.userIds.size - u - 1)).toFixed(1)}s`);
+    }
+  }
+  out.end(buffer);
+  await once(out, "finish");
+  return { users: data.userIds.size, sources };
+}
+
+export const recommendCommand: Command = {
+  name: "recommend",
+  summary: "write top-k recommendations for every user in a data file",
+  usage,
+  async run(args) {
+    const r = await runRecommend(args);
+    process.stdout.write(JSON.stringify(r) + "\n");
+  },
+};

@@ -1,0 +1,38 @@
+// Offline evaluation of a trained model (or the popularity baseline) on a held-out split: full ranking over every
+// item, the user's train items excluded, metrics from shared/metrics.
+
+import { toCsr } from "../shared/data/csr.ts";
+import type { Interactions } from "../shared/data/interactions.ts";
+import { evaluateRanking, type RankingReport } from "../shared/metrics/evaluate.ts";
+import { scoreAll } from "../shared/scoring/topk.ts";
+import { itemCounts } from "./models/popularity.ts";
+
+export interface Factors {
+  dim: number;
+  userFactors: Float32Array;
+  itemFactors: Float32Array;
+}
+
+/** `train` and `test` must share IdMaps (as the splits in shared/data/split.ts do). */
+export function evaluateFactors(train: Interactions, test: Interactions, model: Factors, ks = [10, 20]): RankingReport {
+  const { dim, userFactors, itemFactors } = model;
+  return evaluateRanking({
+    train: toCsr(train),
+    test: toCsr(test),
+    ks,
+    scoreUser: (u, out) => scoreAll(itemFactors, dim, userFactors.subarray(u * dim, (u + 1) * dim), out),
+  });
+}
+
+export function evaluatePopularity(train: Interactions, test: Interactions, ks = [10, 20]): RankingReport {
+  const byUser = toCsr(train);
+  const counts = itemCounts(byUser);
+  return evaluateRanking({ train: byUser, test: toCsr(test), ks, scoreUser: (_u, out) => out.set(counts) });
+}
+
+/** The metrics worth a manifest: rounded, without the user count. */
+export function headlineMetrics(r: RankingReport): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(r)) if (k !== "users") out[k] = Math.round(v * 1e4) / 1e4;
+  return out;
+}
