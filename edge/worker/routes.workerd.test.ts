@@ -1,4 +1,5 @@
 // The edge route suite inside workerd: the real Worker entry (SELF) with Miniflare's local R2 and KV.
+/// <reference types="@cloudflare/vitest-pool-workers/types" />
 import { SELF, env } from "cloudflare:test";
 import { r2ArtifactKey, r2EventsPrefix } from "./bindings.ts";
 import { KvConfigStore } from "./kv-config.ts";

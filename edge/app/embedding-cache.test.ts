@@ -1,0 +1,57 @@
+// The memory implementations run the store contracts; the layering promotes remote hits into memory.
+import { describe, expect, it } from "vitest";
+import { LayeredEmbeddingCache, MemoryEmbeddingCache, bytesToVector, vectorToBytes } from "./embedding-cache.ts";
+import type { EmbeddingCache } from "./ports.ts";
+import { MemoryRecentItems, mergeRecent } from "./recent-items.ts";
+import { embeddingCacheContract, recentItemsContract } from "./stores.case.ts";
+
+let clock = 0;
+embeddingCacheContract("memory", async () => new MemoryEmbeddingCache(1 << 20, 300, () => clock), {
+  ttl: { seconds: 5, elapse: async () => void (clock += 6000) },
+});
+recentItemsContract("memory", async () => new MemoryRecentItems());
+
+describe("LayeredEmbeddingCache", () => {
+  it("answers from memory first, then the remote tier, and keeps remote hits in memory", async () => {
+    const memory = new MemoryEmbeddingCache();
+    const backing = new MemoryEmbeddingCache();
+    const calls: string[][] = [];
+    const remote: EmbeddingCache = {
+      name: "remote",
+      getMany: (keys) => (calls.push(keys), backing.getMany(keys)),
+      setMany: (e, t) => backing.setMany(e, t),
+      delete: (k) => backing.delete(k),
+    };
+    await backing.setMany([["k1", Float32Array.of(1, 2)]]);
+    const layered = new LayeredEmbeddingCache(memory, remote);
+    expect((await layered.lookup(["k1", "k2"])).map((h) => h.tier)).toEqual(["remote", null]);
+    expect(calls).toEqual([["k1", "k2"]]);
+    expect((await layered.lookup(["k1"])).map((h) => h.tier)).toEqual(["memory"]);
+    expect(calls).toHaveLength(1);
+    await layered.setMany([["k3", Float32Array.of(3)]]);
+    expect((await backing.getMany(["k3"]))[0]).toEqual(Float32Array.of(3));
+  });
+
+  it("evicts by bytes", async () => {
+    const c = new MemoryEmbeddingCache(4 * (64 * 4 + 100));
+    for (let i = 0; i < 10; i++) await c.setMany([[`k${i}`, new Float32Array(64)]]);
+    const got = await c.getMany(Array.from({ length: 10 }, (_, i) => `k${i}`));
+    expect(got.filter(Boolean).length).toBeLessThanOrEqual(4);
+    expect(got[9]).not.toBeNull();
+  });
+});
+
+describe("vector bytes and recent lists", () => {
+  it("round-trips float32 through bytes, also at an odd offset", () => {
+    const v = Float32Array.of(1.5, -2e-7, 3e30);
+    const bytes = vectorToBytes(v);
+    const odd = new Uint8Array(bytes.length + 1);
+    odd.set(bytes, 1);
+    expect(bytesToVector(odd.subarray(1))).toEqual(v);
+    expect(bytesToVector(new Uint8Array(5))).toBeNull();
+  });
+
+  it("merges newest first", () => {
+    expect(mergeRecent(["b", "a"], ["c", "b"])).toEqual(["b", "c", "a"]);
+  });
+});

@@ -1,0 +1,71 @@
+// The Node host of the edge API: the same Hono app on @hono/node-server, artifacts and tenant config from the
+// state dir, user vectors and recent items in Redis when REDIS_URL is set (memory only otherwise), events in an
+// append-only JSONL file per tenant. Run: `tsx edge/node/server.ts [--port 8788] [--state DIR]`.
+
+import { serve } from "@hono/node-server";
+import { Redis } from "ioredis";
+import { pathToFileURL } from "node:url";
+import { type EdgeDeps, createApp } from "../app/app.ts";
+import { LayeredEmbeddingCache, MemoryEmbeddingCache } from "../app/embedding-cache.ts";
+import { LayeredRecentItems, MemoryRecentItems } from "../app/recent-items.ts";
+import { ModelRegistry } from "../app/registry.ts";
+import { TenantDirectory } from "../app/tenants.ts";
+import { FileEventLog } from "./file-event-log.ts";
+import { FsArtifactStore, FsConfigStore } from "./fs-stores.ts";
+import { openHnswNode } from "./hnsw.ts";
+import { RedisEmbeddingCache, RedisRecentItems } from "./redis-stores.ts";
+import { stateDirFromEnv } from "./state-layout.ts";
+
+export interface NodeHostOptions {
+  stateDir: string;
+  redisUrl?: string | undefined;
+  modelBudgetBytes?: number;
+  configTtlMs?: number;
+}
+
+export interface NodeHost {
+  app: ReturnType<typeof createApp>;
+  deps: EdgeDeps;
+  redis: Redis | null;
+  close(): Promise<void>;
+}
+
+export function createNodeHost(o: NodeHostOptions): NodeHost {
+  const redis = o.redisUrl ? new Redis(o.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
+  const artifacts = new FsArtifactStore(o.stateDir);
+  const deps: EdgeDeps = {
+    runtime: "node",
+    artifacts,
+    tenants: new TenantDirectory(new FsConfigStore(o.stateDir), o.configTtlMs ?? 2000),
+    registry: new ModelRegistry(artifacts, { budgetBytes: o.modelBudgetBytes ?? 512 * 2 ** 20, openAnn: openHnswNode }),
+    cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(32 << 20), redis ? new RedisEmbeddingCache(redis) : null),
+    recent: new LayeredRecentItems(new MemoryRecentItems(), redis ? new RedisRecentItems(redis) : null),
+    events: new FileEventLog(o.stateDir),
+  };
+  return {
+    app: createApp(deps),
+    deps,
+    redis,
+    close: async () => {
+      if (redis) await redis.quit();
+    },
+  };
+}
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main(args: string[]): Promise<void> {
+  const port = Number(flag(args, "--port") ?? process.env.PORT ?? 8788);
+  const host = createNodeHost({ stateDir: stateDirFromEnv(flag(args, "--state")), redisUrl: process.env.REDIS_URL });
+  const server = serve({ fetch: host.app.fetch, port, hostname: flag(args, "--host") ?? "127.0.0.1" }, (info) => {
+    console.error(`edgerec edge (node) listening on http://${info.address}:${info.port}${host.redis ? " with redis" : ""}`);
+  });
+  const stop = () => server.close(() => void host.close().then(() => process.exit(0)));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main(process.argv.slice(2));

@@ -1,0 +1,12 @@
+// Where the Node host keeps its state (default `.edgerec/state`, `--state` / env EDGEREC_STATE): artifacts per
+// tenant and version, tenant config as JSON, and the event log as one append-only JSONL file per tenant.
+// `edgerec publish --target node` and `edgerec keys create --target node` write the same layout.
+
+import path from "node:path";
+
+export const DEFAULT_STATE_DIR = ".edgerec/state";
+
+export const stateDirFromEnv = (explicit?: string): string => path.resolve(explicit ?? process.env.EDGEREC_STATE ?? DEFAULT_STATE_DIR);
+export const artifactPath = (state: string, tenant: string, version: string, file: string): string => path.join(state, "artifacts", tenant, version, file);
+export const configPath = (state: string, tenant: string): string => path.join(state, "config", `${tenant}.json`);
+export const eventLogPath = (state: string, tenant: string): string => path.join(state, "events", `${tenant}.jsonl`);
