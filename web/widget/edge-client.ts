@@ -59,9 +59,9 @@ export class EdgeClient {
     return this.bytes(`${this.base}/artifacts/active/manifest.json`, "no-store");
   }
 
-  /** An immutable artifact file; the browser's HTTP cache may serve it. */
-  artifactFile(version: string, name: string): Promise<Uint8Array> {
-    return this.bytes(`${this.base}/artifacts/${encodeURIComponent(version)}/${name}`, "default");
+  /** An immutable artifact file; the browser's HTTP cache may serve it unless `reload`. */
+  artifactFile(version: string, name: string, reload = false): Promise<Uint8Array> {
+    return this.bytes(`${this.base}/artifacts/${encodeURIComponent(version)}/${name}`, reload ? "reload" : "default");
   }
 
   /** Sends events; resolves once the edge accepted them (2xx). `keepalive` lets a send outlive a navigation. */

@@ -254,15 +254,19 @@ export class EdgerecRecsElement extends HTMLElement {
     cards[Math.min(index, cards.length - 1)]?.focus({ preventScroll: true });
   }
 
+  /** Sends unsent, non-private events; loops while more arrive during a send. A failure leaves them for later. */
   private async flush(): Promise<void> {
-    if (this.config.private || this.flushing || !this.store || !this.visitor) return;
-    const pending = this.history.filter((e) => e.sent === 0 && e.local === 0 && e.seq !== undefined && e.tenant === this.config.tenant);
-    if (pending.length === 0) return;
+    if (this.flushing || !this.store || !this.visitor) return;
     this.flushing = true;
     try {
-      await this.edge().sendEvents(pending.map((e) => ({ userId: this.visitor, itemId: e.itemId, type: e.type, ts: e.ts })));
-      for (const e of pending) e.sent = 1;
-      await this.store.markSent(pending.map((e) => e.seq!));
+      for (;;) {
+        if (this.config.private) return;
+        const pending = this.history.filter((e) => e.sent === 0 && e.local === 0 && e.seq !== undefined && e.tenant === this.config.tenant);
+        if (pending.length === 0) return;
+        await this.edge().sendEvents(pending.map((e) => ({ userId: this.visitor, itemId: e.itemId, type: e.type, ts: e.ts })));
+        for (const e of pending) e.sent = 1;
+        await this.store.markSent(pending.map((e) => e.seq!));
+      }
     } catch {
       // Offline or the edge refused: the events stay unsent and go with the next flush (next event, load, `online`).
     } finally {

@@ -1,0 +1,223 @@
+// The widget in headless Chromium (Debian chromium via playwright-core), built with its real Vite config and
+// embedded in the sample shop page (web/widget.html). The edge is the STAND-IN in e2e/fixtures/widget/standin-edge.ts
+// (edge/ is built in parallel): it serves the artifact routes, takes events and records every request.
+import { mkdirSync } from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./browser.ts";
+import { type ShopArtifact, makeShopArtifact } from "./fixtures/widget/make-artifact.ts";
+import { REPO, buildWidget, clickCardSync, readCards, startShopServer, waitForRender } from "./fixtures/widget/shop-harness.ts";
+import { type StandinEdge, startStandinEdge } from "./fixtures/widget/standin-edge.ts";
+
+const KEY = "pk_demo_read";
+let browser: Browser;
+let edge: StandinEdge;
+let shop: { url: string; close(): Promise<void> };
+let artifact: ShopArtifact;
+const categoryOf = (id: string): string => artifact.items.find((i) => i.id === id)?.categories?.[0] ?? "?";
+const shopUrl = (extra = ""): string => `${shop.url}/widget.html?endpoint=${encodeURIComponent(edge.url)}&tenant=demo&key=${KEY}${extra}`;
+
+beforeAll(async () => {
+  await buildWidget();
+  artifact = await makeShopArtifact({ items: 240, dim: 16, images: true, version: "shop-v1" });
+  edge = await startStandinEdge({ tenant: "demo", key: KEY });
+  edge.putVersion("shop-v1", artifact.files);
+  edge.activate("shop-v1");
+  shop = await startShopServer();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+  await edge?.close();
+});
+
+/** Clicks three cards of one category, each time the best-ranked card of it, and returns that category. */
+async function clickThreeOfOneCategory(page: Page): Promise<{ category: string; clicked: string[]; syncMs: number[] }> {
+  const first = await readCards(page);
+  // The category least present at first, so the move towards it is unmistakable.
+  const counts = new Map<string, number>();
+  for (const c of first) counts.set(categoryOf(c.id), (counts.get(categoryOf(c.id)) ?? 0) + 1);
+  const category = [...counts].sort((a, b) => a[1] - b[1])[0]![0];
+  const clicked: string[] = [];
+  const syncMs: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const target = (await readCards(page)).find((c) => categoryOf(c.id) === category)!;
+    const { before, after, ms } = await clickCardSync(page, target.id);
+    // Re-ranked and re-rendered within the click's own task: the clicked (now seen) item is gone at once.
+    expect(before).toContain(target.id);
+    expect(after).not.toContain(target.id);
+    expect(after).toHaveLength(before.length);
+    clicked.push(target.id);
+    syncMs.push(ms);
+  }
+  return { category, clicked, syncMs };
+}
+
+describe("<edgerec-recs> in Chromium", () => {
+  let context: BrowserContext;
+  let page: Page;
+
+  it("renders product cards from the local model, accessibly", async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(shopUrl());
+    await waitForRender(page, 8);
+    const cards = await readCards(page);
+    expect(cards).toHaveLength(8);
+    for (const c of cards) {
+      expect(c.title.length).toBeGreaterThan(3);
+      expect(c.chips).toEqual([categoryOf(c.id)]);
+      expect(c.reason).toBe("Popular right now");
+      expect(c.tag).toBe("button");
+    }
+    expect(cards.some((c) => c.hasImage)).toBe(true);
+    const state = await page.evaluate(() => document.querySelector("edgerec-recs")!.state);
+    expect(state).toMatchObject({ mode: "local", modelVersion: "shop-v1", personalised: false });
+    // Accessible: a labelled list of buttons, reachable with the keyboard.
+    const a11y = await page.evaluate(() => {
+      const root = document.querySelector("edgerec-recs")!.shadowRoot!;
+      const list = root.querySelector("ul")!;
+      return { label: root.getElementById(list.getAttribute("aria-labelledby")!)?.textContent, live: root.querySelector("[aria-live]") !== null };
+    });
+    expect(a11y).toEqual({ label: "Picked for you", live: true });
+    expect(errors).toEqual([]);
+    // The artifact was fetched with the publishable key, each file once.
+    const files = edge.requests.filter((r) => r.method === "GET" && r.path.includes("/artifacts/"));
+    expect(files.every((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
+    expect(files.filter((r) => r.path.endsWith("/items.bin"))).toHaveLength(1);
+  });
+
+  it("moves towards a category after three clicks on it, re-ranking inside the click, and sends the events", async () => {
+    const before = (await readCards(page)).map((c) => categoryOf(c.id));
+    const eventsBefore = edge.requests.filter((r) => r.method === "POST" && r.path.endsWith("/events")).length;
+    const { category, clicked } = await clickThreeOfOneCategory(page);
+    const after = await readCards(page);
+    const share = (cats: string[]) => cats.filter((c) => c === category).length;
+    expect(share(after.map((c) => categoryOf(c.id)))).toBeGreaterThanOrEqual(7);
+    expect(share(after.map((c) => categoryOf(c.id)))).toBeGreaterThan(share(before));
+    const reasons = after.filter((c) => categoryOf(c.id) === category).map((c) => c.reason);
+    expect(reasons.every((r) => clicked.some((id) => r === `Because you viewed ${artifact.items.find((i) => i.id === id)!.title}`))).toBe(true);
+
+    // Keyboard: focus stays in the list after a re-rank, and Enter on a focused card clicks it.
+    await page.evaluate(() => document.querySelector("edgerec-recs")!.shadowRoot!.querySelector<HTMLElement>(".card")!.focus());
+    const focusedBefore = await page.evaluate(() => (document.querySelector("edgerec-recs")!.shadowRoot!.activeElement as HTMLElement).dataset.itemId);
+    await page.keyboard.press("Enter");
+    const focusedAfter = await page.evaluate(() => (document.querySelector("edgerec-recs")!.shadowRoot!.activeElement as HTMLElement | null)?.dataset.itemId);
+    expect(focusedAfter).toBeDefined();
+    expect(focusedAfter).not.toBe(focusedBefore);
+    await page.keyboard.press("ArrowRight");
+    const third = (await readCards(page))[1]!.id;
+    expect(await page.evaluate(() => (document.querySelector("edgerec-recs")!.shadowRoot!.activeElement as HTMLElement).dataset.itemId)).toBe(third);
+
+    // Not private: the events reach the edge with the visitor id.
+    await expect.poll(() => edge.requests.filter((r) => r.method === "POST" && r.path.endsWith("/events")).flatMap((r) => JSON.parse(r.body) as { itemId: string }[]).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
+    const sent = edge.requests.filter((r) => r.method === "POST" && r.path.endsWith("/events")).slice(eventsBefore).flatMap((r) => JSON.parse(r.body) as { userId: string; itemId: string; type: string; ts: number }[]);
+    const visitor = await page.evaluate(() => document.querySelector("edgerec-recs")!.state.visitorId);
+    expect(sent.slice(0, 3).map((e) => e.itemId)).toEqual(clicked);
+    expect(sent.every((e) => e.userId === visitor && e.type === "click" && e.ts > 1.7e12)).toBe(true);
+
+    mkdirSync(`${REPO}e2e/screenshots`, { recursive: true });
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: `${REPO}e2e/screenshots/widget.png`, fullPage: true });
+  });
+
+  it("reloaded with the edge unreachable, still renders the personalised list from IndexedDB", async () => {
+    const shown = (await readCards(page)).map((c) => c.id);
+    const edgeRequests = edge.requests.length;
+    await context.route(`${edge.url}/**`, (route) => route.abort("internetdisconnected"));
+    await page.reload();
+    await waitForRender(page, 8);
+    const state = await page.evaluate(() => document.querySelector("edgerec-recs")!.state);
+    expect(state).toMatchObject({ mode: "local", modelVersion: "shop-v1", personalised: true });
+    expect((await readCards(page)).map((c) => c.id)).toEqual(shown);
+    expect(edge.requests.length).toBe(edgeRequests);
+    await context.unroute(`${edge.url}/**`);
+  });
+
+  it("refuses a corrupt new version and keeps the last good one; a good new version replaces it", async () => {
+    const v2 = await makeShopArtifact({ items: 240, dim: 16, images: true, version: "shop-v2", seed: 8 });
+    const bad = new Map(v2.files);
+    const bin = Uint8Array.from(bad.get("items.bin")!);
+    bin[bin.length - 5]! ^= 0x40;
+    bad.set("items.bin", bin);
+    edge.putVersion("shop-v2", bad);
+    edge.activate("shop-v2");
+    await page.reload();
+    await waitForRender(page, 8);
+    expect(await page.evaluate(() => document.querySelector("edgerec-recs")!.state.modelVersion)).toBe("shop-v1");
+
+    // The fixed file is published as a new version (versions are immutable; the browser caches their files).
+    const v3 = await makeShopArtifact({ items: 240, dim: 16, images: true, version: "shop-v3", seed: 8 });
+    edge.putVersion("shop-v3", v3.files);
+    edge.activate("shop-v3");
+    await page.reload();
+    await waitForRender(page, 8);
+    expect(await page.evaluate(() => document.querySelector("edgerec-recs")!.state.modelVersion)).toBe("shop-v3");
+    const kept = await page.evaluate(async () => {
+      const req = indexedDB.open("edgerec-widget");
+      const db = await new Promise<IDBDatabase>((res) => (req.onsuccess = () => res(req.result)));
+      const keys = await new Promise<IDBValidKey[]>((res) => {
+        const r = db.transaction("files").objectStore("files").getAllKeys();
+        r.onsuccess = () => res(r.result);
+      });
+      db.close();
+      return keys.map((k) => String(k).split("\u0000")[1]);
+    });
+    expect(new Set(kept)).toEqual(new Set(["shop-v3"]));
+    edge.activate("shop-v1");
+    await context.close();
+  });
+
+  it("in private mode sends no request carrying events, while the list still changes", async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    const outgoing: { url: string; method: string; body: string }[] = [];
+    await ctx.route("**/*", async (route) => {
+      const r = route.request();
+      outgoing.push({ url: r.url(), method: r.method(), body: r.postData() ?? "" });
+      await route.continue();
+    });
+    const edgeBefore = edge.requests.length;
+    await p.goto(shopUrl("&private=1"));
+    await waitForRender(p, 8);
+    const before = (await readCards(p)).map((c) => c.id);
+    const { category, clicked } = await clickThreeOfOneCategory(p);
+    const after = await readCards(p);
+    expect(after.map((c) => c.id)).not.toEqual(before);
+    expect(after.filter((c) => categoryOf(c.id) === category).length).toBeGreaterThanOrEqual(7);
+    await p.waitForTimeout(1500); // give a (wrong) background flush time to happen
+    const visitor = await p.evaluate(() => document.querySelector("edgerec-recs")!.state.visitorId);
+    const carrying = outgoing.filter((o) => o.method !== "GET" || o.url.includes("/events") || clicked.some((id) => o.url.includes(id)) || o.url.includes(visitor));
+    expect(carrying).toEqual([]);
+    const atEdge = edge.requests.slice(edgeBefore);
+    expect(atEdge.filter((r) => r.method === "POST")).toEqual([]);
+    // The events are on the device, marked local.
+    const stored = await p.evaluate(async () => {
+      const req = indexedDB.open("edgerec-widget");
+      const db = await new Promise<IDBDatabase>((res) => (req.onsuccess = () => res(req.result)));
+      const all = await new Promise<{ itemId: string; local: number }[]>((res) => {
+        const r = db.transaction("events").objectStore("events").getAll();
+        r.onsuccess = () => res(r.result);
+      });
+      db.close();
+      return all;
+    });
+    expect(stored.map((e) => e.itemId)).toEqual(clicked);
+    expect(stored.every((e) => e.local === 1)).toBe(true);
+    await ctx.close();
+  });
+
+  it("works as a classic <script> tag (IIFE build)", async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.goto(`${shop.url}/script-tag.html?endpoint=${encodeURIComponent(edge.url)}&key=${KEY}`);
+    await waitForRender(p, 4);
+    expect(await readCards(p)).toHaveLength(4);
+    expect(await p.evaluate(() => typeof (window as unknown as { EdgerecWidget?: { EdgerecRecsElement?: unknown } }).EdgerecWidget?.EdgerecRecsElement)).toBe("function");
+    await ctx.close();
+  });
+});
