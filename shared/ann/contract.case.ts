@@ -14,15 +14,19 @@ export interface AnnImplementation {
 
 const SPACES: AnnSpace[] = ["ip", "l2", "cosine"];
 
-/** Gaussian blobs: `clusters` centres, points spread around them. Row-major n × dim. */
-export function clusteredVectors(n: number, dim: number, clusters: number, seed: number): Float32Array {
+/**
+ * Gaussian blobs: `clusters` centres ~ N(0, 1) drawn from `seed`, points = centre + noise · N(0, 1) drawn from
+ * `pointSeed` (default: `seed`), so queries can come from the same centres as the data. Row-major n × dim.
+ */
+export function clusteredVectors(n: number, dim: number, clusters: number, seed: number, noise = 0.35, pointSeed = seed): Float32Array {
   const rng = new Rng(seed);
   const centres = new Float32Array(clusters * dim);
   for (let i = 0; i < centres.length; i++) centres[i] = rng.normal();
+  const pts = pointSeed === seed ? rng : new Rng(pointSeed);
   const out = new Float32Array(n * dim);
   for (let i = 0; i < n; i++) {
-    const c = rng.int(clusters);
-    for (let d = 0; d < dim; d++) out[i * dim + d] = centres[c * dim + d]! + 0.35 * rng.normal();
+    const c = pts.int(clusters);
+    for (let d = 0; d < dim; d++) out[i * dim + d] = centres[c * dim + d]! + noise * pts.normal();
   }
   return out;
 }

@@ -5,13 +5,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HierarchicalNSW } from "hnswlib-node";
+import hnswlibNode from "hnswlib-node"; // CommonJS addon: named ESM imports fail under tsx
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadHnswWasmNode } from "../../trainer/io/hnsw-wasm-node.ts";
 import { clusteredVectors } from "./contract.case.ts";
 import { HnswIndex } from "./hnsw.ts";
 import type { AnnSpace } from "./types.ts";
 import type { HnswWasm } from "./wasm/loader.ts";
+
+const { HierarchicalNSW } = hnswlibNode;
 
 const dim = 32;
 const n = 2000;

@@ -32,24 +32,30 @@ export interface HnswExports {
 
 const ERRNO_NOSYS = 52;
 
+export type LoadedFrom = "module" | "bytes" | "stream" | "response-bytes";
+
 /** One instance of the module: its exports, memory views, and the filter the current search consults. */
 export class HnswWasm {
   private u8View = new Uint8Array(0);
   private filter: ((label: number) => boolean) | undefined;
   private filterError: unknown;
 
-  private constructor(readonly exports: HnswExports) {}
+  private constructor(
+    readonly exports: HnswExports,
+    /** How the module arrived: an imported Module, bytes, a streamed Response, or a Response read as bytes. */
+    readonly loadedFrom: LoadedFrom,
+  ) {}
 
   /** Instantiates the module from any supported source. */
   static async load(source: HnswWasmSource): Promise<HnswWasm> {
     let holder: HnswWasm | undefined;
     const imports = importsFor(() => holder);
-    const instance = await instantiate(source, imports);
+    const { instance, from } = await instantiate(source, imports);
     const exports = instance.exports as unknown as HnswExports;
     for (const name of ["memory", "_initialize", "malloc", "hnsw_create", "hnsw_search", "hnsw_serialize"] as const) {
       if (!(name in exports)) throw new AnnError("ann_internal", `the wasm module lacks the export '${name}'; is it hnsw.wasm?`);
     }
-    holder = new HnswWasm(exports);
+    holder = new HnswWasm(exports, from);
     exports._initialize(); // static constructors of the C++ runtime
     return holder;
   }
@@ -142,11 +148,11 @@ function importsFor(wasm: () => HnswWasm | undefined): WebAssembly.Imports {
   };
 }
 
-async function instantiate(source: HnswWasmSource, imports: WebAssembly.Imports): Promise<WebAssembly.Instance> {
-  if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, imports);
+async function instantiate(source: HnswWasmSource, imports: WebAssembly.Imports): Promise<{ instance: WebAssembly.Instance; from: LoadedFrom }> {
+  if (source instanceof WebAssembly.Module) return { instance: await WebAssembly.instantiate(source, imports), from: "module" };
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     const bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-    return instantiateBytes(bytes, imports);
+    return { instance: await instantiateBytes(bytes, imports), from: "bytes" };
   }
   const response = await source;
   if (typeof Response === "undefined" || !(response instanceof Response)) {
@@ -154,8 +160,8 @@ async function instantiate(source: HnswWasmSource, imports: WebAssembly.Imports)
   }
   if (!response.ok) throw new AnnError("ann_internal", `fetching hnsw.wasm failed: HTTP ${response.status}`);
   const streamable = typeof WebAssembly.instantiateStreaming === "function" && response.headers.get("content-type")?.startsWith("application/wasm");
-  if (streamable) return (await WebAssembly.instantiateStreaming(response, imports)).instance;
-  return instantiateBytes(new Uint8Array(await response.arrayBuffer()), imports);
+  if (streamable) return { instance: (await WebAssembly.instantiateStreaming(response, imports)).instance, from: "stream" };
+  return { instance: await instantiateBytes(new Uint8Array(await response.arrayBuffer()), imports), from: "response-bytes" };
 }
 
 // Compiling bytes at run time (Node, browsers; refused inside Workers, which pass a Module instead).
