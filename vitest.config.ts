@@ -22,7 +22,7 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      "edge/vitest.workers.config.ts",
+      { extends: "./edge/vitest.workers.config.ts", root: "." },
     ],
   },
 });

@@ -1,6 +1,6 @@
 // The `workers` test project: edge tests that run inside workerd through @cloudflare/vitest-pool-workers, with the
 // bindings of wrangler.toml (R2 ARTIFACTS, KV EMBEDDINGS and CONFIG) in Miniflare's local storage.
-// Its root is edge/ (vitest gives a referenced project the folder of its config file), so paths are absolute.
+// Paths are absolute: vitest runs a referenced project with the folder of its config file as its root.
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -8,7 +8,7 @@ import { defineConfig } from "vitest/config";
 const at = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
-  root: at("."),
+  root: at(".."),
   plugins: [
     cloudflareTest({
       main: at("./worker/index.ts"),
@@ -19,7 +19,8 @@ export default defineConfig({
   ],
   test: {
     name: "workers",
-    include: ["**/*.workerd.test.ts"],
+    dir: at(".."),
+    include: ["edge/**/*.workerd.test.ts"],
     testTimeout: 60_000,
   },
 });

@@ -36,14 +36,27 @@ export class ExactItemIndex implements ItemIndex {
 
 export class AnnItemIndex implements ItemIndex {
   readonly kind = "hnsw";
+  private exact: ExactItemIndex | null = null;
 
   constructor(
     private readonly ann: AnnIndex,
-    readonly bytes: number,
+    private readonly indexBytes: number,
+    private readonly items: Float32Array,
+    private readonly dim: number,
+    private readonly rows: number,
   ) {}
+
+  get bytes(): number {
+    return this.indexBytes + (this.exact?.bytes ?? 0);
+  }
 
   search(query: Float32Array, k: number, skip?: (row: number) => boolean): TopK {
     const hits = this.ann.search(query, k, skip ? (label) => !skip(label) : undefined);
+    // A filter that drops most of the graph can leave the walk short of k: finish with an exact scan (rare).
+    if (skip && hits.length < k && hits.length < this.rows) {
+      this.exact ??= new ExactItemIndex(this.items, this.dim, this.rows);
+      return this.exact.search(query, k, skip);
+    }
     const rows = new Int32Array(hits.length);
     const scores = new Float32Array(hits.length);
     for (let i = 0; i < hits.length; i++) {

@@ -64,7 +64,7 @@ export async function loadServingModel(
     const bytes = await readVerified(source, manifest, ARTIFACT_FILES.index);
     const ann = await openAnn(bytes, manifest);
     if (ann.size() !== vectors.rows) throw new ArtifactError("rows", `index.hnsw has ${ann.size()} points, items.bin ${vectors.rows} rows`);
-    index = new AnnItemIndex(ann, bytes.byteLength);
+    index = new AnnItemIndex(ann, bytes.byteLength, vectors.data, vectors.dim, vectors.rows);
   } else {
     index = new ExactItemIndex(vectors.data, vectors.dim, vectors.rows);
   }

@@ -7,6 +7,7 @@ import { type Fixture, buildFixture, categoryName, truncated } from "../testing/
 import { generateKey, keyRecord } from "./auth.ts";
 import { userVectorKey } from "./embedding-cache.ts";
 import type { EventLine } from "./ports.ts";
+import type { HnswWasmSource } from "../../shared/ann/wasm/loader.ts";
 import { type TenantConfig, emptyTenantConfig } from "./tenant-config.ts";
 
 export interface RouteHarness {
@@ -16,6 +17,8 @@ export interface RouteHarness {
   /** Publishes user vectors into the host's remote cache tier (KV / Redis). */
   putUserVectors(entries: [string, Float32Array][]): Promise<void>;
   readEvents(tenant: string): Promise<EventLine[]>;
+  /** hnsw.wasm for this runtime: acme's versions carry index.hnsw (served by HNSW), globex's do not (exact). */
+  hnsw: () => HnswWasmSource;
 }
 
 interface Keys {
@@ -56,9 +59,9 @@ export function routeSuite(host: string, makeHarness: () => Promise<RouteHarness
 
     beforeAll(async () => {
       h = await makeHarness();
-      fx = await buildFixture({ tenant: "acme", version: "v1" });
+      fx = await buildFixture({ tenant: "acme", version: "v1", hnsw: h.hnsw() });
       await h.putArtifact("acme", "v1", fx.files);
-      await h.putArtifact("acme", "v2", (await buildFixture({ tenant: "acme", version: "v2", seed: 11 })).files);
+      await h.putArtifact("acme", "v2", (await buildFixture({ tenant: "acme", version: "v2", seed: 11, hnsw: h.hnsw() })).files);
       const bad = await buildFixture({ tenant: "acme", version: "v3-truncated", seed: 12 });
       await h.putArtifact("acme", "v3-truncated", truncated(bad.files));
       const a = await tenantWithKeys("acme", "v1");
@@ -74,10 +77,19 @@ export function routeSuite(host: string, makeHarness: () => Promise<RouteHarness
       );
     });
 
-    it("answers /healthz", async () => {
+    it("answers /healthz with the loaded models and their index", async () => {
+      await recs({ userId: "user-1" });
+      expect((await post("/v1/tenants/globex/recommendations", globex.read, { userId: "user-1" })).status).toBe(200);
       const res = await h.fetch("/healthz");
       expect(res.status).toBe(200);
-      expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
+      const body = (await res.json()) as { ok: boolean; models: { tenant: string; version: string; index: string }[] };
+      expect(body.ok).toBe(true);
+      expect(body.models).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ tenant: "acme", version: "v1", index: "hnsw" }),
+          expect.objectContaining({ tenant: "globex", version: "v1", index: "exact" }),
+        ]),
+      );
     });
 
     it("personalizes a cached user: cache hit, count met, best first, the user's cluster on top", async () => {

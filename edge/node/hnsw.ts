@@ -1,6 +1,14 @@
-// Opens index.hnsw on the Node host. Until the HNSW wasm loader lands (shared/ann/hnsw*.ts) models are served by
-// exact search: undefined makes the loader skip the index file.
+// Opens index.hnsw on the Node host: hnsw.wasm is compiled once from the file and instantiated per model.
 
-import type { AnnOpener } from "../app/model-loader.ts";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { hnswOpener } from "../app/hnsw-opener.ts";
 
-export const openHnswNode: AnnOpener | undefined = undefined;
+let compiled: WebAssembly.Module | undefined;
+
+export function hnswModuleNode(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(readFileSync(fileURLToPath(new URL("../../shared/ann/wasm/hnsw.wasm", import.meta.url))));
+  return compiled;
+}
+
+export const openHnswNode = hnswOpener(hnswModuleNode);

@@ -12,6 +12,7 @@ import { RedisEmbeddingCache } from "./redis-stores.ts";
 import { type RedisProcess, startRedis } from "./redis-process.ts";
 import { createNodeHost, type NodeHost } from "./server.ts";
 import { artifactPath } from "./state-layout.ts";
+import { hnswModuleNode } from "./hnsw.ts";
 
 let redis: RedisProcess | null = null;
 let host: NodeHost | null = null;
@@ -29,6 +30,7 @@ routeSuite("node + redis", async () => {
   host = createNodeHost({ stateDir: state, redisUrl: redis.url, configTtlMs: 0 });
   const h = host;
   return {
+    hnsw: hnswModuleNode,
     fetch: async (p, init) => h.app.fetch(new Request(`http://edge.test${p}`, init)),
     putArtifact: async (tenant, version, files) => {
       for (const [name, bytes] of files) await writeFileAtomic(artifactPath(state, tenant, version, name), bytes);

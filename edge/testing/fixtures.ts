@@ -8,6 +8,8 @@ import { encodeJson, sealArtifact } from "../../shared/artifact/writer.ts";
 import { encodePack } from "../../shared/artifact/pack.ts";
 import { Rng } from "../../shared/random.ts";
 import { gramMatrix } from "../../shared/scoring/foldin.ts";
+import { buildHnswIndexBytes } from "../../shared/ann/build-index.ts";
+import type { HnswWasmSource } from "../../shared/ann/wasm/loader.ts";
 
 export interface FixtureOptions {
   tenant: string;
@@ -19,6 +21,8 @@ export interface FixtureOptions {
   seed?: number;
   /** Omit gram.bin and fold-in params (a model without fold-in: recent items give `content`). */
   noFoldIn?: boolean;
+  /** Build index.hnsw with this hnsw.wasm source (a Module in workerd, bytes on Node); omitted → exact search. */
+  hnsw?: HnswWasmSource;
 }
 
 export interface Fixture {
@@ -84,6 +88,8 @@ export async function buildFixture(o: FixtureOptions): Promise<Fixture> {
     ARTIFACT_FILES.popular,
     encodeJson({ format: "edgerec-popular/1", global: popular.map((id, i) => ({ id, count: nItems - i })), byCategory }),
   );
+  const indexParams = { kind: "hnsw" as const, space: "ip" as const, M: 16, efConstruction: 200, ef: 64 };
+  if (o.hnsw) files.set(ARTIFACT_FILES.index, await buildHnswIndexBytes(items, nItems, dim, "ip", indexParams, o.hnsw));
   const draft: ManifestDraft = {
     tenant: o.tenant,
     version: o.version,
@@ -98,6 +104,7 @@ export async function buildFixture(o: FixtureOptions): Promise<Fixture> {
     counts: { users: nUsers, items: nItems, interactions: 0 },
     metrics: {},
     trainer: { backend: "synthetic", seconds: 0 },
+    ...(o.hnsw ? { index: indexParams } : {}),
   };
   return { files: await sealArtifact(draft, files), itemCluster, userCluster, itemIds, userIds, userVectors: users, dim, popular };
 }

@@ -1,6 +1,7 @@
-// Opens index.hnsw in the Worker. Until the HNSW wasm loader lands (shared/ann/hnsw*.ts), every model is served by
-// exact search: returning undefined here makes the loader skip the index file.
+// Opens index.hnsw in the Worker with hnsw.wasm imported as a module (wrangler's CompiledWasm rule): Workers may
+// not compile WebAssembly bytes at run time.
 
-import type { AnnOpener } from "../app/model-loader.ts";
+import hnswModule from "../../shared/ann/wasm/hnsw.wasm";
+import { hnswOpener } from "../app/hnsw-opener.ts";
 
-export const openHnsw: AnnOpener | undefined = undefined;
+export const openHnsw = hnswOpener(() => hnswModule);

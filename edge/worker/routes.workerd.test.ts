@@ -7,10 +7,12 @@ import { KvEmbeddingCache } from "./kv-cache.ts";
 import { routeSuite } from "../app/routes.case.ts";
 import type { EventLine } from "../app/ports.ts";
 import type { Env } from "./bindings.ts";
+import hnswModule from "../../shared/ann/wasm/hnsw.wasm";
 
 const e = env as unknown as Env;
 
 routeSuite("workerd", async () => ({
+  hnsw: () => hnswModule,
   fetch: (path, init) => SELF.fetch(`http://edge.test${path}`, init),
   putArtifact: async (tenant, version, files) => {
     for (const [name, bytes] of files) await e.ARTIFACTS.put(r2ArtifactKey(tenant, version, name), bytes);
