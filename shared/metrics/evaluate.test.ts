@@ -3,6 +3,7 @@ import { buildCsr, toCsr } from "../data/csr.ts";
 import { randomHoldout } from "../data/split.ts";
 import { plantSynthetic } from "../data/synthetic.ts";
 import { EdgerecError } from "../errors.ts";
+import { Rng } from "../random.ts";
 import { evaluateRanking } from "./evaluate.ts";
 
 const csr = (rows: number, cols: number, pairs: [number, number][]) =>
@@ -73,5 +74,60 @@ describe("evaluateRanking (hand-computed)", () => {
     });
     expect(oracle).toBeGreaterThan(popular * 1.5);
     expect(popular).toBeGreaterThan(random * 5);
+  });
+
+  it("matches a naive full sort with textbook formulas on random data", () => {
+    const rng = new Rng(3);
+    const users = 40;
+    const items = 60;
+    const trainPairs: [number, number][] = [];
+    const testPairs: [number, number][] = [];
+    for (let u = 0; u < users; u++) {
+      for (let j = 0; j < items; j++) {
+        const x = rng.next();
+        if (x < 0.15) trainPairs.push([u, j]);
+        else if (x < 0.25) testPairs.push([u, j]);
+      }
+    }
+    const tr = csr(users, items, trainPairs);
+    const te = csr(users, items, testPairs);
+    const S = Float32Array.from({ length: users * items }, () => Math.round(rng.next() * 20)); // ties on purpose
+    const score = (u: number, out: Float32Array) => out.set(S.subarray(u * items, (u + 1) * items));
+    const got = evaluateRanking({ train: tr, test: te, ks: [5, 10], scoreUser: score });
+    for (const k of [5, 10]) {
+      const sum = { ndcg: 0, recall: 0, precision: 0, map: 0, hitRate: 0 };
+      const covered = new Set<number>();
+      let n = 0;
+      for (let u = 0; u < users; u++) {
+        const rel = new Set(testPairs.filter((p) => p[0] === u).map((p) => p[1]));
+        if (rel.size === 0) continue;
+        n++;
+        const seen = new Set(trainPairs.filter((p) => p[0] === u).map((p) => p[1]));
+        const ranked = [...Array(items).keys()]
+          .filter((j) => !seen.has(j))
+          .sort((a, b) => S[u * items + b]! - S[u * items + a]! || a - b)
+          .slice(0, k);
+        ranked.forEach((j) => covered.add(j));
+        let hits = 0;
+        let dcg = 0;
+        let ap = 0;
+        ranked.forEach((j, i) => {
+          if (!rel.has(j)) return;
+          hits++;
+          dcg += 1 / Math.log2(i + 2);
+          ap += hits / (i + 1);
+        });
+        let idcg = 0;
+        for (let i = 0; i < Math.min(rel.size, k); i++) idcg += 1 / Math.log2(i + 2);
+        sum.ndcg += dcg / idcg;
+        sum.recall += hits / rel.size;
+        sum.precision += hits / k;
+        sum.map += ap / Math.min(rel.size, k);
+        sum.hitRate += hits > 0 ? 1 : 0;
+      }
+      expect(got.users).toBe(n);
+      for (const [m, v] of Object.entries(sum)) expect(got[`${m}@${k}`]).toBeCloseTo(v / n, 10);
+      expect(got[`coverage@${k}`]).toBeCloseTo(covered.size / items, 12);
+    }
   });
 });

@@ -1,11 +1,11 @@
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataError } from "../../shared/errors.ts";
 import { rejected, triples } from "../../shared/data/test-helpers.ts";
+import { findMl100k, ml100kDir } from "./datasets.ts";
 import { loadInteractions } from "./load-data.ts";
 
 let dir: string;
@@ -93,8 +93,8 @@ describe("loadInteractions", () => {
   });
 });
 
-const ML100K = process.env.EDGEREC_ML100K ?? resolve(import.meta.dirname, "../../../shared/data/ml-100k");
-const hasMl100k = existsSync(join(ML100K, "u.data"));
+const ML100K = ml100kDir();
+const hasMl100k = findMl100k() !== undefined;
 if (!hasMl100k) console.warn(`skipping the ml-100k test: no u.data in ${ML100K} (set EDGEREC_ML100K)`);
 
 describe.skipIf(!hasMl100k)(`MovieLens 100K from ${ML100K}`, () => {
