@@ -114,9 +114,11 @@ class CholeskySolver implements HalfStep {
 }
 
 class CgSolver implements HalfStep {
+  // Every vector the inner loops touch is a Float64Array (and y a Float32Array), so V8 keeps them monomorphic.
   private readonly r: Float64Array;
   private readonly pv: Float64Array;
   private readonly ap: Float64Array;
+  private readonly xv: Float64Array;
   constructor(
     private readonly dim: number,
     private readonly steps: number,
@@ -124,17 +126,20 @@ class CgSolver implements HalfStep {
     this.r = new Float64Array(dim);
     this.pv = new Float64Array(dim);
     this.ap = new Float64Array(dim);
+    this.xv = new Float64Array(dim);
   }
 
   halfStep(m: Csr, y: Float32Array, x: Float32Array, p: AlsParams): void {
-    const { dim, r, pv, ap } = this;
+    const { dim, r, pv, ap, xv } = this;
     const gram = gramMatrix(y, m.cols, dim);
     for (let row = 0; row < m.rows; row++) {
       const xo = row * dim;
       const start = m.indptr[row]!;
       const end = m.indptr[row + 1]!;
+      for (let d = 0; d < dim; d++) xv[d] = x[xo + d]!;
       // r = b − A x, with A x = (YᵀY + λI) x + Σ (c−1)(y·x) y and b = Σ c y
-      this.applyA(gram, y, x, xo, m, start, end, p, r, true);
+      applyA(dim, gram, y, xv, m, start, end, p, r);
+      for (let d = 0; d < dim; d++) r[d] = -r[d]!;
       for (let k = start; k < end; k++) {
         const o = m.indices[k]! * dim;
         const c = 1 + p.alpha * m.values[k]!;
@@ -143,10 +148,10 @@ class CgSolver implements HalfStep {
       pv.set(r);
       let rsOld = dot(r, r, dim);
       for (let it = 0; it < this.steps && rsOld > 1e-20; it++) {
-        this.applyA(gram, y, pv, 0, m, start, end, p, ap, false);
+        applyA(dim, gram, y, pv, m, start, end, p, ap);
         const alpha = rsOld / dot(pv, ap, dim);
         for (let d = 0; d < dim; d++) {
-          x[xo + d]! += alpha * pv[d]!;
+          xv[d]! += alpha * pv[d]!;
           r[d]! -= alpha * ap[d]!;
         }
         const rsNew = dot(r, r, dim);
@@ -154,30 +159,29 @@ class CgSolver implements HalfStep {
         for (let d = 0; d < dim; d++) pv[d] = r[d]! + beta * pv[d]!;
         rsOld = rsNew;
       }
+      for (let d = 0; d < dim; d++) x[xo + d] = xv[d]!;
     }
   }
+}
 
-  /** out = A v (or −A v when `negate`), v read from `v[vo..vo+dim)`. */
-  private applyA(
-    gram: Float64Array, y: Float32Array, v: ArrayLike<number>, vo: number, m: Csr, start: number, end: number,
-    p: AlsParams, out: Float64Array, negate: boolean,
-  ): void {
-    const { dim } = this;
-    const sign = negate ? -1 : 1;
-    for (let i = 0; i < dim; i++) {
-      let s = p.regularization * v[vo + i]!;
-      const gi = i * dim;
-      for (let j = 0; j < dim; j++) s += gram[gi + j]! * v[vo + j]!;
-      out[i] = sign * s;
-    }
-    for (let k = start; k < end; k++) {
-      const o = m.indices[k]! * dim;
-      const c1 = p.alpha * m.values[k]!;
-      let yv = 0;
-      for (let d = 0; d < dim; d++) yv += y[o + d]! * v[vo + d]!;
-      const s = sign * c1 * yv;
-      for (let d = 0; d < dim; d++) out[d]! += s * y[o + d]!;
-    }
+/** out = A v = (YᵀY + λI) v + Σ_k (c_k − 1)(y_k·v) y_k over the row's entries. */
+function applyA(
+  dim: number, gram: Float64Array, y: Float32Array, v: Float64Array, m: Csr, start: number, end: number,
+  p: AlsParams, out: Float64Array,
+): void {
+  for (let i = 0; i < dim; i++) {
+    let s = p.regularization * v[i]!;
+    const gi = i * dim;
+    for (let j = 0; j < dim; j++) s += gram[gi + j]! * v[j]!;
+    out[i] = s;
+  }
+  for (let k = start; k < end; k++) {
+    const o = m.indices[k]! * dim;
+    const c1 = p.alpha * m.values[k]!;
+    let yv = 0;
+    for (let d = 0; d < dim; d++) yv += y[o + d]! * v[d]!;
+    const s = c1 * yv;
+    for (let d = 0; d < dim; d++) out[d]! += s * y[o + d]!;
   }
 }
 

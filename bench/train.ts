@@ -1,0 +1,46 @@
+// bench:train — a synthetic set of about 1M interactions (50k users, 20k items): seconds per epoch of each model at
+// the dims the trainer picks and at dim 64, and the process's peak resident memory. Prints one JSON object.
+
+import { generateSynthetic } from "../shared/data/synthetic.ts";
+import { statsOf, trainModel, type TrainableModel } from "../trainer/train.ts";
+import { chooseDim } from "../trainer/defaults.ts";
+import { machine } from "./machine.ts";
+
+const epochs = Number(process.env.EPOCHS ?? 3);
+const t0 = performance.now();
+const data = generateSynthetic({ users: 50_000, items: 20_000, interactionsPerUser: 20, dim: 16, categories: 24, seed: 7 });
+const generateSeconds = (performance.now() - t0) / 1000;
+const stats = statsOf(data);
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+const rows: Record<string, unknown>[] = [];
+for (const model of ["als", "bpr"] as TrainableModel[]) {
+  for (const dim of [...new Set([chooseDim(stats), 64])]) {
+    const times: number[] = [];
+    let last = performance.now();
+    const m = await trainModel(model, data, { dim, epochs, seed: 1 }, {
+      onEpoch: () => {
+        const now = performance.now();
+        times.push((now - last) / 1000);
+        last = now;
+      },
+    });
+    rows.push({
+      model,
+      dim,
+      epochs,
+      secondsPerEpoch: round(times.reduce((a, b) => a + b, 0) / times.length),
+      totalSeconds: round(m.seconds),
+      samplesPerSecond: model === "bpr" ? Math.round(stats.interactions / (times.reduce((a, b) => a + b, 0) / times.length)) : undefined,
+    });
+  }
+}
+console.log(
+  JSON.stringify({
+    bench: "train",
+    data: { ...stats, generator: "generateSynthetic (planted latent structure)", generateSeconds: round(generateSeconds) },
+    models: rows,
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    machine: machine(),
+  }),
+);

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { Rng } from "../random.ts";
+import { FoldIn, gramMatrix, solveSpdInPlace } from "./foldin.ts";
+
+/** The closed form written out naively: build A and b densely, solve by Gaussian elimination. */
+function naiveFoldIn(y: Float32Array, dim: number, rows: number[], weights: number[], alpha: number, lambda: number): number[] {
+  const n = y.length / dim;
+  const a = Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (_, j) => (i === j ? lambda : 0)));
+  const b = new Array(dim).fill(0);
+  for (let r = 0; r < n; r++) for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) a[i]![j]! += y[r * dim + i]! * y[r * dim + j]!;
+  rows.forEach((r, k) => {
+    const c = 1 + alpha * weights[k]!;
+    for (let i = 0; i < dim; i++) {
+      b[i] += c * y[r * dim + i]!;
+      for (let j = 0; j < dim; j++) a[i]![j]! += (c - 1) * y[r * dim + i]! * y[r * dim + j]!;
+    }
+  });
+  for (let col = 0; col < dim; col++) {
+    for (let row = col + 1; row < dim; row++) {
+      const f = a[row]![col]! / a[col]![col]!;
+      for (let j = col; j < dim; j++) a[row]![j]! -= f * a[col]![j]!;
+      b[row] -= f * b[col];
+    }
+  }
+  const x = new Array(dim).fill(0);
+  for (let i = dim - 1; i >= 0; i--) {
+    let s = b[i];
+    for (let j = i + 1; j < dim; j++) s -= a[i]![j]! * x[j];
+    x[i] = s / a[i]![i]!;
+  }
+  return x;
+}
+
+describe("FoldIn", () => {
+  const dim = 8;
+  const rng = new Rng(11);
+  const y = Float32Array.from({ length: 40 * dim }, () => rng.normal() * 0.3);
+
+  it("equals the closed form solved naively", () => {
+    const f = new FoldIn(dim, gramMatrix(y, 40, dim), y, { alpha: 2, regularization: 0.5 });
+    const rows = [3, 7, 7, 19, 33];
+    const weights = [1, 2, 1, 0.5, 3];
+    const got = Array.from(f.user(rows, weights));
+    const want = naiveFoldIn(y, dim, rows, weights, 2, 0.5);
+    got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
+  });
+
+  it("gives the zero vector for no items and does not keep state between calls", () => {
+    const f = new FoldIn(dim, gramMatrix(y, 40, dim), y, { alpha: 1, regularization: 1 });
+    expect(Array.from(f.user([])).every((v) => v === 0)).toBe(true);
+    const a = Array.from(f.user([1, 2]));
+    f.user([5, 6, 7]);
+    expect(Array.from(f.user([1, 2]))).toEqual(a);
+  });
+
+  it("refuses a gram matrix of the wrong size", () => {
+    expect(() => new FoldIn(dim, new Float64Array(10), y, { alpha: 1, regularization: 1 })).toThrow(/expected 8×8/);
+  });
+
+  it("solveSpdInPlace solves a known system", () => {
+    const a = Float64Array.from([4, 0, 2, 3]); // lower triangle of [[4,2],[2,3]] is read
+    const b = Float64Array.from([2, 5]);
+    solveSpdInPlace(a, b, 2);
+    expect(b[0]).toBeCloseTo(-0.5, 10);
+    expect(b[1]).toBeCloseTo(2, 10);
+  });
+});
