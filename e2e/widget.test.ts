@@ -75,7 +75,7 @@ describe("<edgerec-recs> in Chromium", () => {
     }
     expect(cards.some((c) => c.hasImage)).toBe(true);
     const state = await page.evaluate(() => document.querySelector("edgerec-recs")!.state);
-    expect(state).toMatchObject({ mode: "local", modelVersion: "shop-v1", personalised: false });
+    expect(state).toMatchObject({ mode: "local", modelVersion: "shop-v1", personalised: false, scorer: "wasm-simd" });
     // Accessible: a labelled list of buttons, reachable with the keyboard.
     const a11y = await page.evaluate(() => {
       const root = document.querySelector("edgerec-recs")!.shadowRoot!;

@@ -48,6 +48,21 @@ describe("LocalRanker", () => {
     expect(ranking.items.filter((x) => a.categoryOf[x.row] === 2).length).toBeGreaterThanOrEqual(5);
   });
 
+  it("ranks the same with the wasm SIMD scorer as with the scalar oracle", async () => {
+    const { a } = await ranker(900, 24);
+    const vectors = decodePack(a.files.get("items.bin")!);
+    const gram = decodePack(a.files.get("gram.bin")!);
+    const items = decodeItemsJson(a.files.get("items.json")!);
+    const wasm = new LocalRanker(items, vectors, gram, { alpha: 4, regularization: 0.1 }, null, "wasm-simd");
+    const js = new LocalRanker(items, vectors, gram, { alpha: 4, regularization: 0.1 }, null, "js");
+    expect([wasm.scorerKind, js.scorerKind]).toEqual(["wasm-simd", "js"]);
+    const history = a.items.slice(0, 7).map((i, k) => ({ itemId: i.id, type: k % 2 ? ("view" as const) : ("click" as const) }));
+    const w = wasm.rank(history, 25);
+    const j = js.rank(history, 25);
+    expect(w.items.map((x) => x.row)).toEqual(j.items.map((x) => x.row));
+    for (let k = 0; k < w.items.length; k++) expect(w.items[k]!.score).toBeCloseTo(j.items[k]!.score, 4);
+  });
+
   it("ignores events on items not in the catalogue and caps the history", async () => {
     const { a, r } = await ranker(600, 16);
     expect(r.rank([{ itemId: "no-such-item", type: "click" }], 5).personalised).toBe(false);

@@ -1,5 +1,6 @@
 // Ranks the whole catalogue on the device: the visitor's events → ALS fold-in (shared/scoring/foldin.ts) → exact
-// scores of every item (scoreAll) → top-k without the items already seen (topK), each with a reason
+// scores of every item (item-scorer.ts: wasm SIMD, or the shared scoreAll) → top-k without the items already seen
+// (topK), each with a reason
 // ("because you viewed X": the seen item most similar to it). Buffers are allocated once, so a re-rank after a
 // click allocates only its result.
 //
@@ -10,6 +11,7 @@ import type { EmbeddingMatrix } from "../../shared/artifact/pack.ts";
 import { FoldIn } from "../../shared/scoring/foldin.ts";
 import { scoreAll, topK } from "../../shared/scoring/topk.ts";
 import type { EventType } from "./edge-client.ts";
+import { type ItemScorer, createItemScorer } from "./item-scorer.ts";
 
 export const EVENT_WEIGHTS: Record<EventType, number> = { view: 1, click: 2 };
 /** Only the most recent distinct items fold in: tastes drift, and it bounds the O(n·d²) fold-in. */
@@ -38,24 +40,35 @@ export interface Ranking {
 export class LocalRanker {
   private readonly foldIn: FoldIn;
   private readonly rowById = new Map<string, number>();
-  private readonly scores: Float32Array;
+  private readonly scorer: ItemScorer;
   private readonly seen: Uint8Array;
-  private readonly coldOrder: Int32Array;
-  private readonly user: Float32Array<ArrayBuffer>;
+  private readonly dim: number;
+  private readonly popular: string[] | null;
+  private coldOrder: Int32Array | null = null;
 
+  /** `vectors` is copied into the scorer; the caller may drop its copy and read `itemVectors` instead. */
   constructor(
     readonly items: ItemRecord[],
-    private readonly vectors: EmbeddingMatrix,
+    vectors: EmbeddingMatrix,
     gram: EmbeddingMatrix,
     params: Pick<FoldInParams, "alpha" | "regularization">,
     popular: string[] | null = null,
+    scorer: "wasm-simd" | "js" = "wasm-simd",
   ) {
     items.forEach((item, row) => this.rowById.set(item.id, row));
-    this.foldIn = new FoldIn(vectors.dim, gram.data, vectors.data, params);
-    this.scores = new Float32Array(vectors.rows);
+    this.dim = vectors.dim;
+    this.scorer = createItemScorer(vectors.data, vectors.rows, vectors.dim, scorer);
+    this.foldIn = new FoldIn(vectors.dim, gram.data, this.scorer.items, params);
     this.seen = new Uint8Array(vectors.rows);
-    this.user = new Float32Array(vectors.dim);
-    this.coldOrder = this.coldStartOrder(popular);
+    this.popular = popular;
+  }
+
+  get itemVectors(): Float32Array {
+    return this.scorer.items;
+  }
+
+  get scorerKind(): ItemScorer["kind"] {
+    return this.scorer.kind;
   }
 
   get size(): number {
@@ -73,9 +86,9 @@ export class LocalRanker {
     for (const r of rows) seen[r] = 1;
     try {
       if (rows.length === 0) return { items: this.coldStart(count), personalised: false };
-      this.foldIn.user(rows, weights, this.user);
-      scoreAll(this.vectors.data, this.vectors.dim, this.user, this.scores);
-      const top = topK(this.scores, count, (row) => seen[row] === 1);
+      this.foldIn.user(rows, weights, this.scorer.user);
+      this.scorer.score();
+      const top = topK(this.scorer.scores, count, (row) => seen[row] === 1);
       const items: RankedItem[] = [];
       for (let k = 0; k < top.rows.length; k++) {
         const row = top.rows[k]!;
@@ -113,7 +126,8 @@ export class LocalRanker {
 
   /** The seen item whose vector points most nearly the same way (cosine) as the recommended one. */
   private reasonFor(row: number, seenRows: number[], types: EventType[]): Reason {
-    const { data, dim } = this.vectors;
+    const { dim } = this;
+    const data = this.scorer.items;
     let best = -1;
     let bestCos = -Infinity;
     for (let k = 0; k < seenRows.length; k++) {
@@ -137,9 +151,10 @@ export class LocalRanker {
   }
 
   private coldStart(count: number): RankedItem[] {
+    const order = (this.coldOrder ??= this.coldStartOrder(this.popular));
     const out: RankedItem[] = [];
-    for (let k = 0; k < this.coldOrder.length && out.length < count; k++) {
-      const row = this.coldOrder[k]!;
+    for (let k = 0; k < order.length && out.length < count; k++) {
+      const row = order[k]!;
       out.push({ row, item: this.items[row]!, score: 0, reason: { kind: "popular" } });
     }
     return out;
@@ -150,7 +165,9 @@ export class LocalRanker {
    * against the mean item vector (in implicit MF, popular items have long vectors along the common direction).
    */
   private coldStartOrder(popular: string[] | null): Int32Array {
-    const { rows, dim, data } = this.vectors;
+    const { dim } = this;
+    const data = this.scorer.items;
+    const rows = this.items.length;
     const mean = new Float32Array(dim);
     for (let r = 0; r < rows; r++) for (let d = 0; d < dim; d++) mean[d]! += data[r * dim + d]!;
     const picked = new Uint8Array(rows);

@@ -98,9 +98,10 @@ export class EdgerecRecsElement extends HTMLElement {
   }
 
   /** What the widget shows now (for pages and tests). */
-  get state(): { mode: WidgetMode; modelVersion: string; items: string[]; personalised: boolean; visitorId: string } {
+  get state(): { mode: WidgetMode; modelVersion: string; items: string[]; personalised: boolean; visitorId: string; scorer: string | null } {
     return {
       mode: this.mode,
+      scorer: this.ranker?.scorerKind ?? null,
       modelVersion: this.model?.manifest.version ?? this.lastRender?.modelVersion ?? "",
       items: this.lastRender?.items ?? [],
       personalised: this.lastRender?.personalised ?? false,
@@ -150,6 +151,8 @@ export class EdgerecRecsElement extends HTMLElement {
       const m = loaded.model;
       if (m?.gram && m.manifest.model.foldIn) {
         this.ranker = new LocalRanker(m.items, m.vectors, m.gram, m.manifest.model.foldIn, m.popular);
+        // The ranker keeps its own copy of the vectors (in the scorer's memory): drop ours.
+        this.model = { ...m, vectors: { rows: m.vectors.rows, dim: m.vectors.dim, data: this.ranker.itemVectors } };
         this.mode = "local";
         this.rerender(false);
       } else {
