@@ -1,0 +1,254 @@
+// Node-side access to an edge deployment's state, for `edgerec publish`, `edgerec keys` and for reading the event
+// log back as training data. Three targets, one interface:
+//   local      — wrangler's local state (`.wrangler/state/v3`, through Miniflare with wrangler.toml's bindings),
+//                or `--state DIR` for `wrangler dev --persist-to DIR`;
+//                so `wrangler dev` serves what was published, offline;
+//   node       — the Node host's state dir (`.edgerec/state`) and Redis (REDIS_URL) for user vectors;
+//   cloudflare — a real account through the wrangler CLI (`--remote`), with the same keys as local.
+
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { Redis } from "ioredis";
+import { vectorToBytes } from "../../edge/app/embedding-cache.ts";
+import type { EventLine } from "../../edge/app/ports.ts";
+import { type TenantConfig, parseTenantConfig } from "../../edge/app/tenant-config.ts";
+import { readEventLog } from "../../edge/node/file-event-log.ts";
+import { FsConfigStore, writeFileAtomic } from "../../edge/node/fs-stores.ts";
+import { RedisEmbeddingCache } from "../../edge/node/redis-stores.ts";
+import { artifactPath, stateDirFromEnv } from "../../edge/node/state-layout.ts";
+import { kvConfigKey, kvUserVectorKey, r2ArtifactKey, r2EventsPrefix } from "../../edge/worker/bindings.ts";
+import { EdgerecError } from "../../shared/errors.ts";
+
+export const TARGETS = ["local", "node", "cloudflare"] as const;
+export type Target = (typeof TARGETS)[number];
+
+/** Names from wrangler.toml: the local state keys KV by namespace id and R2 by bucket name. */
+export const BINDINGS = { bucket: "edgerec-artifacts", embeddings: "edgerec-embeddings", config: "edgerec-config" } as const;
+/** What `wrangler dev --persist-to` takes (it keeps its data in `<dir>/v3`). */
+export const DEFAULT_PERSIST = ".wrangler/state";
+
+export interface EdgeStore {
+  readonly target: Target;
+  putArtifactFile(tenant: string, version: string, name: string, bytes: Uint8Array): Promise<void>;
+  getConfig(tenant: string): Promise<TenantConfig | null>;
+  putConfig(config: TenantConfig): Promise<void>;
+  /** Writes user vectors (cache key → vector) into KV / Redis; `onProgress` gets the count written so far. */
+  putUserVectors(entries: [string, Float32Array][], ttlSeconds: number, onProgress?: (done: number) => void): Promise<void>;
+  /** The tenant's event log, in order (the JSONL training format). */
+  readEvents(tenant: string): Promise<EventLine[]>;
+  close(): Promise<void>;
+}
+
+export interface EdgeStoreOptions {
+  /** local: the directory `wrangler dev --persist-to` takes (default .wrangler/state); node: the state dir. */
+  stateDir?: string;
+  redisUrl?: string;
+  /** Directory holding wrangler.toml (cloudflare target; default: the current directory). */
+  cwd?: string;
+}
+
+export async function openEdgeStore(target: Target, o: EdgeStoreOptions = {}): Promise<EdgeStore> {
+  if (target === "local") return LocalEdgeStore.open(path.join(path.resolve(o.stateDir ?? DEFAULT_PERSIST), "v3"));
+  if (target === "node") return new NodeEdgeStore(stateDirFromEnv(o.stateDir), o.redisUrl ?? process.env.REDIS_URL);
+  return new CloudflareEdgeStore(o.cwd ?? process.cwd());
+}
+
+/** Runs `fn` over `items` with at most `width` in flight. */
+async function inBatches<T>(items: T[], width: number, fn: (t: T) => Promise<void>, onProgress?: (done: number) => void): Promise<void> {
+  for (let i = 0; i < items.length; i += width) {
+    await Promise.all(items.slice(i, i + width).map(fn));
+    onProgress?.(Math.min(items.length, i + width));
+  }
+}
+
+class LocalEdgeStore implements EdgeStore {
+  readonly target = "local";
+
+  private constructor(
+    private readonly mf: import("miniflare").Miniflare,
+    private readonly r2: R2Bucket,
+    private readonly kvConfig: KVNamespace,
+    private readonly kvEmbeddings: KVNamespace,
+  ) {}
+
+  static async open(persistRoot: string): Promise<LocalEdgeStore> {
+    const { Miniflare } = await import("miniflare");
+    const mf = new Miniflare({
+      modules: true,
+      script: "export default { fetch() { return new Response(null, { status: 404 }); } }",
+      defaultPersistRoot: persistRoot,
+      kvNamespaces: { CONFIG: BINDINGS.config, EMBEDDINGS: BINDINGS.embeddings },
+      r2Buckets: { ARTIFACTS: BINDINGS.bucket },
+    });
+    await mf.ready;
+    const r2 = (await mf.getR2Bucket("ARTIFACTS")) as unknown as R2Bucket;
+    const config = (await mf.getKVNamespace("CONFIG")) as unknown as KVNamespace;
+    const emb = (await mf.getKVNamespace("EMBEDDINGS")) as unknown as KVNamespace;
+    return new LocalEdgeStore(mf, r2, config, emb);
+  }
+
+  async putArtifactFile(tenant: string, version: string, name: string, bytes: Uint8Array): Promise<void> {
+    await this.r2.put(r2ArtifactKey(tenant, version, name), bytes);
+  }
+
+  async getConfig(tenant: string): Promise<TenantConfig | null> {
+    const text = await this.kvConfig.get(kvConfigKey(tenant), "text");
+    return text === null ? null : parseTenantConfig(JSON.parse(text));
+  }
+
+  async putConfig(config: TenantConfig): Promise<void> {
+    await this.kvConfig.put(kvConfigKey(config.tenant), JSON.stringify(config));
+  }
+
+  async putUserVectors(entries: [string, Float32Array][], ttlSeconds: number, onProgress?: (done: number) => void): Promise<void> {
+    const expirationTtl = Math.max(60, Math.round(ttlSeconds));
+    await inBatches(entries, 64, ([k, v]) => this.kvEmbeddings.put(kvUserVectorKey(k), vectorToBytes(v), { expirationTtl }), onProgress);
+  }
+
+  async readEvents(tenant: string): Promise<EventLine[]> {
+    const keys: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.r2.list({ prefix: r2EventsPrefix(tenant), cursor });
+      for (const o of page.objects) keys.push(o.key);
+      cursor = page.truncated ? page.cursor : undefined;
+    } while (cursor);
+    const out: EventLine[] = [];
+    for (const key of keys.sort()) {
+      const obj = await this.r2.get(key);
+      if (!obj) continue;
+      for (const line of (await obj.text()).split("\n")) if (line) out.push(JSON.parse(line) as EventLine);
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.mf.dispose();
+  }
+}
+
+class NodeEdgeStore implements EdgeStore {
+  readonly target = "node";
+  private readonly configs: FsConfigStore;
+  private redis: Redis | null = null;
+
+  constructor(
+    private readonly state: string,
+    private readonly redisUrl: string | undefined,
+  ) {
+    this.configs = new FsConfigStore(state);
+  }
+
+  putArtifactFile(tenant: string, version: string, name: string, bytes: Uint8Array): Promise<void> {
+    return writeFileAtomic(artifactPath(this.state, tenant, version, name), bytes);
+  }
+
+  getConfig(tenant: string): Promise<TenantConfig | null> {
+    return this.configs.get(tenant);
+  }
+
+  putConfig(config: TenantConfig): Promise<void> {
+    return this.configs.put(config);
+  }
+
+  async putUserVectors(entries: [string, Float32Array][], ttlSeconds: number, onProgress?: (done: number) => void): Promise<void> {
+    // Without Redis the host finds trained users in the artifact's users.bin, so there is nothing to write.
+    if (!this.redisUrl) return;
+    this.redis ??= new Redis(this.redisUrl, { maxRetriesPerRequest: 2 });
+    const cache = new RedisEmbeddingCache(this.redis);
+    for (let i = 0; i < entries.length; i += 2000) {
+      await cache.setMany(entries.slice(i, i + 2000), ttlSeconds);
+      onProgress?.(Math.min(entries.length, i + 2000));
+    }
+  }
+
+  readEvents(tenant: string): Promise<EventLine[]> {
+    return readEventLog(this.state, tenant);
+  }
+
+  async close(): Promise<void> {
+    if (this.redis) await this.redis.quit();
+  }
+}
+
+const exec = promisify(execFile);
+
+/** A real account through the wrangler CLI (needs `wrangler login` or CLOUDFLARE_API_TOKEN, and the real ids in wrangler.toml). */
+class CloudflareEdgeStore implements EdgeStore {
+  readonly target = "cloudflare";
+
+  constructor(private readonly cwd: string) {}
+
+  private async wrangler(args: string[]): Promise<string> {
+    try {
+      const { stdout } = await exec("npx", ["wrangler", ...args], { cwd: this.cwd, maxBuffer: 64 << 20, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+      return stdout;
+    } catch (e) {
+      const err = e as { stderr?: string; message: string };
+      throw new EdgerecError("wrangler", `wrangler ${args.slice(0, 3).join(" ")} failed: ${(err.stderr || err.message).trim().split("\n").slice(-3).join(" ")}`);
+    }
+  }
+
+  private async withTemp<T>(name: string, bytes: Uint8Array | string, fn: (file: string) => Promise<T>): Promise<T> {
+    const dir = await mkdtemp(path.join(tmpdir(), "edgerec-cf-"));
+    const file = path.join(dir, name);
+    try {
+      await writeFile(file, bytes);
+      return await fn(file);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async putArtifactFile(tenant: string, version: string, name: string, bytes: Uint8Array): Promise<void> {
+    await this.withTemp("file", bytes, (file) =>
+      this.wrangler(["r2", "object", "put", `${BINDINGS.bucket}/${r2ArtifactKey(tenant, version, name)}`, "--file", file, "--remote"]),
+    );
+  }
+
+  async getConfig(tenant: string): Promise<TenantConfig | null> {
+    try {
+      const text = await this.wrangler(["kv", "key", "get", kvConfigKey(tenant), "--binding", "CONFIG", "--remote", "--text"]);
+      return text.trim() ? parseTenantConfig(JSON.parse(text)) : null;
+    } catch (e) {
+      if (/not found|404/i.test((e as Error).message)) return null;
+      throw e;
+    }
+  }
+
+  async putConfig(config: TenantConfig): Promise<void> {
+    await this.withTemp("config.json", JSON.stringify(config), (file) =>
+      this.wrangler(["kv", "key", "put", kvConfigKey(config.tenant), "--path", file, "--binding", "CONFIG", "--remote"]),
+    );
+  }
+
+  async putUserVectors(entries: [string, Float32Array][], ttlSeconds: number, onProgress?: (done: number) => void): Promise<void> {
+    // `kv bulk put` takes up to 10,000 pairs per file; binary values go base64-encoded.
+    for (let i = 0; i < entries.length; i += 10_000) {
+      const pairs = entries.slice(i, i + 10_000).map(([k, v]) => ({
+        key: kvUserVectorKey(k),
+        value: Buffer.from(vectorToBytes(v)).toString("base64"),
+        base64: true,
+        expiration_ttl: Math.max(60, Math.round(ttlSeconds)),
+      }));
+      await this.withTemp("bulk.json", JSON.stringify(pairs), (file) => this.wrangler(["kv", "bulk", "put", file, "--binding", "EMBEDDINGS", "--remote"]));
+      onProgress?.(Math.min(entries.length, i + 10_000));
+    }
+  }
+
+  async readEvents(): Promise<EventLine[]> {
+    throw new EdgerecError("unsupported", "reading the event log from a real account is not supported here; list the R2 prefix events/<tenant>/ with wrangler");
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Writes a tenant's event log as a JSONL training file (`user_id`, `item_id`, `type`, `timestamp`). */
+export async function exportEvents(store: EdgeStore, tenant: string, outFile: string): Promise<number> {
+  const events = await store.readEvents(tenant);
+  await writeFile(outFile, events.map((e) => JSON.stringify(e)).join("\n") + (events.length ? "\n" : ""));
+  return events.length;
+}
