@@ -134,6 +134,7 @@ describe("<edgerec-recs> in Chromium", () => {
     const state = await page.evaluate(() => document.querySelector("edgerec-recs")!.state);
     expect(state).toMatchObject({ mode: "local", modelVersion: "shop-v1", personalised: true });
     expect((await readCards(page)).map((c) => c.id)).toEqual(shown);
+    await page.waitForFunction(() => document.querySelector("edgerec-recs")!.state.problems.some((p) => p.includes("network error")));
     expect(edge.requests.length).toBe(edgeRequests);
     await context.unroute(`${edge.url}/**`);
   });
@@ -148,15 +149,19 @@ describe("<edgerec-recs> in Chromium", () => {
     edge.activate("shop-v2");
     await page.reload();
     await waitForRender(page, 8);
-    expect(await page.evaluate(() => document.querySelector("edgerec-recs")!.state.modelVersion)).toBe("shop-v1");
+    // The kept version renders first; then the active one is tried, refused, and the kept one stays.
+    await page.waitForFunction(() => document.querySelector("edgerec-recs")!.state.problems.some((p) => p.includes("shop-v2")));
+    const refused = await page.evaluate(() => document.querySelector("edgerec-recs")!.state);
+    expect(refused.modelVersion).toBe("shop-v1");
+    expect(refused.problems.join("\n")).toMatch(/version shop-v2: items\.bin: SHA-256 .* does not match the manifest/);
 
     // The fixed file is published as a new version (versions are immutable; the browser caches their files).
     const v3 = await makeShopArtifact({ items: 240, dim: 16, images: true, version: "shop-v3", seed: 8 });
     edge.putVersion("shop-v3", v3.files);
     edge.activate("shop-v3");
     await page.reload();
-    await waitForRender(page, 8);
-    expect(await page.evaluate(() => document.querySelector("edgerec-recs")!.state.modelVersion)).toBe("shop-v3");
+    await page.waitForFunction(() => document.querySelector("edgerec-recs")!.state.modelVersion === "shop-v3", undefined, { timeout: 30_000 });
+    expect((await readCards(page)).length).toBe(8);
     const kept = await page.evaluate(async () => {
       const req = indexedDB.open("edgerec-widget");
       const db = await new Promise<IDBDatabase>((res) => (req.onsuccess = () => res(req.result)));

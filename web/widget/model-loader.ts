@@ -1,7 +1,7 @@
-// Loads the active model for the widget: the edge's active manifest, then each client file from IndexedDB when a
-// copy with the manifest's SHA-256 is kept, else from the edge. Every file is verified (size, SHA-256, format) by
-// the shared artifact reader before use; a corrupt download is refused and the last good version stays in use.
-// Offline, the last stored manifest and its files are used.
+// Loads the widget's model. The version kept in IndexedDB loads first, with no network wait (stale-while-revalidate);
+// then the edge's active manifest says whether a newer version exists, whose files come from the edge. Every file is
+// verified (size, SHA-256, format) by the shared artifact reader before use, kept copies included; a corrupt
+// download is refused and the last good version stays in use. Offline, the kept version is all there is.
 
 import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
 import type { ItemRecord, Manifest } from "../../shared/artifact/manifest.ts";
@@ -29,33 +29,48 @@ export interface LoadResult {
   problems: string[];
 }
 
+/**
+ * The version stored last for `tenant`, from IndexedDB (the network only to replace a kept file that fails its
+ * check): what the widget renders first, without waiting for the edge, and what it keeps using offline.
+ */
+export async function loadKept(edge: EdgeClient, store: WidgetStore, tenant: string): Promise<LoadResult> {
+  const bytes = await store.activeManifest(tenant);
+  if (!bytes) return { model: null, problems: [] };
+  let manifest: Manifest;
+  try {
+    manifest = parseManifest(bytes);
+    return { model: await loadVersion(edge, store, tenant, manifest, bytes), problems: [] };
+  } catch (e) {
+    return { model: null, problems: [`kept version: ${(e as Error).message}`] };
+  }
+}
+
+/**
+ * The edge's active version. When it is `current` (the version already in use) nothing is loaded and `unchanged`
+ * is true; when it cannot be fetched or fails a check, `model` is null and `problems` says why.
+ */
+export async function loadActive(edge: EdgeClient, store: WidgetStore, tenant: string, current: string | null): Promise<LoadResult & { unchanged: boolean }> {
+  let manifest: Manifest;
+  let bytes: Uint8Array;
+  try {
+    bytes = await edge.activeManifest();
+    manifest = parseManifest(bytes);
+  } catch (e) {
+    return { model: null, problems: [(e as Error).message], unchanged: false };
+  }
+  if (manifest.version === current) return { model: null, problems: [], unchanged: true };
+  try {
+    return { model: await loadVersion(edge, store, tenant, manifest, bytes), problems: [], unchanged: false };
+  } catch (e) {
+    return { model: null, problems: [`version ${manifest.version}: ${(e as Error).message}`], unchanged: false };
+  }
+}
+
+/** The newest usable model: the edge's active version if it loads, else the kept one. */
 export async function loadModel(edge: EdgeClient, store: WidgetStore, tenant: string): Promise<LoadResult> {
-  const problems: string[] = [];
-  let fresh: { manifest: Manifest; bytes: Uint8Array } | null = null;
-  try {
-    const bytes = await edge.activeManifest();
-    fresh = { manifest: parseManifest(bytes), bytes };
-  } catch (e) {
-    problems.push((e as Error).message);
-  }
-  let kept: { manifest: Manifest; bytes: Uint8Array } | null = null;
-  const keptBytes = await store.activeManifest(tenant);
-  try {
-    if (keptBytes) kept = { manifest: parseManifest(keptBytes), bytes: keptBytes };
-  } catch (e) {
-    problems.push(`kept manifest: ${(e as Error).message}`);
-  }
-  for (const candidate of [fresh, kept]) {
-    if (!candidate) continue;
-    // The same version already failed with its kept files tried first.
-    if (candidate === kept && fresh?.manifest.version === kept.manifest.version) continue;
-    try {
-      return { model: await loadVersion(edge, store, tenant, candidate.manifest, candidate.bytes), problems };
-    } catch (e) {
-      problems.push(`version ${candidate.manifest.version}: ${(e as Error).message}`);
-    }
-  }
-  return { model: null, problems };
+  const kept = await loadKept(edge, store, tenant);
+  const active = await loadActive(edge, store, tenant, kept.model?.manifest.version ?? null);
+  return { model: active.model ?? kept.model, problems: [...kept.problems, ...active.problems] };
 }
 
 /**

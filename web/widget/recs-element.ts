@@ -12,7 +12,7 @@ import type { ItemRecord } from "../../shared/artifact/manifest.ts";
 import { CardList, type CardView, appendNodes } from "./cards.ts";
 import { EdgeClient, type EventType } from "./edge-client.ts";
 import { type Reason, LocalRanker } from "./local-ranker.ts";
-import { type LocalModel, loadModel } from "./model-loader.ts";
+import { type LocalModel, loadActive, loadKept } from "./model-loader.ts";
 import { WIDGET_CSS } from "./styles.ts";
 import { type StoredEvent, WidgetStore } from "./widget-store.ts";
 import { type WidgetConfig, readConfig } from "./widget-config.ts";
@@ -46,6 +46,7 @@ export class EdgerecRecsElement extends HTMLElement {
   private flushing = false;
   private started = false;
   private lastRender: RenderDetail | null = null;
+  private problems: string[] = [];
   private mode: WidgetMode = "loading";
   private readonly onOnline = (): void => void this.flush();
 
@@ -98,8 +99,18 @@ export class EdgerecRecsElement extends HTMLElement {
   }
 
   /** What the widget shows now (for pages and tests). */
-  get state(): { mode: WidgetMode; modelVersion: string; items: string[]; personalised: boolean; visitorId: string; scorer: string | null } {
+  get state(): {
+    mode: WidgetMode;
+    modelVersion: string;
+    items: string[];
+    personalised: boolean;
+    visitorId: string;
+    scorer: string | null;
+    /** Why the newest version is not in use (unreachable edge, a file that failed its check), from the last load. */
+    problems: string[];
+  } {
     return {
+      problems: [...this.problems],
       mode: this.mode,
       scorer: this.ranker?.scorerKind ?? null,
       modelVersion: this.model?.manifest.version ?? this.lastRender?.modelVersion ?? "",
@@ -137,31 +148,40 @@ export class EdgerecRecsElement extends HTMLElement {
     try {
       this.store ??= await WidgetStore.open();
       const edge = this.edge();
-      const [visitor, history, loaded] = await Promise.all([
-        this.store.visitorId(),
-        this.store.events(this.config.tenant),
-        loadModel(edge, this.store, this.config.tenant),
-      ]);
+      const tenant = this.config.tenant;
+      const [visitor, history, kept] = await Promise.all([this.store.visitorId(), this.store.events(tenant), loadKept(edge, this.store, tenant)]);
       if (gen !== this.generation) return;
       this.visitor = visitor;
       // Events tracked while loading are kept after the stored ones.
-      this.history = [...history, ...this.history.filter((e) => e.seq === undefined && e.tenant === this.config.tenant)];
-      this.model = loaded.model;
-      for (const p of loaded.problems) console.warn(`edgerec-recs: ${p}`);
-      const m = loaded.model;
-      if (m?.gram && m.manifest.model.foldIn) {
-        this.ranker = new LocalRanker(m.items, m.vectors, m.gram, m.manifest.model.foldIn, m.popular);
-        // The ranker keeps its own copy of the vectors (in the scorer's memory): drop ours.
-        this.model = { ...m, vectors: { rows: m.vectors.rows, dim: m.vectors.dim, data: this.ranker.itemVectors } };
-        this.mode = "local";
-        this.rerender(false);
-      } else {
-        this.mode = "edge";
-        await this.renderFromEdge(gen);
-      }
+      this.history = [...history, ...this.history.filter((e) => e.seq === undefined && e.tenant === tenant)];
+      this.problems = kept.problems;
+      // Render the kept version at once; then ask the edge whether a newer one is active.
+      if (kept.model) await this.useModel(kept.model, gen);
+      const active = await loadActive(edge, this.store, tenant, kept.model?.manifest.version ?? null);
+      if (gen !== this.generation) return;
+      this.problems = [...kept.problems, ...active.problems];
+      for (const p of this.problems) console.warn(`edgerec-recs: ${p}`);
+      if (active.model) await this.useModel(active.model, gen);
+      else if (!kept.model) await this.useModel(null, gen);
       void this.flush();
     } catch (e) {
       if (gen === this.generation) this.fail((e as Error).message, true);
+    }
+  }
+
+  /** Ranks on the device with a fold-in model; anything else (no model, no fold-in) asks the edge. */
+  private async useModel(m: LocalModel | null, gen: number): Promise<void> {
+    this.model = m;
+    if (m?.gram && m.manifest.model.foldIn) {
+      this.ranker = new LocalRanker(m.items, m.vectors, m.gram, m.manifest.model.foldIn, m.popular);
+      // The ranker keeps its own copy of the vectors (in the scorer's memory): drop ours.
+      this.model = { ...m, vectors: { rows: m.vectors.rows, dim: m.vectors.dim, data: this.ranker.itemVectors } };
+      this.mode = "local";
+      this.rerender(false);
+    } else {
+      this.ranker = null;
+      this.mode = "edge";
+      await this.renderFromEdge(gen);
     }
   }
 
