@@ -64,7 +64,7 @@ describe("artifact export", () => {
   });
 
   it.each([
-    ["a flipped byte", (b: Uint8Array) => ((b[40] ^= 1), b), "sha256"],
+    ["a flipped byte", (b: Uint8Array) => ((b[40] = b[40]! ^ 1), b), "sha256"],
     ["truncation", (b: Uint8Array) => b.subarray(0, b.length - 4), "size"],
   ])("refuses items.bin with %s", async (_name, corrupt, check) => {
     const { dir } = await exported();
