@@ -81,7 +81,8 @@ function probeWebGl(): BackendProbe {
     const renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
     gl.getExtension("WEBGL_lose_context")?.loseContext();
     const software = SOFTWARE.test(renderer);
-    return { ...base, available: true, software, detail: software ? `software renderer (${renderer})` : renderer };
+    const name = /swiftshader/i.test(renderer) ? "SwiftShader" : renderer;
+    return { ...base, available: true, software, detail: software ? `software renderer (${name})` : renderer };
   } catch (err) {
     return { ...base, detail: `WebGL probe failed: ${(err as Error).message}` };
   }

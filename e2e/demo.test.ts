@@ -1,0 +1,141 @@
+// The training demo in headless Chromium: trains the synthetic set with live charts, beats the popularity baseline
+// it shows, names the backend it used (wasm with threads: the WebGPU adapter here is a software fallback), stops on
+// request, explores a user, exports the artifact in the CLI's format, and reports bad files clearly.
+
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodePack } from "../shared/artifact/pack.ts";
+import { readManifest, readVerified } from "../shared/artifact/reader.ts";
+import type { DemoStatus } from "../web/demo/main.ts";
+import { chromiumAvailable, launchChromium } from "./browser.ts";
+import { type DemoServer, startDemoServer } from "./fixtures/demo/server.ts";
+
+const SCREENSHOT = new URL("./screenshots/demo.png", import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), "edgerec-demo-e2e-"));
+
+let server: DemoServer;
+let browser: Browser;
+
+const status = (page: Page): Promise<DemoStatus> => page.evaluate(() => (window as unknown as { edgerecDemo: DemoStatus }).edgerecDemo);
+const waitFor = (page: Page, state: string, timeout = 180_000) =>
+  page.waitForFunction((s) => document.body.dataset.state === s, state, { timeout, polling: 250 });
+
+describe.skipIf(!chromiumAvailable())("training demo in Chromium", () => {
+  beforeAll(async () => {
+    server = await startDemoServer();
+    browser = await launchChromium({ webgpu: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("trains the synthetic set live, beats popularity, names its backend, and looks like a product", async () => {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${server.url}?dataset=synthetic&epochs=6&dim=32&autostart=1`);
+    // Live: an epoch is charted while training still runs.
+    await page.waitForFunction(() => (window as unknown as { edgerecDemo: DemoStatus }).edgerecDemo.epochs.length >= 1, null, { timeout: 120_000 });
+    await waitFor(page, "done");
+    const s = await status(page);
+    expect(errors).toEqual([]);
+    expect(s.error).toBeNull();
+    expect(s.epochs).toHaveLength(6);
+    for (const p of s.epochs) expect(Number.isFinite(p.ndcg10) && Number.isFinite(p.loss)).toBe(true);
+    expect(s.epochs[5]!.loss).toBeLessThan(s.epochs[0]!.loss);
+    // The model beats the popularity baseline the page shows, by a margin.
+    expect(s.final!.ndcg10).toBeGreaterThan(s.baseline!.ndcg10 * 1.1);
+    expect(Number(await page.textContent("#tile-ndcg"))).toBeCloseTo(s.final!.ndcg10, 3);
+    expect(Number(await page.textContent("#base-ndcg"))).toBeCloseTo(s.baseline!.ndcg10, 3);
+    // The backend line names the backend in use, and why: the software WebGPU adapter is passed over for wasm.
+    const line = (await page.textContent("#backend-line")) ?? "";
+    expect(s.backend).toBe("wasm");
+    expect(s.model!.backend).toBe("tfjs-wasm");
+    expect(line).toMatch(/^tfjs wasm — /);
+    expect(line).toMatch(/webgpu: software fallback adapter \(SwiftShader\)/);
+    expect(line).toMatch(/→ wasm: SIMD with \d+ threads|→ wasm: SIMD with threads/);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    // Charts are uPlot canvases; the explorer shows a user's history and ten recommendations with titles.
+    expect(await page.locator(".uplot canvas").count()).toBe(2);
+    expect(await page.locator("#recs li").count()).toBe(10);
+    expect(await page.locator("#history li").count()).toBeGreaterThan(0);
+    expect(await page.textContent("#recs li .title")).not.toMatch(/^Item /);
+    expect(await page.textContent("#progress-line")).toMatch(/^Done after 6 epochs .* on tfjs-wasm · NDCG@10 0\.\d{4} = \d\.\d\d× popularity/);
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    // Another user: the lists change.
+    const first = await page.textContent("#recs");
+    const second = await page.locator("#user-picker option").nth(1).getAttribute("value");
+    await page.selectOption("#user-picker", second!);
+    expect(await page.textContent("#recs")).not.toBe(first);
+
+    // Export: one .tar holding the artifact directory the CLI writes, with checksums that verify.
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
+    const tarPath = join(tmp, dl.suggestedFilename());
+    await dl.saveAs(tarPath);
+    expect(dl.suggestedFilename()).toMatch(/^synthetic-demo-\d{8}-\d{6}\.tar$/);
+    execFileSync("tar", ["-xf", tarPath, "-C", tmp]);
+    const dir = join(tmp, dl.suggestedFilename().replace(/\.tar$/, ""));
+    const source = { get: async (name: string) => new Uint8Array(readFileSync(join(dir, name))) };
+    const manifest = await readManifest(source);
+    expect(manifest).toMatchObject({ format: "edgerec-artifact/1", tenant: "synthetic", model: { kind: "bpr", dim: 33 }, trainer: { backend: "tfjs-wasm" } });
+    expect(manifest.metrics["ndcg@10"]).toBeCloseTo(s.final!.ndcg10, 3);
+    expect(Object.keys(manifest.files).sort()).toEqual(["items.bin", "items.json", "popular.json", "users.bin", "users.json"]);
+    const items = decodePack(await readVerified(source, manifest, "items.bin"), "items.bin");
+    expect(items.rows).toBe(500);
+    expect(Array.from(items.data.subarray(0, 33))).toEqual(s.model!.firstItem.map((v) => Math.fround(v)));
+
+    // Publishing to an edge that is not running fails gracefully, with a readable line.
+    await page.fill("#edge-url", "http://127.0.0.1:9");
+    await page.click("#publish");
+    await page.waitForFunction(() => /^✗ /.test(document.getElementById("ship-line")?.textContent ?? ""), null, { timeout: 20_000 });
+    expect(await page.textContent("#ship-line")).toMatch(/cannot reach the edge at http:\/\/127\.0\.0\.1:9/);
+    await page.close();
+  });
+
+  it("stops on the stop button and keeps the epochs trained so far", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}?dataset=synthetic&epochs=200&dim=16&autostart=1`);
+    await page.waitForFunction(() => (window as unknown as { edgerecDemo: DemoStatus }).edgerecDemo.epochs.length >= 2, null, { timeout: 120_000 });
+    expect(await page.isEnabled("#stop")).toBe(true);
+    expect(await page.textContent("#progress-line")).toMatch(/ETA \d/);
+    await page.click("#stop");
+    await waitFor(page, "done", 60_000);
+    const s = await status(page);
+    expect(s.epochs.length).toBeGreaterThanOrEqual(2);
+    expect(s.epochs.length).toBeLessThan(200);
+    expect(await page.textContent("#progress-line")).toMatch(/^Stopped after \d+ epochs/);
+    await page.close();
+  });
+
+  it("trains on a CSV file the visitor picks, and explains a file it cannot read", async () => {
+    // 40 users in 4 groups of 10 items; every user touches 6 of their group's items.
+    const rows = ["user_id,item_id"];
+    for (let u = 0; u < 40; u++) for (let k = 0; k < 6; k++) rows.push(`u${u},i${(u % 4) * 10 + ((u + k * 3) % 10)}`);
+    const csv = join(tmp, "clicks.csv");
+    writeFileSync(csv, rows.join("\n"));
+    const page = await browser.newPage();
+    await page.goto(`${server.url}?epochs=3&dim=8&backend=cpu`);
+    await page.setInputFiles("#file-input", csv);
+    await page.click("#train");
+    await waitFor(page, "done");
+    const s = await status(page);
+    expect(s.backend).toBe("cpu");
+    expect(await page.textContent("#backend-line")).toBe("tfjs cpu — cpu: plain JavaScript (as requested)");
+    expect(await page.textContent("#data-line")).toMatch(/^clicks\.csv: csv \(file name 'clicks\.csv' ends in \.csv\) — 40 users × 40 items, 240 interactions$/);
+
+    const bad = join(tmp, "notes.txt");
+    writeFileSync(bad, "hello, this is not interaction data\n");
+    await page.setInputFiles("#file-input", bad);
+    await page.click("#train");
+    await waitFor(page, "error");
+    expect(await page.textContent("#error")).toMatch(/notes\.txt: cannot detect the format/);
+    await page.close();
+  });
+});

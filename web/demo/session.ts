@@ -1,0 +1,121 @@
+// One training run of the demo: split the data (per-user random 80/20, seeded), score the popularity baseline,
+// train BPR-MF on tfjs (trainer/models/bpr-tfjs.ts) or ALS on typed arrays (trainer/train.ts) — the trainer's own
+// modules, not copies — and evaluate NDCG@10 / Recall@20 on the held-out split after every epoch.
+
+import { toCsr } from "../../shared/data/csr.ts";
+import type { Interactions } from "../../shared/data/interactions.ts";
+import { randomHoldout, type Split } from "../../shared/data/split.ts";
+import type { RankingReport } from "../../shared/metrics/evaluate.ts";
+import { type BackendChoice, type BackendPreference, chooseBackend } from "../../trainer/backend.ts";
+import { evaluateFactors, evaluatePopularity } from "../../trainer/evaluate-model.ts";
+import { trainBprTfjs } from "../../trainer/models/bpr-tfjs.ts";
+import type { EpochReport, TrainedModel } from "../../trainer/models/types.ts";
+import { trainModel } from "../../trainer/train.ts";
+import { WASM_PATHS } from "./wasm-paths.ts";
+
+export type DemoModel = "bpr" | "als";
+
+export interface RunSettings {
+  model: DemoModel;
+  dim: number;
+  epochs: number;
+  backend: BackendPreference;
+  seed: number;
+}
+
+export interface EpochPoint {
+  epoch: number;
+  loss: number;
+  /** NaN when the model cannot be evaluated mid-training (ALS: only after its last iteration). */
+  ndcg10: number;
+  recall20: number;
+  seconds: number;
+  etaSeconds: number;
+}
+
+export interface RunCallbacks {
+  onBackend(line: string, choice: BackendChoice | null): void;
+  onBaseline(report: RankingReport): void;
+  onProgress(fraction: number, etaSeconds: number): void;
+  onEpoch(point: EpochPoint): void;
+}
+
+export interface RunResult {
+  model: TrainedModel;
+  split: Split;
+  baseline: RankingReport;
+  final: RankingReport;
+  epochs: EpochPoint[];
+  stopped: boolean;
+  backendLine: string;
+}
+
+/** Mini-batches: about 16 Adam steps per epoch, within [256, 4096] samples. */
+export const batchSizeFor = (interactions: number): number =>
+  Math.min(4096, Math.max(256, 2 ** Math.round(Math.log2(Math.max(1, interactions / 16)))));
+
+export async function runTraining(data: Interactions, s: RunSettings, cb: RunCallbacks, signal: AbortSignal): Promise<RunResult> {
+  const split = randomHoldout(data, { testFraction: 0.2, seed: s.seed });
+  const baseline = evaluatePopularity(split.train, split.test);
+  cb.onBaseline(baseline);
+  const epochs: EpochPoint[] = [];
+  let stopped = false;
+  const started = performance.now();
+  const onEpoch = (r: EpochReport): "stop" | undefined => {
+    const point: EpochPoint = {
+      epoch: r.epoch,
+      loss: r.loss,
+      ndcg10: r.metrics?.["ndcg@10"] ?? Number.NaN,
+      recall20: r.metrics?.["recall@20"] ?? Number.NaN,
+      seconds: r.seconds,
+      etaSeconds: r.etaSeconds,
+    };
+    epochs.push(point);
+    cb.onEpoch(point);
+    cb.onProgress(r.epoch / r.epochs, r.etaSeconds);
+    if (signal.aborted) {
+      stopped = true;
+      return "stop";
+    }
+    return undefined;
+  };
+
+  let model: TrainedModel;
+  let backendLine: string;
+  if (s.model === "bpr") {
+    const choice = await chooseBackend({ prefer: s.backend, wasmPaths: WASM_PATHS });
+    backendLine = `tfjs ${choice.name} — ${choice.reason}`;
+    cb.onBackend(backendLine, choice);
+    const byUser = toCsr(split.train);
+    const nnz = byUser.indices.length;
+    model = await trainBprTfjs(
+      byUser,
+      {
+        dim: s.dim, epochs: s.epochs, lr: 0.02, reg: 0.005, batchSize: batchSizeFor(nnz), seed: s.seed,
+        onBatch: (done, total) => {
+          const epochsDone = epochs.length + done / total;
+          const elapsed = (performance.now() - started) / 1000;
+          cb.onProgress(epochsDone / s.epochs, (elapsed / Math.max(1e-9, epochsDone)) * (s.epochs - epochsDone));
+        },
+        evaluate: (m) => headline(evaluateFactors(split.train, split.test, m)),
+      },
+      { onEpoch, signal },
+    );
+  } else {
+    backendLine = "typed arrays on the main thread (ALS solves small dense systems; tfjs is not used)";
+    cb.onBackend(backendLine, null);
+    model = await trainModel("als", split.train, { dim: s.dim, epochs: s.epochs, seed: s.seed }, { onEpoch, signal });
+  }
+  const final = evaluateFactors(split.train, split.test, model);
+  // ALS reports metrics only now: put them on its last epoch so the chart shows where it ended.
+  const last = epochs[epochs.length - 1];
+  if (last && Number.isNaN(last.ndcg10)) {
+    last.ndcg10 = final["ndcg@10"]!;
+    last.recall20 = final["recall@20"]!;
+    cb.onEpoch(last);
+  }
+  cb.onProgress(1, 0);
+  return { model, split, baseline, final, epochs, stopped, backendLine };
+}
+
+const headline = (r: RankingReport): Record<string, number> => ({ "ndcg@10": r["ndcg@10"]!, "recall@20": r["recall@20"]! });
