@@ -7,10 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeShopArtifact } from "../../e2e/fixtures/widget/make-artifact.ts";
 import { type StandinEdge, startStandinEdge } from "../../e2e/fixtures/widget/standin-edge.ts";
 import { EdgeClient } from "./edge-client.ts";
-import { loadModel } from "./model-loader.ts";
+import { loadModel as loadModelNow } from "./model-loader.ts";
 import { WidgetStore } from "./widget-store.ts";
 
 let edge: StandinEdge;
+/** Loads and waits until a downloaded version is written to IndexedDB (the widget itself does not wait). */
+async function loadModel(...args: Parameters<typeof loadModelNow>) {
+  const result = await loadModelNow(...args);
+  await result.model?.saved;
+  return result;
+}
 const fileRequests = () => edge.requests.filter((r) => /\/artifacts\/(?!active)/.test(r.path)).length;
 
 beforeAll(async () => {

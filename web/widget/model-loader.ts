@@ -21,6 +21,11 @@ export interface LocalModel {
   popular: string[] | null;
   /** Where the files came from: all from IndexedDB, or at least one from the edge. */
   from: "cache" | "network";
+  /**
+   * Settles once a downloaded version is in IndexedDB (at once when nothing was downloaded). The model is usable
+   * before: the first render does not wait for the write.
+   */
+  saved: Promise<void>;
 }
 
 export interface LoadResult {
@@ -86,6 +91,7 @@ async function loadVersion(edge: EdgeClient, store: WidgetStore, tenant: string,
   const got = new Map<string, { bytes: Uint8Array; cached: boolean }>();
   await Promise.all(names.map(async (name) => got.set(name, await verifiedFile(edge, store, tenant, manifest, name))));
   const file = (name: string): Uint8Array => got.get(name)!.bytes;
+  performance.mark?.("edgerec:files-verified");
 
   const items = decodeItemsJson(file(ARTIFACT_FILES.itemsJson));
   const vectors = decodePack(file(ARTIFACT_FILES.items), ARTIFACT_FILES.items);
@@ -105,11 +111,10 @@ async function loadVersion(edge: EdgeClient, store: WidgetStore, tenant: string,
   if (got.has(ARTIFACT_FILES.popular)) popular = decodePopularJson(file(ARTIFACT_FILES.popular)).global.map((p) => p.id);
 
   const downloaded = [...got.values()].some((g) => !g.cached);
-  if (downloaded) {
-    const files = [...got].map(([name, g]) => ({ name, sha256: manifest.files[name]!.sha256, bytes: g.bytes }));
-    await store.putVersion(tenant, manifest.version, manifestBytes, files);
-  }
-  return { manifest, items, vectors, gram, popular, from: downloaded ? "network" : "cache" };
+  const files = [...got].map(([name, g]) => ({ name, sha256: manifest.files[name]!.sha256, bytes: g.bytes }));
+  const saved = downloaded ? store.putVersion(tenant, manifest.version, manifestBytes, files) : Promise.resolve();
+  saved.catch(() => undefined); // the caller decides whether to wait or to report; never an unhandled rejection
+  return { manifest, items, vectors, gram, popular, from: downloaded ? "network" : "cache", saved };
 }
 
 async function verifiedFile(

@@ -147,10 +147,12 @@ export class EdgerecRecsElement extends HTMLElement {
     if (!this.config.tenant) return this.fail("the tenant attribute is required", true);
     try {
       this.store ??= await WidgetStore.open();
+      mark("store-open");
       const edge = this.edge();
       const tenant = this.config.tenant;
       const [visitor, history, kept] = await Promise.all([this.store.visitorId(), this.store.events(tenant), loadKept(edge, this.store, tenant)]);
       if (gen !== this.generation) return;
+      mark("kept-loaded");
       this.visitor = visitor;
       // Events tracked while loading are kept after the stored ones.
       this.history = [...history, ...this.history.filter((e) => e.seq === undefined && e.tenant === tenant)];
@@ -159,6 +161,7 @@ export class EdgerecRecsElement extends HTMLElement {
       if (kept.model) await this.useModel(kept.model, gen);
       const active = await loadActive(edge, this.store, tenant, kept.model?.manifest.version ?? null);
       if (gen !== this.generation) return;
+      mark("active-checked");
       this.problems = [...kept.problems, ...active.problems];
       for (const p of this.problems) console.warn(`edgerec-recs: ${p}`);
       if (active.model) await this.useModel(active.model, gen);
@@ -172,6 +175,10 @@ export class EdgerecRecsElement extends HTMLElement {
   /** Ranks on the device with a fold-in model; anything else (no model, no fold-in) asks the edge. */
   private async useModel(m: LocalModel | null, gen: number): Promise<void> {
     this.model = m;
+    m?.saved.catch((e: unknown) => {
+      this.problems.push(`could not keep version ${m.manifest.version} in IndexedDB: ${(e as Error).message}`);
+      console.warn(`edgerec-recs: ${this.problems.at(-1)}`);
+    });
     if (m?.gram && m.manifest.model.foldIn) {
       this.ranker = new LocalRanker(m.items, m.vectors, m.gram, m.manifest.model.foldIn, m.popular);
       // The ranker keeps its own copy of the vectors (in the scorer's memory): drop ours.
@@ -298,6 +305,7 @@ export class EdgerecRecsElement extends HTMLElement {
   }
 
   private emitRender(detail: RenderDetail): void {
+    mark("render");
     this.lastRender = detail;
     this.dispatchEvent(new CustomEvent("edgerec-render", { detail, bubbles: true, composed: true }));
   }
@@ -314,6 +322,9 @@ export class EdgerecRecsElement extends HTMLElement {
     this.dispatchEvent(new CustomEvent("edgerec-error", { detail: { message }, bubbles: true, composed: true }));
   }
 }
+
+/** Performance marks (`edgerec:…`) for the page's own timing and devtools. */
+const mark = (name: string): void => void performance.mark?.(`edgerec:${name}`);
 
 function reasonText(reason: Reason): string {
   return reason.kind === "because" ? `Because you viewed ${reason.title}` : "Popular right now";
