@@ -14,7 +14,8 @@ const BIN = join(import.meta.dirname, "../../bin/edgerec.mjs");
 
 async function edgerec(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 1 << 24 });
+    const env = { ...process.env, EDGEREC_RUNS: join(dir, "runs") };
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 1 << 24, env });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -66,6 +67,16 @@ describe("edgerec CLI", () => {
       const seen = new Set(csv.filter((c) => c[0] === user).map((c) => c[1]));
       for (const item of items) expect(seen.has(item)).toBe(false);
     }
+
+    const again = await edgerec("train", "--data", trainCsv, "--model", "bpr", "--epochs", "3", "--out", join(dir, "art2"), "--no-index");
+    expect(again.code, again.stderr).toBe(0);
+    const runs = await edgerec("runs", "--json");
+    const recorded = JSON.parse(runs.stdout) as { id: string; model: string; data: { fingerprint: string } }[];
+    expect(recorded.map((r) => r.model)).toEqual(["als", "bpr"]);
+    expect(recorded[0]!.data.fingerprint).toBe(recorded[1]!.data.fingerprint);
+    const cmp = await edgerec("runs", "--compare", `${recorded[0]!.id},${recorded[1]!.id}`);
+    expect(cmp.code, cmp.stderr).toBe(0);
+    expect(cmp.stdout).toMatch(/ndcg@10 .*\(/);
 
     const ev = await edgerec("evaluate", "--artifact", art, "--data", trainCsv, "--test", testCsv, "--k", "10,20");
     expect(ev.code, ev.stderr).toBe(0);

@@ -1,5 +1,6 @@
 // `edgerec train`: load → hold out a validation slice → train → evaluate → refit on everything → export artifact.
 
+import { resolve } from "node:path";
 import { z } from "zod";
 import { randomHoldout } from "../../shared/data/split.ts";
 import { FORMAT_CHOICES } from "../../shared/data/detect.ts";
@@ -10,6 +11,7 @@ import { loadInteractions } from "../io/load-data.ts";
 import { checkModelName, resolveParams, statsOf, trainModel, type TrainOverrides } from "../train.ts";
 import { tuneOverrides } from "../tune.ts";
 import { hnswIndexBuilder } from "../index-builder.ts";
+import { dataFingerprint, recordRun } from "../runs.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 import { epochLine, log } from "./progress.ts";
@@ -31,6 +33,7 @@ Trains a model on implicit feedback and writes a versioned artifact (edgerec-art
   --tune             small validation search over regularisation (and α / learning rate) before the final fit
   --int8             store items.bin/users.bin as int8 with per-row scales (4× smaller)
   --no-index         skip index.hnsw
+  --runs DIR         run registry to record this run in (default runs/, or $EDGEREC_RUNS)
   -h, --help         this text`;
 
 const flags = {
@@ -47,6 +50,7 @@ const flags = {
   tune: { type: "boolean" },
   int8: { type: "boolean" },
   "no-index": { type: "boolean" },
+  runs: { type: "string" },
 } as const;
 
 const schema = z.object({
@@ -63,9 +67,11 @@ const schema = z.object({
   tune: z.boolean().default(false),
   int8: z.boolean().default(false),
   "no-index": z.boolean().default(false),
+  runs: z.string().optional(),
 });
 
 export interface TrainSummary {
+  run: string;
   artifact: string;
   tenant: string;
   version: string;
@@ -109,18 +115,24 @@ export async function runTrain(args: string[]): Promise<TrainSummary> {
   });
   await writeArtifactDir(f.out, files);
   log(`artifact: ${f.out} (${files.size} files, version ${version})`);
-  return {
-    artifact: f.out,
-    tenant: f.tenant,
-    version,
-    model,
-    format,
-    counts: stats,
-    params: { ...resolveParams(model, stats, overrides), ...trained.params },
-    metrics,
-    baseline,
-    seconds: { train: round(trained.seconds), total: round((performance.now() - t0) / 1000) },
-  };
+  const params = { ...resolveParams(model, stats, overrides), ...trained.params };
+  const seconds = { train: round(trained.seconds), total: round((performance.now() - t0) / 1000) };
+  const run = await recordRun(
+    {
+      kind: "train",
+      model,
+      tenant: f.tenant,
+      version,
+      artifact: resolve(f.out),
+      data: { source: resolve(f.data), format, fingerprint: dataFingerprint(data), ...stats },
+      params,
+      metrics,
+      baseline,
+      seconds,
+    },
+    f.runs,
+  );
+  return { run: run.id, artifact: f.out, tenant: f.tenant, version, model, format, counts: stats, params, metrics, baseline, seconds };
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
