@@ -88,6 +88,8 @@ describe("<edgerec-recs> in Chromium", () => {
     const files = edge.requests.filter((r) => r.method === "GET" && r.path.includes("/artifacts/"));
     expect(files.every((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
     expect(files.filter((r) => r.path.endsWith("/items.bin"))).toHaveLength(1);
+    // It had a local model, so it never asked the edge to rank.
+    expect(edge.requests.filter((r) => r.path.endsWith("/recommendations"))).toEqual([]);
   });
 
   it("moves towards a category after three clicks on it, re-ranking inside the click, and sends the events", async () => {
@@ -214,6 +216,40 @@ describe("<edgerec-recs> in Chromium", () => {
     expect(stored.map((e) => e.itemId)).toEqual(clicked);
     expect(stored.every((e) => e.local === 1)).toBe(true);
     await ctx.close();
+  });
+
+  it("asks the edge only when nothing can be ranked locally (a model without fold-in), without events if private", async () => {
+    const bpr = await makeShopArtifact({ items: 120, dim: 16, images: true, version: "bpr-v1", foldIn: false });
+    const other = await startStandinEdge({ tenant: "demo", key: KEY });
+    other.putVersion("bpr-v1", bpr.files);
+    other.activate("bpr-v1");
+    try {
+      const ctx = await browser.newContext();
+      const p = await ctx.newPage();
+      await p.goto(`${shop.url}/widget.html?endpoint=${encodeURIComponent(other.url)}&tenant=demo&key=${KEY}`);
+      await waitForRender(p, 8);
+      expect(await p.evaluate(() => document.querySelector("edgerec-recs")!.state.mode)).toBe("edge");
+      const cards = await readCards(p);
+      // Cards keep their titles and images from the downloaded items.json; the edge gave ids and scores.
+      expect(cards.every((c) => c.title === bpr.items.find((i) => i.id === c.id)?.title)).toBe(true);
+      await p.evaluate((id) => document.querySelector("edgerec-recs")!.track(id, "view"), bpr.items[5]!.id);
+      await expect.poll(() => other.requests.filter((r) => r.path.endsWith("/recommendations")).length).toBeGreaterThanOrEqual(2);
+      const asks = other.requests.filter((r) => r.method === "POST" && r.path.endsWith("/recommendations")).map((r) => JSON.parse(r.body) as Record<string, unknown>);
+      expect(asks.at(-1)).toMatchObject({ count: 8, recentItems: [bpr.items[5]!.id] });
+      expect(typeof asks.at(-1)!.userId).toBe("string");
+
+      await p.goto(`${shop.url}/widget.html?endpoint=${encodeURIComponent(other.url)}&tenant=demo&key=${KEY}&private=1`);
+      await waitForRender(p, 8);
+      const before = other.requests.length;
+      await p.evaluate((id) => document.querySelector("edgerec-recs")!.track(id, "click"), bpr.items[6]!.id);
+      await expect.poll(() => other.requests.slice(before).filter((r) => r.method === "POST").length).toBeGreaterThanOrEqual(1);
+      await p.waitForTimeout(500);
+      const privatePosts = other.requests.slice(before).filter((r) => r.method === "POST");
+      expect(privatePosts.map((r) => [r.path.split("/").pop(), JSON.parse(r.body)])).toEqual(privatePosts.map(() => ["recommendations", { count: 8 }]));
+      await ctx.close();
+    } finally {
+      await other.close();
+    }
   });
 
   it("works as a classic <script> tag (IIFE build)", async () => {
