@@ -2,7 +2,8 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadHnswWasmNode } from "../../trainer/io/hnsw-wasm-node.ts";
-import { annContract } from "./contract.case.ts";
+import { Rng } from "../random.ts";
+import { annContract, clusteredVectors } from "./contract.case.ts";
 import { AnnError } from "./errors.ts";
 import { HnswIndex } from "./hnsw.ts";
 import type { HnswWasm } from "./wasm/loader.ts";
@@ -85,5 +86,60 @@ describe("HnswIndex", () => {
     expect(big.search(fill(1234), 1)[0]!.label).toBe(1234);
     big.dispose();
     small.dispose();
+  });
+
+  it("a C++ exception thrown deep inside the module becomes an AnnError with its message, and frees what it held", () => {
+    const dim = 8;
+    const index = HnswIndex.create(wasm, { space: "l2", dim, capacity: 50 });
+    const vs = clusteredVectors(50, dim, 3, 1);
+    for (let i = 0; i < 50; i++) index.add(vs.subarray(i * dim, (i + 1) * dim), i);
+    const bytes = index.serialize();
+    index.dispose();
+    // Give element 1 the label of element 0: found only after the index is allocated, so the throw must unwind
+    // through hnswlib's constructor-built object and free it.
+    const record = 2 * 16 * 4 + 4 + dim * 4 + 8;
+    const dup = bytes.slice();
+    dup.copyWithin(96 + 2 * record - 8, 96 + record - 8, 96 + record);
+    const memoryBefore = wasm.exports.memory.buffer.byteLength;
+    for (let i = 0; i < 200; i++) {
+      expect(() => HnswIndex.deserialize(wasm, dup, { space: "l2", dim })).toThrow(/label 0 appears twice/);
+    }
+    expect(wasm.exports.memory.buffer.byteLength).toBe(memoryBefore);
+    expect(() => HnswIndex.deserialize(wasm, bytes, { space: "l2", dim, capacity: 2_000_000_000 })).toThrow(/does not fit in wasm32 memory/);
+    expect(() => HnswIndex.create(wasm, { space: "l2", dim: 4096, capacity: 1_000_000 })).toThrow(/does not fit in wasm32 memory/);
+    const ok = HnswIndex.deserialize(wasm, bytes, { space: "l2", dim });
+    expect(ok.search(vs.subarray(0, dim), 1)[0]!.label).toBe(0);
+    ok.dispose();
+  });
+
+  it("random corruption anywhere in the bytes: an AnnError, or an index whose answers are real labels", () => {
+    const dim = 8;
+    const n = 300;
+    const vs = clusteredVectors(n, dim, 5, 2);
+    const index = HnswIndex.create(wasm, { space: "ip", dim, capacity: n, M: 8 });
+    for (let i = 0; i < n; i++) index.add(vs.subarray(i * dim, (i + 1) * dim), i);
+    const bytes = index.serialize();
+    index.dispose();
+    const rng = new Rng(99);
+    let refused = 0;
+    for (let t = 0; t < 400; t++) {
+      const bad = bytes.slice();
+      const flips = 1 + rng.int(3);
+      for (let f = 0; f < flips; f++) bad[rng.int(bad.length)] = rng.int(256);
+      let back: HnswIndex;
+      try {
+        back = HnswIndex.deserialize(wasm, rng.next() < 0.2 ? bad.subarray(0, rng.int(bad.length)) : bad, { space: "ip", dim });
+      } catch (e) {
+        expect(e).toBeInstanceOf(AnnError);
+        refused++;
+        continue;
+      }
+      // Accepted: the change was to a vector component, a label, a deletion mark or a valid link.
+      const hits = back.search(vs.subarray(0, dim), 10);
+      expect(hits.length).toBeLessThanOrEqual(10);
+      for (const h of hits) expect(Number.isFinite(h.score) && Number.isInteger(h.label)).toBe(true);
+      back.dispose();
+    }
+    expect(refused).toBeGreaterThan(50);
   });
 });

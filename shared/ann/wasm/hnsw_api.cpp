@@ -61,6 +61,8 @@ int guarded(F body) {
     return fail(CORRUPT, e.what());
   } catch (const std::bad_alloc &) {
     return fail(NO_MEMORY, "out of memory");
+  } catch (const std::length_error &e) {
+    return fail(BAD_PARAMS, e.what());
   } catch (const std::exception &e) {
     std::string m = e.what();
     if (m.find("exceeds the specified limit") != std::string::npos) return fail(CAPACITY, m);
@@ -84,6 +86,9 @@ API const char *hnsw_last_error() { return last_error.c_str(); }
 API int hnsw_create(int space, uint32_t dim, uint32_t max_elements, uint32_t M, uint32_t ef_construction, uint32_t seed, Index **out) {
   return guarded([&] {
     if (!valid_params(space, dim, M, ef_construction) || max_elements < 1) return fail(BAD_PARAMS, "bad space, dim, max_elements, M or ef_construction");
+    if (!edgerec::capacity_fits(max_elements, dim, M)) {
+      return fail(BAD_PARAMS, "capacity " + std::to_string(max_elements) + " of dimension " + std::to_string(dim) + " does not fit in wasm32 memory");
+    }
     Index *ix = new Index(space == 1, dim);
     try {
       ix->alg = new hnswlib::HierarchicalNSW<float>(&ix->space, max_elements, M, ef_construction, seed, true);

@@ -28,6 +28,16 @@ static const uint64_t kMaxExactLabel = (1ull << 53);  // labels travel to JavaSc
 
 static inline std::string num(uint64_t v) { return std::to_string((unsigned long long)v); }
 
+/**
+ * Whether an index of this capacity fits in wasm32 memory. hnswlib sizes its buffers with size_t products, which
+ * wrap around at 4 GiB in wasm32 and would allocate too little: refuse before any of them is computed.
+ * Per element: the level-0 record, a link-list pointer, a level, a mutex and a visited-list slot.
+ */
+static bool capacity_fits(uint64_t max_elements, uint64_t dim, uint64_t M) {
+  uint64_t record = 2 * M * 4 + 4 + dim * 4 + 8;
+  return max_elements * (record + 64) <= (3ull << 30);
+}
+
 static size_t serialized_size(const HierarchicalNSW<float> &a) {
   size_t n = a.cur_element_count;
   size_t total = kHeaderBytes + n * a.size_data_per_element_ + n * 4;
@@ -141,8 +151,7 @@ static Header read_header(Reader &r, size_t dim) {
     throw CorruptIndex("size_data_per_element is " + num(size_per_element) + ", expected " + num(label_offset + 8) + " (8-byte labels, x86-64 layout)");
   }
   if (h.count > h.max_elements) throw CorruptIndex("cur_element_count " + num(h.count) + " exceeds max_elements " + num(h.max_elements));
-  // wasm32 memory is at most 4 GiB: refuse capacities that could never be allocated.
-  if (h.max_elements > (1ull << 31) / size_per_element) throw CorruptIndex("max_elements " + num(h.max_elements) + " does not fit in wasm32 memory");
+  if (!capacity_fits(h.max_elements, dim, h.M)) throw CorruptIndex("max_elements " + num(h.max_elements) + " does not fit in wasm32 memory");
   if (!(h.mult > 0) || !isfinite(h.mult) || fabs(h.mult * log((double)h.M) - 1.0) > 1e-6) {
     throw CorruptIndex("mult is " + std::to_string(h.mult) + ", expected 1/ln(M) for M = " + num(h.M));
   }
@@ -216,6 +225,7 @@ static HierarchicalNSW<float> *deserialize(hnswlib::SpaceInterface<float> *space
   }
 
   size_t capacity = h.max_elements > min_capacity ? (size_t)h.max_elements : min_capacity;
+  if (!capacity_fits(capacity, dim, h.M)) throw std::length_error("capacity " + num(capacity) + " does not fit in wasm32 memory");
   HierarchicalNSW<float> *a = new HierarchicalNSW<float>(space, capacity > 0 ? capacity : 1, h.M, h.ef_construction, 100, true);
   try {
     a->max_elements_ = capacity;
