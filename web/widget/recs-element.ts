@@ -10,7 +10,7 @@
 
 import type { ItemRecord } from "../../shared/artifact/manifest.ts";
 import { CardList, type CardView, appendNodes } from "./cards.ts";
-import { EdgeClient, type EventType } from "./edge-client.ts";
+import { EdgeClient, EdgeRequestError, type EventType } from "./edge-client.ts";
 import { type Reason, LocalRanker } from "./local-ranker.ts";
 import { type LocalModel, loadActive, loadKept } from "./model-loader.ts";
 import { WIDGET_CSS } from "./styles.ts";
@@ -18,6 +18,9 @@ import { type StoredEvent, WidgetStore } from "./widget-store.ts";
 import { type WidgetConfig, readConfig } from "./widget-config.ts";
 
 export type WidgetMode = "loading" | "local" | "edge" | "unavailable";
+
+/** Events per POST (the edge takes at most 500). */
+const EVENT_BATCH = 100;
 
 export interface RenderDetail {
   items: string[];
@@ -44,6 +47,7 @@ export class EdgerecRecsElement extends HTMLElement {
   private visitor = "";
   private generation = 0;
   private flushing = false;
+  private eventsRefused = false;
   private started = false;
   private lastRender: RenderDetail | null = null;
   private problems: string[] = [];
@@ -139,6 +143,7 @@ export class EdgerecRecsElement extends HTMLElement {
   /** Loads (or re-loads) the model for the configured tenant and renders. */
   async reload(): Promise<void> {
     const gen = ++this.generation;
+    this.eventsRefused = false;
     this.mode = "loading";
     this.model = null;
     this.ranker = null;
@@ -284,21 +289,42 @@ export class EdgerecRecsElement extends HTMLElement {
     cards[Math.min(index, cards.length - 1)]?.focus({ preventScroll: true });
   }
 
-  /** Sends unsent, non-private events; loops while more arrive during a send. A failure leaves them for later. */
+  /**
+   * Sends unsent, non-private events in batches, looping while more arrive. Offline or a 5xx: they wait for the next
+   * flush (next event, load, `online`). 401/403: the key may not send events; no more tries this page view. Another
+   * 4xx: the batch is malformed by the edge's rules; it stays on the device for ranking but is not sent again.
+   */
   private async flush(): Promise<void> {
-    if (this.flushing || !this.store || !this.visitor) return;
+    if (this.flushing || !this.store || !this.visitor || this.eventsRefused) return;
     this.flushing = true;
     try {
       for (;;) {
         if (this.config.private) return;
-        const pending = this.history.filter((e) => e.sent === 0 && e.local === 0 && e.seq !== undefined && e.tenant === this.config.tenant);
+        const pending = this.history
+          .filter((e) => e.sent === 0 && e.local === 0 && e.seq !== undefined && e.tenant === this.config.tenant)
+          .slice(0, EVENT_BATCH);
         if (pending.length === 0) return;
-        await this.edge().sendEvents(pending.map((e) => ({ userId: this.visitor, itemId: e.itemId, type: e.type, ts: e.ts })));
-        for (const e of pending) e.sent = 1;
-        await this.store.markSent(pending.map((e) => e.seq!));
+        const seqs = pending.map((e) => e.seq!);
+        try {
+          await this.edge().sendEvents(pending.map((e) => ({ userId: this.visitor, itemId: e.itemId, type: e.type, ts: e.ts })));
+        } catch (e) {
+          const status = e instanceof EdgeRequestError ? e.httpStatus : 0;
+          if (status === 401 || status === 403) {
+            this.eventsRefused = true;
+            this.problems.push(`events not sent: ${(e as Error).message}`);
+          } else if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+            for (const p of pending) p.local = 1;
+            await this.store.markLocal(seqs);
+            this.problems.push(`events refused, kept on this device only: ${(e as Error).message}`);
+            continue;
+          }
+          return;
+        }
+        for (const p of pending) p.sent = 1;
+        await this.store.markSent(seqs);
       }
-    } catch {
-      // Offline or the edge refused: the events stay unsent and go with the next flush (next event, load, `online`).
+    } catch (e) {
+      this.problems.push(`could not record sent events: ${(e as Error).message}`);
     } finally {
       this.flushing = false;
     }

@@ -114,11 +114,21 @@ export class WidgetStore {
     return this.db.getAllFromIndex("events", "tenant", tenant);
   }
 
-  async markSent(seqs: number[]): Promise<void> {
+  /** Marks events accepted by the edge. */
+  markSent(seqs: number[]): Promise<void> {
+    return this.patchEvents(seqs, { sent: 1 });
+  }
+
+  /** Marks events the edge refused as malformed: they stay for ranking on the device but are not sent again. */
+  markLocal(seqs: number[]): Promise<void> {
+    return this.patchEvents(seqs, { local: 1 });
+  }
+
+  private async patchEvents(seqs: number[], patch: Partial<Pick<StoredEvent, "sent" | "local">>): Promise<void> {
     const tx = this.db.transaction("events", "readwrite");
     for (const seq of seqs) {
       const e = await tx.store.get(seq);
-      if (e) await tx.store.put({ ...e, sent: 1 });
+      if (e) await tx.store.put({ ...e, ...patch });
     }
     await tx.done;
   }

@@ -1,0 +1,101 @@
+// The widget in headless Chromium against the REAL edge: the Hono app on its Node host (edge/node/server.ts) over a
+// file-system state dir, memory caches (no Redis needed here), and the JSONL event log. The artifact is the
+// synthetic shop, written into the state dir the way `edgerec publish --target node` lays it out.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type ServerType, serve } from "@hono/node-server";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateKey, keyRecord } from "../edge/app/auth.ts";
+import { emptyTenantConfig } from "../edge/app/tenant-config.ts";
+import { readEventLog } from "../edge/node/file-event-log.ts";
+import { FsConfigStore, writeFileAtomic } from "../edge/node/fs-stores.ts";
+import { type NodeHost, createNodeHost } from "../edge/node/server.ts";
+import { artifactPath } from "../edge/node/state-layout.ts";
+import { launchChromium } from "./browser.ts";
+import { type ShopArtifact, makeShopArtifact } from "./fixtures/widget/make-artifact.ts";
+import { buildWidget, clickCardSync, readCards, startShopServer, waitForRender } from "./fixtures/widget/shop-harness.ts";
+
+const READ_KEY = generateKey();
+const WRITE_KEY = generateKey();
+let state = "";
+let host: NodeHost;
+let server: ServerType;
+let edgeUrl = "";
+let shop: { url: string; close(): Promise<void> };
+let browser: Browser;
+let artifact: ShopArtifact;
+const categoryOf = (id: string): string => artifact.items.find((i) => i.id === id)?.categories?.[0] ?? "?";
+const page = (key: string): string => `${shop.url}/widget.html?endpoint=${encodeURIComponent(edgeUrl)}&tenant=demo&key=${key}`;
+
+beforeAll(async () => {
+  await buildWidget();
+  state = await mkdtemp(path.join(tmpdir(), "edgerec-widget-edge-"));
+  artifact = await makeShopArtifact({ items: 240, dim: 16, images: true, version: "shop-v1" });
+  for (const [name, bytes] of artifact.files) await writeFileAtomic(artifactPath(state, "demo", artifact.version, name), bytes);
+  const config = emptyTenantConfig("demo");
+  config.active = artifact.version;
+  config.keys = [await keyRecord(READ_KEY, "read"), await keyRecord(WRITE_KEY, "write")];
+  await new FsConfigStore(state).put(config);
+  host = createNodeHost({ stateDir: state, configTtlMs: 0 });
+  await new Promise<void>((resolve) => {
+    server = serve({ fetch: host.app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
+      edgeUrl = `http://127.0.0.1:${info.port}`;
+      resolve();
+    });
+  });
+  shop = await startShopServer();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await host?.close();
+  if (state) await rm(state, { recursive: true, force: true });
+});
+
+describe("<edgerec-recs> against the real edge (Node host)", () => {
+  it("loads the active version with the publishable read key and ranks on the device", async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.goto(page(READ_KEY));
+    await waitForRender(p, 8);
+    expect(await p.evaluate(() => document.querySelector("edgerec-recs")!.state)).toMatchObject({ mode: "local", modelVersion: "shop-v1" });
+    const cards = await readCards(p);
+    const target = cards.find((c) => categoryOf(c.id) === "Watches") ?? cards[0]!;
+    const category = categoryOf(target.id);
+    let id = target.id;
+    for (let k = 0; k < 3; k++) {
+      const { after } = await clickCardSync(p, id);
+      expect(after).not.toContain(id);
+      id = (await readCards(p)).find((c) => categoryOf(c.id) === category)!.id;
+    }
+    expect((await readCards(p)).filter((c) => categoryOf(c.id) === category).length).toBeGreaterThanOrEqual(7);
+    // The edge takes events only with a 'write' key (edge/app/routes-events.ts): with the read key they are refused
+    // once, kept on the device, and not retried during this page view.
+    await p.waitForFunction(() => document.querySelector("edgerec-recs")!.state.problems.some((m) => m.startsWith("events not sent")));
+    expect(await readEventLog(state, "demo")).toEqual([]);
+    await ctx.close();
+  });
+
+  it("with a key that may write events, the clicks reach the edge's event log", async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.goto(page(WRITE_KEY));
+    await waitForRender(p, 8);
+    const clicked: string[] = [];
+    for (let k = 0; k < 3; k++) {
+      const id = (await readCards(p))[0]!.id;
+      await clickCardSync(p, id);
+      clicked.push(id);
+    }
+    const visitor = await p.evaluate(() => document.querySelector("edgerec-recs")!.state.visitorId);
+    await expect.poll(async () => (await readEventLog(state, "demo")).length, { timeout: 10_000 }).toBe(3);
+    const log = await readEventLog(state, "demo");
+    expect(log.map((e) => e.item_id)).toEqual(clicked);
+    expect(log.every((e) => e.user_id === visitor && e.type === "click" && Math.abs(e.timestamp - Date.now() / 1000) < 120)).toBe(true);
+    await ctx.close();
+  });
+});
