@@ -17,7 +17,7 @@ import { parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 
 const usage = `edgerec publish --artifact DIR --tenant ID [--target local|node|cloudflare] [--activate]
-                [--state DIR] [--redis URL] [--skip-users] [--ttl-days 30]
+                [--state DIR] [--redis URL] [--skip-users | --cache-users N] [--ttl-days 30]
 
   --artifact DIR   artifact directory written by 'edgerec train'
   --tenant ID      tenant to publish to (must match the manifest's tenant)
@@ -26,6 +26,8 @@ const usage = `edgerec publish --artifact DIR --tenant ID [--target local|node|c
                    into Redis when --redis / REDIS_URL is set; cloudflare: a real account via wrangler (default local)
   --activate       make this version active (the one it replaces becomes 'previous', for rollback)
   --skip-users     do not write user vectors into the cache (the edge still finds them in users.bin)
+  --cache-users N  write only the first N users of users.json into the cache (the rest stay in users.bin);
+                   local KV takes several ms per write, so large user sets are slow to publish locally
   --ttl-days N     lifetime of cached user vectors (default 30)`;
 
 const flagsSchema = z.object({
@@ -36,6 +38,7 @@ const flagsSchema = z.object({
   state: z.string().optional(),
   redis: z.string().optional(),
   "skip-users": z.boolean().default(false),
+  "cache-users": z.string().regex(/^\d+$/, "expected a whole number").transform(Number).optional(),
   "ttl-days": z.string().regex(/^\d+$/, "expected a whole number").transform(Number).default(30),
 });
 
@@ -62,6 +65,7 @@ export async function runPublish(args: string[], storeOverride?: EdgeStore): Pro
     state: { type: "string" },
     redis: { type: "string" },
     "skip-users": { type: "boolean" },
+    "cache-users": { type: "string" },
     "ttl-days": { type: "string" },
   }, flagsSchema);
   const t0 = Date.now();
@@ -94,7 +98,7 @@ export async function runPublish(args: string[], storeOverride?: EdgeStore): Pro
     if (!f["skip-users"] && files.has(ARTIFACT_FILES.users) && files.has(ARTIFACT_FILES.usersJson)) {
       const ids = decodeUsersJson(files.get(ARTIFACT_FILES.usersJson)!);
       const users = decodePack(files.get(ARTIFACT_FILES.users)!, ARTIFACT_FILES.users);
-      const entries: [string, Float32Array][] = ids.map((id, r) => [
+      const entries: [string, Float32Array][] = ids.slice(0, f["cache-users"] ?? ids.length).map((id, r) => [
         userVectorKey(manifest.tenant, manifest.version, id),
         users.data.subarray(r * users.dim, (r + 1) * users.dim),
       ]);

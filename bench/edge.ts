@@ -1,0 +1,188 @@
+// bench:edge — publishes a synthetic tenant (100k items × 64 dims, 50k users, HNSW index) to wrangler's local state,
+// starts the Worker with `wrangler dev`, and drives it at a fixed 200 req/s for 30 s with a mix of known users
+// (cached vectors), users with only recent events (fold-in) and unknown users (popular), a fifth of them with a
+// category filter; then the same against the Node host with a private redis-server. Prints one JSON object.
+// Scale for a quick run: EDGE_BENCH_ITEMS, EDGE_BENCH_USERS, EDGE_BENCH_SECONDS, EDGE_BENCH_RATE.
+
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chooseHnswParams } from "../shared/ann/build-index.ts";
+import { Rng } from "../shared/random.ts";
+import { type LoadResult, driveLoad } from "../edge/node/load.ts";
+import { type RedisProcess, freePort, startRedis } from "../edge/node/redis-process.ts";
+import { startWranglerDev } from "../edge/node/wrangler-dev.ts";
+import { syntheticTenant } from "../edge/testing/synthetic-tenant.ts";
+import { writeArtifactDir } from "../trainer/artifact-dir.ts";
+import { runKeys } from "../trainer/cli/keys.ts";
+import { runPublish } from "../trainer/cli/publish.ts";
+import { machine } from "./machine.ts";
+
+const ITEMS = Number(process.env.EDGE_BENCH_ITEMS ?? 100_000);
+const USERS = Number(process.env.EDGE_BENCH_USERS ?? 50_000);
+const SECONDS = Number(process.env.EDGE_BENCH_SECONDS ?? 30);
+const RATE = Number(process.env.EDGE_BENCH_RATE ?? 200);
+const DIM = 64;
+const RECENT_USERS = 2000;
+const CACHED_USERS = Math.min(USERS, Number(process.env.EDGE_BENCH_CACHED_USERS ?? 4000));
+const TENANT = "bench";
+const repo = path.resolve(import.meta.dirname, "..");
+const log = (msg: string) => process.stderr.write(`bench:edge: ${msg}\n`);
+
+/** The artifact, built once per size and kept under runs/ (HNSW built natively by hnswlib-node, same file format). */
+async function artifact(): Promise<string> {
+  const dir = path.join(repo, "runs", "bench-edge", `${ITEMS}x${DIM}-${USERS}`);
+  if (existsSync(path.join(dir, "manifest.json"))) return dir;
+  log(`building the synthetic tenant ${ITEMS} items × ${DIM}, ${USERS} users`);
+  const { HierarchicalNSW } = (await import("hnswlib-node")).default;
+  const files = await syntheticTenant({
+    tenant: TENANT,
+    version: "v1",
+    items: ITEMS,
+    users: USERS,
+    dim: DIM,
+    buildIndex: async (vectors, rows, dim) => {
+      const p = chooseHnswParams(rows, dim);
+      const index = new HierarchicalNSW("ip", dim);
+      index.initIndex(rows, p.M, p.efConstruction, 100);
+      for (let r = 0; r < rows; r++) index.addPoint(Array.from(vectors.subarray(r * dim, (r + 1) * dim)), r);
+      const tmp = path.join(tmpdir(), `edgerec-bench-${process.pid}.hnsw`);
+      index.writeIndexSync(tmp);
+      const { readFile } = await import("node:fs/promises");
+      const bytes = new Uint8Array(await readFile(tmp));
+      await rm(tmp, { force: true });
+      return { bytes, params: { kind: "hnsw", space: "ip", ...p } };
+    },
+  });
+  await mkdir(path.dirname(dir), { recursive: true });
+  await writeArtifactDir(dir, files);
+  return dir;
+}
+
+interface Target {
+  url: string;
+  readKey: string;
+  writeKey: string;
+}
+
+/** Request bodies: a third each of known users, users with only recent events, unknown users; 20% filtered. */
+function mix(seed: number): () => string {
+  const rng = new Rng(seed);
+  return () => {
+    const kind = rng.int(3);
+    const userId = kind === 0 ? `u${rng.int(USERS)}` : kind === 1 ? `recent${rng.int(RECENT_USERS)}` : `anon${rng.nextU32()}`;
+    const body: Record<string, unknown> = { userId, count: 10 };
+    if (rng.next() < 0.2) body.filters = { includeCategories: [`cat${rng.int(24)}`] };
+    return JSON.stringify(body);
+  };
+}
+
+async function run(target: string, t: Target): Promise<Record<string, unknown>> {
+  const headers = { Authorization: `Bearer ${t.readKey}`, "Content-Type": "application/json" };
+  const recs = (body: unknown) => fetch(`${t.url}/v1/tenants/${TENANT}/recommendations`, { method: "POST", headers, body: JSON.stringify(body) });
+  const t0 = performance.now();
+  const first = await recs({ userId: "u1", count: 10 });
+  const coldStartMs = Math.round(performance.now() - t0);
+  if (first.status !== 200) throw new Error(`${target}: first request answered ${first.status}: ${await first.text()}`);
+  // Users with only recent events: 5 items each, posted through the events API (batches of 500 events).
+  const rng = new Rng(5);
+  for (let u = 0; u < RECENT_USERS; u += 100) {
+    const batch = [];
+    for (let k = u; k < u + 100; k++) for (let j = 0; j < 5; j++) batch.push({ userId: `recent${k}`, itemId: `i${rng.int(ITEMS)}`, type: "view" });
+    const res = await fetch(`${t.url}/v1/tenants/${TENANT}/events`, { method: "POST", headers: { ...headers, Authorization: `Bearer ${t.writeKey}` }, body: JSON.stringify(batch) });
+    if (res.status !== 202) throw new Error(`${target}: events answered ${res.status}: ${await res.text()}`);
+  }
+  // Which path each kind of user takes (and that the cache answers for known users).
+  const sources: Record<string, Record<string, number>> = {};
+  for (const [kind, user] of [["known", (i: number) => `u${i * 997}`], ["recent", (i: number) => `recent${i * 37}`], ["unknown", (i: number) => `nobody${i}`]] as const) {
+    for (let i = 0; i < 20; i++) {
+      const body = (await (await recs({ userId: user(i) })).json()) as { source: string; cacheHit: boolean };
+      const key = `${body.source}${body.cacheHit ? "+cache" : ""}`;
+      (sources[kind] ??= {})[key] = (sources[kind]![key] ?? 0) + 1;
+    }
+  }
+  log(`${target}: warm-up 5 s`);
+  await driveLoad({ url: t.url, rate: RATE, seconds: 5, method: "POST", path: `/v1/tenants/${TENANT}/recommendations`, headers, nextBody: mix(1) });
+  log(`${target}: ${RATE} req/s for ${SECONDS} s`);
+  const r: LoadResult = await driveLoad({ url: t.url, rate: RATE, seconds: SECONDS, method: "POST", path: `/v1/tenants/${TENANT}/recommendations`, headers, nextBody: mix(2) });
+  const health = (await (await fetch(`${t.url}/healthz`)).json()) as { models: unknown[] };
+  return { target, rps: r.rps, p50Ms: r.p50Ms, p95Ms: r.p95Ms, p99Ms: r.p99Ms, errors: r.errors, coldStartMs, maxMs: r.maxMs, requests: r.requests, statusCounts: r.statusCounts, sources, models: health.models };
+}
+
+async function keys(target: "local" | "node", state: string): Promise<{ readKey: string; writeKey: string }> {
+  return {
+    readKey: await runKeys(["create", "--tenant", TENANT, "--role", "read", "--target", target, "--state", state]),
+    writeKey: await runKeys(["create", "--tenant", TENANT, "--role", "write", "--target", target, "--state", state]),
+  };
+}
+
+async function workerd(dir: string): Promise<Record<string, unknown>> {
+  const persist = await mkdtemp(path.join(tmpdir(), "edgerec-bench-wrangler-"));
+  try {
+    // Local KV takes several ms per write here, so CACHED_USERS users go into KV; the rest are served from the
+    // artifact's users.bin (the last tier of the user-vector cache).
+    const pub = await runPublish(["--artifact", dir, "--tenant", TENANT, "--target", "local", "--state", persist, "--activate", "--cache-users", String(CACHED_USERS)]);
+    log(`published to wrangler local state in ${pub.seconds} s`);
+    const k = await keys("local", persist);
+    const dev = await startWranglerDev({ cwd: repo, persistTo: persist });
+    try {
+      return { ...(await run("workerd (wrangler dev, local)", { url: dev.url, ...k })), publishSeconds: pub.seconds };
+    } finally {
+      await dev.stop();
+    }
+  } finally {
+    await rm(persist, { recursive: true, force: true });
+  }
+}
+
+async function nodeHost(dir: string): Promise<Record<string, unknown>> {
+  const state = await mkdtemp(path.join(tmpdir(), "edgerec-bench-node-"));
+  let redis: RedisProcess | null = null;
+  try {
+    redis = await startRedis();
+    const pub = await runPublish(["--artifact", dir, "--tenant", TENANT, "--target", "node", "--state", state, "--redis", redis.url, "--activate"]);
+    log(`published to the Node state dir + Redis in ${pub.seconds} s`);
+    const k = await keys("node", state);
+    const port = await freePort();
+    const proc = spawn("npx", ["tsx", "edge/node/server.ts", "--port", String(port), "--state", state], {
+      cwd: repo,
+      env: { ...process.env, REDIS_URL: redis.url },
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    });
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      for (let i = 0; ; i++) {
+        if (proc.exitCode !== null) throw new Error("the Node host exited");
+        if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+        if (i > 300) throw new Error("the Node host did not start within 60 s");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return { ...(await run("node + redis", { url, ...k })), publishSeconds: pub.seconds };
+    } finally {
+      if (proc.pid !== undefined && proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once("exit", r));
+        process.kill(-proc.pid, "SIGTERM");
+        await exited;
+      }
+    }
+  } finally {
+    await redis?.stop();
+    await rm(state, { recursive: true, force: true });
+  }
+}
+
+const dir = await artifact();
+if (process.argv.includes("--build-only")) process.exit(0);
+const runs = [await workerd(dir), await nodeHost(dir)];
+const out = {
+  bench: "edge",
+  tenant: { items: ITEMS, users: USERS, dim: DIM, recentUsers: RECENT_USERS, index: "hnsw" },
+  load: { rate: RATE, seconds: SECONDS, warmupSeconds: 5, mix: "1/3 known, 1/3 recent events only, 1/3 unknown; 20% with includeCategories", tool: "autocannon" },
+  runs,
+  machine: machine(),
+};
+await writeFile(path.join(repo, "runs", "bench-edge", "last.json"), JSON.stringify(out, null, 2));
+process.stdout.write(JSON.stringify(out) + "\n");

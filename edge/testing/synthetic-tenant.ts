@@ -1,0 +1,82 @@
+// A synthetic tenant at benchmark scale (bench:edge: 100k items × 64 dims, 50k users): clustered item and user
+// vectors, categories, Zipf popularity, fold-in data. Runtime-agnostic; the caller supplies the HNSW builder.
+
+import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
+import type { IndexParams } from "../../shared/artifact/manifest.ts";
+import { encodePack } from "../../shared/artifact/pack.ts";
+import { encodeJson, sealArtifact } from "../../shared/artifact/writer.ts";
+import { Rng } from "../../shared/random.ts";
+import { gramMatrix } from "../../shared/scoring/foldin.ts";
+
+export interface SyntheticTenantOptions {
+  tenant: string;
+  version: string;
+  items: number;
+  users: number;
+  dim: number;
+  clusters?: number;
+  categories?: number;
+  seed?: number;
+  buildIndex?: (vectors: Float32Array, rows: number, dim: number) => Promise<{ bytes: Uint8Array; params: IndexParams }>;
+}
+
+export async function syntheticTenant(o: SyntheticTenantOptions): Promise<Map<string, Uint8Array>> {
+  const { items: nItems, users: nUsers, dim } = o;
+  const nClusters = o.clusters ?? 256;
+  const nCats = o.categories ?? 24;
+  const rng = new Rng(o.seed ?? 2024);
+  const centers = Float32Array.from({ length: nClusters * dim }, () => rng.normal() / Math.sqrt(dim));
+  const scale = 0.6 / Math.sqrt(dim);
+  const around = (out: Float32Array, row: number, c: number) => {
+    for (let d = 0; d < dim; d++) out[row * dim + d] = centers[c * dim + d]! + scale * rng.normal();
+  };
+  const items = new Float32Array(nItems * dim);
+  const records = [];
+  for (let r = 0; r < nItems; r++) {
+    const c = rng.int(nClusters);
+    around(items, r, c);
+    const cats = [`cat${c % nCats}`];
+    if (rng.next() < 0.3) cats.push(`cat${rng.int(nCats)}`);
+    records.push({ id: `i${r}`, categories: [...new Set(cats)] });
+  }
+  const users = new Float32Array(nUsers * dim);
+  for (let u = 0; u < nUsers; u++) around(users, u, rng.int(nClusters));
+
+  // Zipf-like popularity over a random order of items; the file keeps the head globally and per category.
+  const order = rng.shuffle(Int32Array.from({ length: nItems }, (_, i) => i));
+  const global = Array.from(order.subarray(0, Math.min(nItems, 5000)), (r, rank) => ({ id: `i${r}`, count: Math.round(100_000 / (rank + 1)) }));
+  const byCategory: Record<string, string[]> = {};
+  for (const r of order) {
+    for (const c of records[r]!.categories) {
+      const list = (byCategory[c] ??= []);
+      if (list.length < 500) list.push(`i${r}`);
+    }
+  }
+
+  const files = new Map<string, Uint8Array>();
+  files.set(ARTIFACT_FILES.items, encodePack({ rows: nItems, dim, data: items }));
+  files.set(ARTIFACT_FILES.itemsJson, encodeJson({ format: "edgerec-items/1", items: records }));
+  files.set(ARTIFACT_FILES.users, encodePack({ rows: nUsers, dim, data: users }));
+  files.set(ARTIFACT_FILES.usersJson, encodeJson({ format: "edgerec-users/1", ids: Array.from({ length: nUsers }, (_, u) => `u${u}`) }));
+  files.set(ARTIFACT_FILES.gram, encodePack({ rows: dim, dim, data: Float32Array.from(gramMatrix(items, nItems, dim)) }));
+  files.set(ARTIFACT_FILES.popular, encodeJson({ format: "edgerec-popular/1", global, byCategory }));
+  let index: IndexParams | undefined;
+  if (o.buildIndex) {
+    const built = await o.buildIndex(items, nItems, dim);
+    files.set(ARTIFACT_FILES.index, built.bytes);
+    index = built.params;
+  }
+  return sealArtifact(
+    {
+      tenant: o.tenant,
+      version: o.version,
+      createdAt: new Date().toISOString(),
+      model: { kind: "als", dim, similarity: "dot", params: { synthetic: true }, foldIn: { method: "als", alpha: 10, regularization: 0.1 } },
+      counts: { users: nUsers, items: nItems, interactions: 0 },
+      metrics: {},
+      trainer: { backend: "synthetic", seconds: 0 },
+      ...(index ? { index } : {}),
+    },
+    files,
+  );
+}
