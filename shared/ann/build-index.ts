@@ -1,7 +1,7 @@
 // Builds the artifact's index.hnsw: chooses HNSW parameters by catalog size (the rule and its measurements are in
 // TUNING.md) and writes hnswlib's format with label = item row.
 
-import { AnnError } from "./errors.ts";
+import { AnnError, type AnnErrorCode } from "./errors.ts";
 import { HnswIndex } from "./hnsw.ts";
 import type { AnnSpace } from "./types.ts";
 import { HnswWasm, type HnswWasmSource } from "./wasm/loader.ts";
@@ -48,7 +48,13 @@ export async function buildHnswIndexBytes(
   const module = wasm instanceof HnswWasm ? wasm : await HnswWasm.load(wasm);
   const index = HnswIndex.create(module, { space, dim, capacity: Math.max(1, rows), M: params.M, efConstruction: params.efConstruction, ef: params.ef });
   try {
-    for (let r = 0; r < rows; r++) index.add(vectors.subarray(r * dim, (r + 1) * dim), r);
+    for (let r = 0; r < rows; r++) {
+      try {
+        index.add(vectors.subarray(r * dim, (r + 1) * dim), r);
+      } catch (e) {
+        throw e instanceof AnnError ? new AnnError(e.code as AnnErrorCode, `item row ${r}: ${e.message}`) : e;
+      }
+    }
     return index.serialize();
   } finally {
     index.dispose();
