@@ -3,6 +3,7 @@
 // (edge/ is built in parallel): it serves the artifact routes, takes events and records every request.
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { createServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.ts";
 import { type ShopArtifact, makeShopArtifact } from "./fixtures/widget/make-artifact.ts";
@@ -249,6 +250,30 @@ describe("<edgerec-recs> in Chromium", () => {
       await ctx.close();
     } finally {
       await other.close();
+    }
+  });
+
+  it("the sample page also runs from source under a Vite dev server rooted at web/ (how a demo server serves it)", async () => {
+    const vite = await createServer({
+      root: `${REPO}web`,
+      configFile: false,
+      logLevel: "error",
+      server: { port: 0, host: "127.0.0.1" },
+      optimizeDeps: { include: ["idb", "zod"] },
+    });
+    await vite.listen();
+    try {
+      const ctx = await browser.newContext();
+      const p = await ctx.newPage();
+      const errors: string[] = [];
+      p.on("pageerror", (e) => errors.push(e.message));
+      await p.goto(`${vite.resolvedUrls!.local[0]}widget.html?endpoint=${encodeURIComponent(edge.url)}&tenant=demo&key=${KEY}`);
+      await waitForRender(p, 8);
+      expect(await p.evaluate(() => document.querySelector("edgerec-recs")!.state.mode)).toBe("local");
+      expect(errors).toEqual([]);
+      await ctx.close();
+    } finally {
+      await vite.close();
     }
   });
 
