@@ -67,11 +67,14 @@ export function forEachRecord(
   const delimCode = delimiter.charCodeAt(0);
   let pos = 0;
   let line = 1;
+  // Position of the next quote at or after `pos`, searched again only once passed: a file without quotes is
+  // scanned for one once, not once per line.
+  let quote = -2;
   while (pos < len) {
     let end = text.indexOf("\n", pos);
     if (end < 0) end = len;
     const stop = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    const quote = text.indexOf('"', pos);
+    if (quote !== -1 && quote < pos) quote = text.indexOf('"', pos);
     if (quote < 0 || quote >= stop) {
       fn(text.slice(pos, stop).split(delimiter), line);
       pos = end + 1;
