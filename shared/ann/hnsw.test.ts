@@ -63,6 +63,11 @@ describe("HnswIndex", () => {
       }),
     ).toThrow("filter broke");
     expect(index.search([1, 0], 3).map((h) => h.label)).toEqual([9, 8, 7]);
+    // Re-entering the index from its own filter would overwrite the buffers the search is reading.
+    expect(() => index.search([1, 0], 3, (label) => index.search([0, 1], 1).length > label)).toThrow(/must not use the index/);
+    expect(() => index.search([1, 0], 3, (label) => (index.remove(label), true))).toThrow(/must not use the index/);
+    expect(index.size()).toBe(10);
+    expect(index.search([1, 0], 3).map((h) => h.label)).toEqual([9, 8, 7]);
     index.dispose();
   });
 

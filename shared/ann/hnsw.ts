@@ -34,6 +34,10 @@ export class HnswIndex implements AnnIndex {
   private resultCap = 0;
   private labelsPtr = 0;
   private distPtr = 0;
+  /** Checked copy of the vector being added or searched, reused across calls. */
+  private readonly scratch: Float32Array;
+  /** True while a filtered search runs: the filter must not re-enter this index (its buffers are in use). */
+  private searching = false;
 
   private constructor(
     private readonly wasm: HnswWasm,
@@ -43,6 +47,7 @@ export class HnswIndex implements AnnIndex {
   ) {
     this.handle = handle;
     this.queryPtr = wasm.malloc(dim * 4);
+    this.scratch = new Float32Array(dim);
   }
 
   /** A new empty index in the given module instance. */
@@ -112,7 +117,7 @@ export class HnswIndex implements AnnIndex {
   add(vector: ArrayLike<number>, label: number): void {
     const handle = this.live();
     checkLabel(label);
-    const v = checkVector(vector, this.dim, this.space);
+    const v = checkVector(vector, this.dim, this.space, "vector", this.scratch);
     this.wasm.f32(this.queryPtr, this.dim).set(v);
     this.check(this.wasm.exports.hnsw_add(handle, this.queryPtr, label));
   }
@@ -126,13 +131,24 @@ export class HnswIndex implements AnnIndex {
   search(query: ArrayLike<number>, k: number, filter?: (label: number) => boolean): AnnHit[] {
     const handle = this.live();
     checkK(k);
-    const q = checkVector(query, this.dim, this.space, "query");
+    const q = checkVector(query, this.dim, this.space, "query", this.scratch);
     k = Math.min(k, Math.max(1, this.wasm.exports.hnsw_capacity(handle)));
     this.ensureResultSpace(k);
     const wasm = this.wasm;
     wasm.f32(this.queryPtr, this.dim).set(q);
     const run = () => wasm.exports.hnsw_search(handle, this.queryPtr, k, filter ? 1 : 0, this.labelsPtr, this.distPtr);
-    const n = this.check(filter ? wasm.withFilter(filter, run) : run());
+    let status: number;
+    if (filter) {
+      this.searching = true;
+      try {
+        status = wasm.withFilter(filter, run);
+      } finally {
+        this.searching = false;
+      }
+    } else {
+      status = run();
+    }
+    const n = this.check(status);
     const labels = wasm.f64(this.labelsPtr, n);
     const dists = wasm.f32(this.distPtr, n);
     const hits: AnnHit[] = new Array(n);
@@ -156,6 +172,7 @@ export class HnswIndex implements AnnIndex {
 
   dispose(): void {
     if (this.handle === 0) return;
+    this.live();
     this.wasm.exports.hnsw_destroy(this.handle);
     this.wasm.exports.free(this.queryPtr);
     if (this.resultCap > 0) {
@@ -167,6 +184,7 @@ export class HnswIndex implements AnnIndex {
 
   private live(): number {
     if (this.handle === 0) throw new AnnError("ann_disposed", "this HNSW index was disposed");
+    if (this.searching) throw new AnnError("ann_bad_params", "a search filter must not use the index it filters");
     return this.handle;
   }
 
