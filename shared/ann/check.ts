@@ -25,7 +25,7 @@ export function checkDim(dim: number): number {
  * Copies `vector` into `out` (a new Float32Array by default) after checking its length and values. For `cosine` the copy is normalised
  * to unit length (a zero vector has no direction and is refused).
  */
-export function checkVector(vector: ArrayLike<number>, dim: number, space: AnnSpace, what = "vector", out = new Float32Array(dim)): Float32Array {
+export function checkVector(vector: ArrayLike<number>, dim: number, space: AnnSpace, what = "vector", out: Float32Array = new Float32Array(dim)): Float32Array {
   if (vector == null || typeof vector.length !== "number") {
     throw new AnnError("ann_dimension", `${what} must be an array of ${dim} numbers`);
   }
