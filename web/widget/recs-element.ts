@@ -21,6 +21,8 @@ export type WidgetMode = "loading" | "local" | "edge" | "unavailable";
 
 /** Events per POST (the edge takes at most 500). */
 const EVENT_BATCH = 100;
+/** Events kept per tenant on the device (older sent or private ones are pruned on load). */
+const EVENTS_KEPT = 500;
 
 export interface RenderDetail {
   items: string[];
@@ -155,6 +157,7 @@ export class EdgerecRecsElement extends HTMLElement {
       mark("store-open");
       const edge = this.edge();
       const tenant = this.config.tenant;
+      await this.store.pruneEvents(tenant, EVENTS_KEPT);
       const [visitor, history, kept] = await Promise.all([this.store.visitorId(), this.store.events(tenant), loadKept(edge, this.store, tenant)]);
       if (gen !== this.generation) return;
       mark("kept-loaded");

@@ -109,6 +109,26 @@ export class WidgetStore {
     return this.db.add("events", event as StoredEvent);
   }
 
+  /**
+   * Deletes the tenant's oldest events beyond the newest `keep`, except those still waiting to be sent (ranking
+   * reads only the newest 50 distinct items, so the log need not grow without bound).
+   */
+  async pruneEvents(tenant: string, keep: number): Promise<number> {
+    const tx = this.db.transaction("events", "readwrite");
+    const keys = await tx.store.index("tenant").getAllKeys(tenant);
+    let deleted = 0;
+    // Keys are autoincrement sequence numbers: ascending is oldest first.
+    for (const seq of keys.sort((a, b) => a - b).slice(0, Math.max(0, keys.length - keep))) {
+      const e = await tx.store.get(seq);
+      if (e && (e.sent === 1 || e.local === 1)) {
+        await tx.store.delete(seq);
+        deleted++;
+      }
+    }
+    await tx.done;
+    return deleted;
+  }
+
   /** The tenant's events, oldest first. */
   events(tenant: string): Promise<StoredEvent[]> {
     return this.db.getAllFromIndex("events", "tenant", tenant);
