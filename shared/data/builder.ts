@@ -24,6 +24,9 @@ export class InteractionsBuilder {
   private n = 0;
   private readonly itemMetaById = new Map<string, ItemMeta>();
   private readonly userMetaById = new Map<string, UserMeta>();
+  // Files usually list a user's interactions together: a repeated user id skips the map lookup.
+  private lastUser = "";
+  private lastUserRow = -1;
 
   /** `source` names the input (a file name) in every error message. */
   constructor(readonly source = "input") {}
@@ -44,7 +47,11 @@ export class InteractionsBuilder {
     }
     if (this.n === this.users.length) this.grow();
     const k = this.n++;
-    this.users[k] = this.userIds.add(userId);
+    if (userId !== this.lastUser) {
+      this.lastUser = userId;
+      this.lastUserRow = this.userIds.add(userId);
+    }
+    this.users[k] = this.lastUserRow;
     this.items[k] = this.itemIds.add(itemId);
     this.weights[k] = weight;
     this.timestamps[k] = ts;
