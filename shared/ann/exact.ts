@@ -134,23 +134,27 @@ export class ExactIndex implements AnnIndex {
     if (dim < 1 || dim > 65_536) throw bad(`dimension ${dim} is out of range`);
     const expected = HEADER_BYTES + n * 4 + n * dim * 4;
     if (bytes.byteLength !== expected) throw bad(`${bytes.byteLength} bytes; header says ${n} × ${dim} needs ${expected}`);
-    const capacity = opts.capacity ?? undefined;
+    const capacity = opts.capacity;
     if (capacity !== undefined && capacity < n) {
       throw new AnnError("ann_capacity", `index holds ${n} points, more than capacity ${capacity}`);
     }
     const index = new ExactIndex({ space, dim, capacity: capacity ?? Number.MAX_SAFE_INTEGER });
-    const v = new Float32Array(dim);
+    // Vectors are copied as stored (cosine ones were normalised when added), so a round trip is byte-identical.
+    index.vectors = new Float32Array(Math.max(n, 1) * dim);
+    index.labels = new Uint32Array(Math.max(n, 1));
     const base = HEADER_BYTES + n * 4;
+    for (let i = 0; i < n * dim; i++) {
+      const x = view.getFloat32(base + i * 4, true);
+      if (!Number.isFinite(x)) throw bad(`point ${Math.floor(i / dim)} has a non-finite component`);
+      index.vectors[i] = x;
+    }
     for (let i = 0; i < n; i++) {
-      for (let d = 0; d < dim; d++) v[d] = view.getFloat32(base + (i * dim + d) * 4, true);
       const label = view.getUint32(HEADER_BYTES + i * 4, true);
       if (index.slotOf.has(label)) throw bad(`label ${label} appears twice`);
-      try {
-        index.add(v, label);
-      } catch (e) {
-        throw e instanceof AnnError ? bad(`point ${i}: ${e.message}`) : e;
-      }
+      index.labels[i] = label;
+      index.slotOf.set(label, i);
     }
+    index.count = n;
     return index;
   }
 
