@@ -6,6 +6,8 @@ import { parseParquet } from "./parquet.ts";
 
 type Column = Parameters<typeof parquetWriteBuffer>[0]["columnData"][number];
 const file = (...columnData: Column[]) => new Uint8Array(parquetWriteBuffer({ columnData }));
+const grouped = (rowGroupSize: number, ...columnData: Column[]) =>
+  new Uint8Array(parquetWriteBuffer({ columnData, rowGroupSize }));
 
 describe("parseParquet", () => {
   it("reads string, int64 and timestamp columns like csv", async () => {
@@ -22,6 +24,28 @@ describe("parseParquet", () => {
   it("needs only user_id and item_id", async () => {
     const bytes = file({ name: "item_id", data: ["a"], type: "STRING" }, { name: "user_id", data: [7], type: "INT32" });
     expect(triples(await parseParquet(bytes.buffer as ArrayBuffer, "m.parquet"))).toEqual(["7>a 1"]);
+  });
+
+  it("reads several row groups with columns in any order", async () => {
+    const bytes = grouped(
+      2,
+      { name: "type", data: ["click", "view", "cart", "view", "purchase"], type: "STRING" },
+      { name: "item_id", data: ["a", "b", "c", "a", "d"], type: "STRING" },
+      { name: "timestamp", data: [5, 4, 3, 2, 1], type: "INT32" },
+      { name: "user_id", data: ["u1", "u1", "u2", "u1", "u3"], type: "STRING" },
+    );
+    expect(triples(await parseParquet(bytes, "g.parquet"))).toEqual(["u1>a 3@5", "u1>b 1@4", "u2>c 3@3", "u3>d 4@1"]);
+  });
+
+  it("names the row of a bad value in a later row group", async () => {
+    const bytes = grouped(
+      2,
+      { name: "user_id", data: ["u1", "u2", "u3", "u4", "u5"], type: "STRING" },
+      { name: "item_id", data: ["a", "b", "c", "d", "e"], type: "STRING" },
+      { name: "rating", data: [1, 2, 3, 0, 1], type: "DOUBLE" },
+    );
+    const e = await rejected(parseParquet(bytes, "g.parquet"));
+    expect(e.message).toMatch(/^g\.parquet row 4: rating must be a finite number > 0, got 0/);
   });
 
   it("names the row of a bad value", async () => {

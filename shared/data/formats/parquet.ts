@@ -1,8 +1,9 @@
 // Apache Parquet through `hyparquet` (pure JavaScript; its browser entry, so no Node module is pulled in), with
 // the same columns as csv: `user_id`, `item_id`, optional `rating`, `timestamp`, `type` (see records.ts).
-// Errors name the 1-based row. Compression codecs are hyparquet's built-ins (uncompressed, snappy).
+// Errors name the 1-based row. Compression codecs are hyparquet's built-ins (uncompressed, snappy). Rows are
+// decoded one row group at a time as arrays, so a large file never holds an object per row.
 
-import { parquetMetadata, parquetReadObjects, parquetSchema } from "hyparquet/src/index.js";
+import { type FileMetaData, parquetMetadata, parquetRead, parquetSchema } from "hyparquet/src/index.js";
 import { DataError } from "../../errors.ts";
 import { InteractionsBuilder } from "../builder.ts";
 import type { Interactions } from "../interactions.ts";
@@ -13,9 +14,11 @@ export const PARQUET_MAGIC = "PAR1";
 export async function parseParquet(input: Uint8Array | ArrayBuffer, source = "input"): Promise<Interactions> {
   const buffer = toArrayBuffer(input);
   if (buffer.byteLength === 0) throw new DataError(`${source}: no interactions (empty file)`);
+  let metadata: FileMetaData;
   let columns: string[];
   try {
-    columns = parquetSchema(parquetMetadata(buffer)).children.map((c) => c.element.name);
+    metadata = parquetMetadata(buffer);
+    columns = parquetSchema(metadata).children.map((c) => c.element.name);
   } catch (e) {
     throw new DataError(`${source}: not a readable parquet file (${(e as Error).message})`);
   }
@@ -25,30 +28,46 @@ export async function parseParquet(input: Uint8Array | ArrayBuffer, source = "in
   if (user === undefined || item === undefined) {
     throw new DataError(`${source}: parquet columns must include user_id and item_id; found: ${columns.join(", ")}`);
   }
-  const rating = pick("rating");
-  const timestamp = pick("timestamp");
-  const type = pick("type");
-  const wanted = [user, item, rating, timestamp, type].filter((c): c is string => c !== undefined);
-  let rows: Record<string, unknown>[];
-  try {
-    rows = await parquetReadObjects({ file: buffer, columns: wanted });
-  } catch (e) {
-    throw new DataError(`${source}: cannot decode parquet data (${(e as Error).message})`);
-  }
+  // Column positions in each decoded row: user, item, then the optional ones present (-1 when absent).
+  const wanted = [user, item];
+  const slot = (name: string | undefined) => (name === undefined ? -1 : wanted.push(name) - 1);
+  const rating = slot(pick("rating"));
+  const timestamp = slot(pick("timestamp"));
+  const type = slot(pick("type"));
   const builder = new InteractionsBuilder(source);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    addRecord(
-      builder,
-      {
-        user: row[user],
-        item: row[item],
-        rating: rating !== undefined ? row[rating] : undefined,
-        timestamp: timestamp !== undefined ? row[timestamp] : undefined,
-        type: type !== undefined ? row[type] : undefined,
-      },
-      { row: r + 1 },
-    );
+  let groupStart = 0;
+  for (const group of metadata.row_groups) {
+    const groupEnd = groupStart + Number(group.num_rows);
+    let rows: unknown[][] = [];
+    try {
+      await parquetRead({
+        file: buffer,
+        metadata,
+        columns: wanted,
+        rowStart: groupStart,
+        rowEnd: groupEnd,
+        onComplete: (r: unknown[][]) => {
+          rows = r;
+        },
+      });
+    } catch (e) {
+      throw new DataError(`${source}: cannot decode parquet rows ${groupStart + 1}–${groupEnd} (${(e as Error).message})`);
+    }
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      addRecord(
+        builder,
+        {
+          user: row[0],
+          item: row[1],
+          rating: rating >= 0 ? row[rating] : undefined,
+          timestamp: timestamp >= 0 ? row[timestamp] : undefined,
+          type: type >= 0 ? row[type] : undefined,
+        },
+        { row: groupStart + r + 1 },
+      );
+    }
+    groupStart = groupEnd;
   }
   return builder.build();
 }
