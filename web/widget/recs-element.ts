@@ -8,10 +8,11 @@
 // `edgerec-render` {items, source, personalised, modelVersion, ms}, `edgerec-select` {itemId, item} (cancelable:
 // cancel it to handle navigation yourself), `edgerec-error` {message}.
 
-import type { ItemRecord } from "../../shared/artifact/manifest.ts";
-import { CardList, type CardView, appendNodes } from "./cards.ts";
-import { EdgeClient, EdgeRequestError, type EventType } from "./edge-client.ts";
-import { type Reason, LocalRanker } from "./local-ranker.ts";
+import { cardView, reasonText } from "./card-view.ts";
+import { CardList, appendNodes } from "./cards.ts";
+import { EdgeClient, type EventType } from "./edge-client.ts";
+import { EventOutbox } from "./event-outbox.ts";
+import { LocalRanker } from "./local-ranker.ts";
 import { type LocalModel, loadActive, loadKept } from "./model-loader.ts";
 import { WIDGET_CSS } from "./styles.ts";
 import { type StoredEvent, WidgetStore } from "./widget-store.ts";
@@ -19,8 +20,6 @@ import { type WidgetConfig, readConfig } from "./widget-config.ts";
 
 export type WidgetMode = "loading" | "local" | "edge" | "unavailable";
 
-/** Events per POST (the edge takes at most 500). */
-const EVENT_BATCH = 100;
 /** Events kept per tenant on the device (older sent or private ones are pruned on load). */
 const EVENTS_KEPT = 500;
 
@@ -48,8 +47,7 @@ export class EdgerecRecsElement extends HTMLElement {
   private history: StoredEvent[] = [];
   private visitor = "";
   private generation = 0;
-  private flushing = false;
-  private eventsRefused = false;
+  private outbox: EventOutbox | null = null;
   private started = false;
   private lastRender: RenderDetail | null = null;
   private problems: string[] = [];
@@ -145,7 +143,7 @@ export class EdgerecRecsElement extends HTMLElement {
   /** Loads (or re-loads) the model for the configured tenant and renders. */
   async reload(): Promise<void> {
     const gen = ++this.generation;
-    this.eventsRefused = false;
+    this.outbox = null;
     this.mode = "loading";
     this.model = null;
     this.ranker = null;
@@ -162,6 +160,7 @@ export class EdgerecRecsElement extends HTMLElement {
       if (gen !== this.generation) return;
       mark("kept-loaded");
       this.visitor = visitor;
+      this.outbox = new EventOutbox(edge, this.store, tenant, visitor, (p) => this.problems.push(p));
       // Events tracked while loading are kept after the stored ones.
       this.history = [...history, ...this.history.filter((e) => e.seq === undefined && e.tenant === tenant)];
       this.problems = kept.problems;
@@ -220,7 +219,7 @@ export class EdgerecRecsElement extends HTMLElement {
     const t0 = performance.now();
     const focusAt = this.focusedCardIndex();
     const ranking = this.ranker.rank(this.history, this.config.count);
-    this.cards.render(ranking.items.map((r) => this.view(r.item, reasonText(r.reason))));
+    this.cards.render(ranking.items.map((r) => cardView(r.item, reasonText(r.reason), this.config.currency)));
     if (focusAt >= 0) this.restoreFocus(focusAt);
     this.renderChrome();
     if (announce) this.liveEl.textContent = `Recommendations updated: ${ranking.items.length} items`;
@@ -243,21 +242,12 @@ export class EdgerecRecsElement extends HTMLElement {
       if (gen !== this.generation) return;
       const byId = new Map(this.model?.items.map((item) => [item.id, item]) ?? []);
       const reason = res.source === "popular" ? "Popular right now" : "Picked for you";
-      this.cards.render(res.items.map((r) => this.view(byId.get(r.id) ?? { id: r.id }, reason)));
+      this.cards.render(res.items.map((r) => cardView(byId.get(r.id) ?? { id: r.id }, reason, this.config.currency)));
       this.statusEl.hidden = true;
       this.emitRender({ items: res.items.map((r) => r.id), source: "edge", personalised: !this.config.private && recent.length > 0, modelVersion: res.modelVersion, ms: performance.now() - t0 });
     } catch (e) {
       if (gen === this.generation) this.fail(`no local model and the edge did not answer: ${(e as Error).message}`, true);
     }
-  }
-
-  private view(item: ItemRecord, reason: string): CardView {
-    const price = item.numbers?.price;
-    const view: CardView = { id: item.id, title: item.title ?? item.id, categories: item.categories ?? [], reason };
-    if (item.image) view.image = item.image;
-    if (item.url) view.url = item.url;
-    if (price !== undefined && this.config.currency) view.price = formatPrice(price, this.config.currency);
-    return view;
   }
 
   private onCardClick(e: MouseEvent): void {
@@ -292,45 +282,9 @@ export class EdgerecRecsElement extends HTMLElement {
     cards[Math.min(index, cards.length - 1)]?.focus({ preventScroll: true });
   }
 
-  /**
-   * Sends unsent, non-private events in batches, looping while more arrive. Offline or a 5xx: they wait for the next
-   * flush (next event, load, `online`). 401/403: the key may not send events; no more tries this page view. Another
-   * 4xx: the batch is malformed by the edge's rules; it stays on the device for ranking but is not sent again.
-   */
-  private async flush(): Promise<void> {
-    if (this.flushing || !this.store || !this.visitor || this.eventsRefused) return;
-    this.flushing = true;
-    try {
-      for (;;) {
-        if (this.config.private) return;
-        const pending = this.history
-          .filter((e) => e.sent === 0 && e.local === 0 && e.seq !== undefined && e.tenant === this.config.tenant)
-          .slice(0, EVENT_BATCH);
-        if (pending.length === 0) return;
-        const seqs = pending.map((e) => e.seq!);
-        try {
-          await this.edge().sendEvents(pending.map((e) => ({ userId: this.visitor, itemId: e.itemId, type: e.type, ts: e.ts })));
-        } catch (e) {
-          const status = e instanceof EdgeRequestError ? e.httpStatus : 0;
-          if (status === 401 || status === 403) {
-            this.eventsRefused = true;
-            this.problems.push(`events not sent: ${(e as Error).message}`);
-          } else if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-            for (const p of pending) p.local = 1;
-            await this.store.markLocal(seqs);
-            this.problems.push(`events refused, kept on this device only: ${(e as Error).message}`);
-            continue;
-          }
-          return;
-        }
-        for (const p of pending) p.sent = 1;
-        await this.store.markSent(seqs);
-      }
-    } catch (e) {
-      this.problems.push(`could not record sent events: ${(e as Error).message}`);
-    } finally {
-      this.flushing = false;
-    }
+  private flush(): Promise<void> {
+    if (!this.outbox || this.config.private) return Promise.resolve();
+    return this.outbox.flush(this.history);
   }
 
   private emitRender(detail: RenderDetail): void {
@@ -354,21 +308,3 @@ export class EdgerecRecsElement extends HTMLElement {
 
 /** Performance marks (`edgerec:…`) for the page's own timing and devtools. */
 const mark = (name: string): void => void performance.mark?.(`edgerec:${name}`);
-
-function reasonText(reason: Reason): string {
-  return reason.kind === "because" ? `Because you viewed ${reason.title}` : "Popular right now";
-}
-
-const priceFormats = new Map<string, Intl.NumberFormat>();
-function formatPrice(value: number, currency: string): string {
-  let f = priceFormats.get(currency);
-  if (!f) {
-    try {
-      f = new Intl.NumberFormat(document.documentElement.lang || undefined, { style: "currency", currency });
-    } catch {
-      f = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    }
-    priceFormats.set(currency, f);
-  }
-  return f.format(value);
-}
