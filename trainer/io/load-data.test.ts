@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
@@ -90,6 +90,17 @@ describe("loadInteractions", () => {
       expect(e).toBeInstanceOf(DataError);
       expect(e.message).toMatch(message);
     }
+  });
+});
+
+describe("loadInteractions size guard", () => {
+  it("refuses a text file too large to decode into one string, before reading it", async () => {
+    const p = await put("huge.txt", "u a b\n");
+    await truncate(p, 600 * 2 ** 20); // sparse: takes no disk space
+    const e = await rejected(loadInteractions(p, "lightgcn"));
+    expect(e).toBeInstanceOf(DataError);
+    expect(e.message).toMatch(/huge\.txt: 600 MiB is too large to read as lightgcn text \(limit 511 MiB\); split it or convert it to parquet$/);
+    await rm(p);
   });
 });
 

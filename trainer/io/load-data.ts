@@ -21,6 +21,8 @@ export interface LoadedData {
 }
 
 const HEAD_BYTES = 64 * 1024;
+/** Text formats are decoded to one string; V8 caps a string at 2^29 − 24 characters. */
+const MAX_TEXT_BYTES = 0x1fffffe8;
 
 /** Loads interactions from `path`; `format` is a name from FORMAT_CHOICES ("auto" detects). */
 export async function loadInteractions(path: string, format: FormatChoice | string = "auto"): Promise<LoadedData> {
@@ -39,6 +41,12 @@ export async function loadInteractions(path: string, format: FormatChoice | stri
   let detected: { format: DataFormat; reason: string };
   if (choice === "auto") detected = detectFormat(path, await readHead(path));
   else detected = { format: choice, reason: "chosen with --format" };
+  if (detected.format !== "parquet" && info.size > MAX_TEXT_BYTES) {
+    throw new DataError(
+      `${path}: ${(info.size / 2 ** 20).toFixed(0)} MiB is too large to read as ${detected.format} text ` +
+        `(limit ${MAX_TEXT_BYTES / 2 ** 20 | 0} MiB); split it or convert it to parquet`,
+    );
+  }
   const data = await parseFile(path, detected.format);
   return { data, ...detected };
 }
