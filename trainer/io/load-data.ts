@@ -38,6 +38,7 @@ export async function loadInteractions(path: string, format: FormatChoice | stri
     }
     return { data: await loadMovieLens(data), format: "movielens", reason: "directory holding MovieLens u.data" };
   }
+  if (info.size === 0) throw new DataError(`${basename(path)}: no interactions (empty file)`);
   let detected: { format: DataFormat; reason: string };
   if (choice === "auto") detected = detectFormat(path, await readHead(path));
   else detected = { format: choice, reason: "chosen with --format" };
