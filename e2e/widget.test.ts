@@ -1,13 +1,14 @@
 // The widget in headless Chromium (Debian chromium via playwright-core), built with its real Vite config and
 // embedded in the sample shop page (web/widget.html). The edge is the STAND-IN in e2e/fixtures/widget/standin-edge.ts
 // (edge/ is built in parallel): it serves the artifact routes, takes events and records every request.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.ts";
 import { type ShopArtifact, makeShopArtifact } from "./fixtures/widget/make-artifact.ts";
-import { REPO, buildWidget, clickCardSync, readCards, startShopServer, waitForRender } from "./fixtures/widget/shop-harness.ts";
+import { REPO, WIDGET_DIST, buildWidget, clickCardSync, readCards, startShopServer, waitForRender } from "./fixtures/widget/shop-harness.ts";
 import { type StandinEdge, startStandinEdge } from "./fixtures/widget/standin-edge.ts";
 
 const KEY = "pk_demo_read";
@@ -274,6 +275,15 @@ describe("<edgerec-recs> in Chromium", () => {
       await ctx.close();
     } finally {
       await vite.close();
+    }
+  });
+
+  it("ships as ≤ 40 KB gzip (each build) with no tfjs and no UI framework inside", () => {
+    for (const file of ["edgerec-widget.js", "edgerec-widget.iife.js"]) {
+      expect(gzipSync(readFileSync(`${WIDGET_DIST}${file}`), { level: 9 }).byteLength).toBeLessThanOrEqual(40 * 1024);
+      const sources = (JSON.parse(readFileSync(`${WIDGET_DIST}${file}.map`, "utf8")) as { sources: string[] }).sources;
+      const packages = new Set(sources.filter((p) => p.includes("node_modules/")).map((p) => p.split("node_modules/")[1]!.split("/")[0]));
+      expect([...packages].sort()).toEqual(["idb", "zod"]);
     }
   });
 
