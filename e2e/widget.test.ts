@@ -85,6 +85,19 @@ describe("<edgerec-recs> in Chromium", () => {
       return { label: root.getElementById(list.getAttribute("aria-labelledby")!)?.textContent, live: root.querySelector("[aria-live]") !== null };
     });
     expect(a11y).toEqual({ label: "Picked for you", live: true });
+    // The page restyles it through parts and custom properties.
+    const styled = await page.evaluate(() => {
+      const style = document.createElement("style");
+      style.textContent = "edgerec-recs { --edgerec-card-bg: rgb(1, 2, 3); } edgerec-recs::part(title) { letter-spacing: 3px; }";
+      document.head.appendChild(style);
+      const root = document.querySelector("edgerec-recs")!.shadowRoot!;
+      const card = getComputedStyle(root.querySelector(".card")!);
+      const title = getComputedStyle(root.querySelector(".title")!);
+      const out = { bg: card.backgroundColor, spacing: title.letterSpacing };
+      style.remove();
+      return out;
+    });
+    expect(styled).toEqual({ bg: "rgb(1, 2, 3)", spacing: "3px" });
     expect(errors).toEqual([]);
     // The artifact was fetched with the publishable key, each file once.
     const files = edge.requests.filter((r) => r.method === "GET" && r.path.includes("/artifacts/"));
