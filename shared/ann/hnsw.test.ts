@@ -1,12 +1,13 @@
 // Runs the AnnIndex contract against the HNSW wasm index (in Node), plus HNSW-specific behaviour.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadHnswWasmNode } from "../../trainer/io/hnsw-wasm-node.ts";
+import { readFileSync } from "node:fs";
+import { HNSW_WASM_PATH, loadHnswWasmNode } from "../../trainer/io/hnsw-wasm-node.ts";
 import { Rng } from "../random.ts";
 import { annContract, clusteredVectors } from "./contract.case.ts";
 import { AnnError } from "./errors.ts";
 import { HnswIndex } from "./hnsw.ts";
-import type { HnswWasm } from "./wasm/loader.ts";
+import { HnswWasm } from "./wasm/loader.ts";
 
 let wasm: HnswWasm;
 beforeAll(async () => {
@@ -29,6 +30,15 @@ describe("HnswIndex", () => {
     expect(() => HnswIndex.create(wasm, { space: "ip", dim: 8, capacity: 0 })).toThrow(AnnError);
     expect(() => HnswIndex.create(wasm, { space: "ip", dim: 8, capacity: 10, M: 1 })).toThrow(AnnError);
     expect(() => HnswIndex.create(wasm, { space: "dot" as never, dim: 8, capacity: 10 })).toThrow(/expected one of/);
+  });
+
+  it("the loader refuses what is not hnsw.wasm with a typed error", async () => {
+    await expect(HnswWasm.load(new Uint8Array([1, 2, 3]))).rejects.toThrow(/cannot instantiate hnsw.wasm/);
+    const other = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]); // an empty, valid module
+    await expect(HnswWasm.load(other)).rejects.toThrow(/lacks the export 'memory'/);
+    await expect(HnswWasm.load(Promise.resolve(new Response("nope", { status: 404 })))).rejects.toThrow(/HTTP 404/);
+    const viaResponse = await HnswWasm.load(new Response(readFileSync(HNSW_WASM_PATH)));
+    expect(viaResponse.loadedFrom).toBe("response-bytes"); // no application/wasm content type: not streamed
   });
 
   it("deserialize with the wrong dimension says which dimension the index has", () => {

@@ -50,7 +50,10 @@ export class HnswWasm {
   static async load(source: HnswWasmSource): Promise<HnswWasm> {
     let holder: HnswWasm | undefined;
     const imports = importsFor(() => holder);
-    const { instance, from } = await instantiate(source, imports);
+    const { instance, from } = await instantiate(source, imports).catch((e: unknown) => {
+      if (e instanceof AnnError) throw e;
+      throw new AnnError("ann_internal", `cannot instantiate hnsw.wasm: ${e instanceof Error ? e.message : String(e)}`);
+    });
     const exports = instance.exports as unknown as HnswExports;
     for (const name of ["memory", "_initialize", "malloc", "hnsw_create", "hnsw_search", "hnsw_serialize"] as const) {
       if (!(name in exports)) throw new AnnError("ann_internal", `the wasm module lacks the export '${name}'; is it hnsw.wasm?`);
