@@ -81,19 +81,22 @@ export function plantSynthetic(options: SyntheticOptions = {}): { data: Interact
   for (let j = 0; j < ni; j++) popSum += popularity[j] = Math.pow(rank[j]!, -skew);
   for (let j = 0; j < ni; j++) popularity[j]! /= popSum;
 
-  // Items of each category, with cumulative popularity (restarting at 0 per category) for drawing candidates.
+  // Items of each category, with an alias table (restricted to the category) to draw candidates by popularity in
+  // O(1), and each item's offset from its category centre.
   const catStart = new Int32Array(nc + 1);
   for (let j = 0; j < ni; j++) catStart[itemCategory[j]! + 1]!++;
   for (let k = 0; k < nc; k++) catStart[k + 1]! += catStart[k]!;
   const catItems = new Int32Array(ni);
   const fill = catStart.slice(0, nc);
   for (let j = 0; j < ni; j++) catItems[fill[itemCategory[j]!]!++] = j;
-  const catPopCum = new Float64Array(ni);
   const catPop = new Float64Array(nc);
-  for (let k = 0; k < nc; k++) {
-    let acc = 0;
-    for (let p = catStart[k]!; p < catStart[k + 1]!; p++) catPopCum[p] = acc += popularity[catItems[p]!]!;
-    catPop[k] = acc;
+  const aliasProb = new Float64Array(ni);
+  const aliasOf = new Int32Array(ni);
+  for (let k = 0; k < nc; k++) catPop[k] = buildAlias(popularity, catItems, catStart[k]!, catStart[k + 1]!, aliasProb, aliasOf);
+  const offsets = new Float32Array(ni * dim);
+  for (let j = 0; j < ni; j++) {
+    const k = itemCategory[j]!;
+    for (let d = 0; d < dim; d++) offsets[j * dim + d] = itemFactors[j * dim + d]! - centres[k * dim + d]!;
   }
 
   // Users: one or two favourite categories, plus noise.
@@ -139,10 +142,12 @@ export function plantSynthetic(options: SyntheticOptions = {}): { data: Interact
       if (e === s) continue;
       let sum = 0;
       for (let c = 0; c < CANDIDATES; c++) {
-        const p = pickRange(catPopCum, s, e, rng.next() * catPop[k]!);
+        const x = rng.next() * (e - s);
+        const slot = s + Math.floor(x);
+        const p = x - Math.floor(x) < aliasProb[slot]! ? slot : aliasOf[slot]!;
         const j = catItems[p]!;
         let dot = 0;
-        for (let d = 0; d < dim; d++) dot += userFactors[uo + d]! * (itemFactors[j * dim + d]! - centres[k * dim + d]!);
+        for (let d = 0; d < dim; d++) dot += userFactors[uo + d]! * offsets[j * dim + d]!;
         candItem[c] = j;
         candScore[c] = sum += Math.exp(affinity * dot);
       }
@@ -199,6 +204,40 @@ function cumulative(w: number[]): Float64Array {
   let acc = 0;
   for (let i = 0; i < w.length; i++) out[i] = acc += w[i]!;
   return out;
+}
+
+/**
+ * Vose's alias table over positions lo..hi of `members` weighted by `weight[members[p]]`: slot p keeps itself
+ * with probability prob[p], else yields alias[p] (positions, not items). Returns the total weight.
+ */
+function buildAlias(
+  weight: Float64Array,
+  members: Int32Array,
+  lo: number,
+  hi: number,
+  prob: Float64Array,
+  alias: Int32Array,
+): number {
+  const n = hi - lo;
+  let total = 0;
+  for (let p = lo; p < hi; p++) total += weight[members[p]!]!;
+  if (n === 0) return 0;
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let p = lo; p < hi; p++) {
+    prob[p] = (weight[members[p]!]! * n) / total;
+    (prob[p]! < 1 ? small : large).push(p);
+  }
+  while (small.length > 0 && large.length > 0) {
+    const l = small.pop()!;
+    const g = large[large.length - 1]!;
+    alias[l] = g;
+    prob[g] = prob[g]! + prob[l]! - 1;
+    if (prob[g]! < 1) small.push(large.pop()!);
+  }
+  for (const p of large) prob[p] = 1;
+  for (const p of small) prob[p] = 1; // rounding leftovers
+  return total;
 }
 
 /** First index whose cumulative weight exceeds x (binary search). */
