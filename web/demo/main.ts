@@ -3,7 +3,7 @@
 // benchmarks, shared links). `window.edgerecDemo` exposes the run's figures to the end-to-end tests.
 
 import "uplot/dist/uPlot.min.css";
-import type { BackendPreference } from "../../trainer/backend.ts";
+import type { BackendPreference, BackendProbe } from "../../trainer/backend.ts";
 import { artifactTar, buildArtifact, type BuiltArtifact, demoVersion, download, publishToEdge } from "./artifact.ts";
 import { TrainingCharts } from "./charts.ts";
 import { fileDataset, type LoadedDataset, SYNTHETIC_SETS, type SyntheticSet, syntheticDataset } from "./dataset.ts";
@@ -19,6 +19,10 @@ export interface DemoStatus {
   backendLine: string;
   epochs: EpochPoint[];
   progress: number;
+  /** Training seconds so far (validation excluded), for throughput. */
+  trainSeconds: number;
+  /** What the backend chooser found: every backend, available or not, and why. */
+  probes: BackendProbe[];
   baseline: { ndcg10: number; recall20: number } | null;
   final: { ndcg10: number; recall20: number } | null;
   /** Items × dim of the trained model, and the first item row (for cross-backend comparisons). */
@@ -33,7 +37,7 @@ const $ = <T = HTMLElement>(id: string): T => {
 };
 
 const status: DemoStatus = {
-  state: "idle", backend: null, backendLine: "", epochs: [], progress: 0, baseline: null, final: null, model: null, error: null,
+  state: "idle", backend: null, backendLine: "", epochs: [], progress: 0, trainSeconds: 0, probes: [], baseline: null, final: null, model: null, error: null,
 };
 (window as unknown as { edgerecDemo: DemoStatus }).edgerecDemo = status;
 
@@ -102,7 +106,7 @@ async function train(): Promise<void> {
     return;
   }
   $("data-line").textContent = dataset.description;
-  Object.assign(status, { epochs: [], progress: 0, baseline: null, final: null, model: null, backend: null });
+  Object.assign(status, { epochs: [], progress: 0, trainSeconds: 0, probes: [], baseline: null, final: null, model: null, backend: null });
   charts.reset(settings.epochs);
   for (const id of ["tile-loss", "tile-ndcg", "tile-recall", "base-ndcg", "base-recall"]) $(id).textContent = "—";
   controller = new AbortController();
@@ -112,6 +116,7 @@ async function train(): Promise<void> {
       onBackend: (line, choice) => {
         status.backend = choice?.name ?? "typed-arrays";
         status.backendLine = line;
+        status.probes = choice?.probes ?? [];
         $("backend-line").textContent = line;
       },
       onBaseline: (r) => {
@@ -120,8 +125,9 @@ async function train(): Promise<void> {
         $("base-recall").textContent = fmt(r["recall@20"]);
         charts.setBaseline(r["ndcg@10"]!, r["recall@20"]!);
       },
-      onProgress: (fraction, eta) => {
+      onProgress: (fraction, eta, trainSeconds) => {
         status.progress = fraction;
+        status.trainSeconds = trainSeconds;
         $("progress-bar").style.width = `${(100 * fraction).toFixed(1)}%`;
         const done = status.epochs.length;
         $("progress-line").textContent = `Epoch ${Math.min(done + 1, settings.epochs)} of ${settings.epochs} · ${Math.round(100 * fraction)}% · ETA ${seconds(eta)}`;
@@ -153,8 +159,10 @@ function finish(run: RunResult, dataset: LoadedDataset): void {
   $("tile-ndcg").textContent = fmt(final["ndcg@10"]);
   $("tile-recall").textContent = fmt(final["recall@20"]);
   const lift = final["ndcg@10"]! / Math.max(1e-9, run.baseline["ndcg@10"]!);
+  const full = run.epochs.filter((p) => !p.partial).length;
+  const partial = run.epochs.length > full;
   $("progress-line").textContent =
-    `${run.stopped ? "Stopped" : "Done"} after ${run.epochs.length} epoch${run.epochs.length === 1 ? "" : "s"} in ${seconds(model.seconds)} ` +
+    `${run.stopped ? "Stopped" : "Done"} after ${full} epoch${full === 1 ? "" : "s"}${partial ? " (and part of one)" : ""} in ${seconds(model.seconds)} ` +
     `on ${model.backend} · NDCG@10 ${fmt(final["ndcg@10"])} = ${lift.toFixed(2)}× popularity`;
   explorer.load(run);
   $("explore").hidden = false;

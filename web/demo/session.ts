@@ -30,13 +30,18 @@ export interface EpochPoint {
   ndcg10: number;
   recall20: number;
   seconds: number;
+  /** Stopped part-way through: the epoch's samples were not all seen. */
+  partial: boolean;
+  /** Seconds spent training so far, without the per-epoch validation (what throughput figures use). */
+  trainSeconds: number;
   etaSeconds: number;
 }
 
 export interface RunCallbacks {
   onBackend(line: string, choice: BackendChoice | null): void;
   onBaseline(report: RankingReport): void;
-  onProgress(fraction: number, etaSeconds: number): void;
+  /** `fraction` of the planned epochs done, after `trainSeconds` of training (validation time excluded). */
+  onProgress(fraction: number, etaSeconds: number, trainSeconds: number): void;
   onEpoch(point: EpochPoint): void;
 }
 
@@ -61,18 +66,30 @@ export async function runTraining(data: Interactions, s: RunSettings, cb: RunCal
   const epochs: EpochPoint[] = [];
   let stopped = false;
   const started = performance.now();
+  let evalSeconds = 0;
+  // Epochs done as a fraction: batches report progress inside an epoch; a stop inside one leaves it partial.
+  let epochsDone = 0;
+  let fullEpochs = 0;
+  const trainSeconds = () => (performance.now() - started) / 1000 - evalSeconds;
   const onEpoch = (r: EpochReport): "stop" | undefined => {
+    const partial = signal.aborted && s.model === "bpr" && epochsDone < r.epoch - 1e-9;
+    if (!partial) {
+      fullEpochs = r.epoch;
+      epochsDone = r.epoch;
+    }
     const point: EpochPoint = {
       epoch: r.epoch,
       loss: r.loss,
       ndcg10: r.metrics?.["ndcg@10"] ?? Number.NaN,
       recall20: r.metrics?.["recall@20"] ?? Number.NaN,
       seconds: r.seconds,
+      partial,
+      trainSeconds: trainSeconds(),
       etaSeconds: r.etaSeconds,
     };
     epochs.push(point);
     cb.onEpoch(point);
-    cb.onProgress(r.epoch / r.epochs, r.etaSeconds);
+    cb.onProgress(epochsDone / r.epochs, r.etaSeconds, point.trainSeconds);
     if (signal.aborted) {
       stopped = true;
       return "stop";
@@ -93,11 +110,16 @@ export async function runTraining(data: Interactions, s: RunSettings, cb: RunCal
       {
         dim: s.dim, epochs: s.epochs, lr: 0.02, reg: 0.005, batchSize: batchSizeFor(nnz), seed: s.seed,
         onBatch: (done, total) => {
-          const epochsDone = epochs.length + done / total;
+          epochsDone = fullEpochs + done / total;
           const elapsed = (performance.now() - started) / 1000;
-          cb.onProgress(epochsDone / s.epochs, (elapsed / Math.max(1e-9, epochsDone)) * (s.epochs - epochsDone));
+          cb.onProgress(epochsDone / s.epochs, (elapsed / Math.max(1e-9, epochsDone)) * (s.epochs - epochsDone), trainSeconds());
         },
-        evaluate: (m) => headline(evaluateFactors(split.train, split.test, m)),
+        evaluate: (m) => {
+          const t = performance.now();
+          const metrics = headline(evaluateFactors(split.train, split.test, m));
+          evalSeconds += (performance.now() - t) / 1000;
+          return metrics;
+        },
       },
       { onEpoch, signal },
     );
@@ -106,6 +128,8 @@ export async function runTraining(data: Interactions, s: RunSettings, cb: RunCal
     cb.onBackend(backendLine, null);
     model = await trainModel("als", split.train, { dim: s.dim, epochs: s.epochs, seed: s.seed }, { onEpoch, signal });
   }
+  // The stop may land between epochs, where the trainer returns without another epoch report.
+  stopped ||= signal.aborted;
   const final = evaluateFactors(split.train, split.test, model);
   // ALS reports metrics only now: put them on its last epoch so the chart shows where it ended.
   const last = epochs[epochs.length - 1];
@@ -114,7 +138,7 @@ export async function runTraining(data: Interactions, s: RunSettings, cb: RunCal
     last.recall20 = final["recall@20"]!;
     cb.onEpoch(last);
   }
-  cb.onProgress(1, 0);
+  if (!stopped) cb.onProgress(1, 0, trainSeconds());
   return { model, split, baseline, final, epochs, stopped, backendLine };
 }
 
