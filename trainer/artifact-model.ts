@@ -6,6 +6,8 @@ import type { Manifest } from "../shared/artifact/manifest.ts";
 import { decodePack } from "../shared/artifact/pack.ts";
 import { type ArtifactSource, decodePopularJson, decodeUsersJson, readItems, readManifest, readVerified } from "../shared/artifact/reader.ts";
 import { FoldIn } from "../shared/scoring/foldin.ts";
+import { toCsr } from "../shared/data/csr.ts";
+import type { Interactions } from "../shared/data/interactions.ts";
 
 export interface ArtifactModel {
   manifest: Manifest;
@@ -59,4 +61,26 @@ export function userVectorFor(
   if (row !== undefined) return { vector: m.userVectors.subarray(row * m.dim, (row + 1) * m.dim), source: "personalized" };
   if (m.foldIn && itemRows.length > 0) return { vector: m.foldIn.user(itemRows, weights), source: "fold-in" };
   return { vector: null, source: "popular" };
+}
+
+/** Item rows of the artifact for each user's items in `data` (items unknown to the artifact are dropped). */
+export function historiesInArtifact(m: ArtifactModel, data: Interactions): { rows: Int32Array[]; weights: Float32Array[] } {
+  const byUser = toCsr(data);
+  const mapItem = Int32Array.from(data.itemIds.ids, (id) => m.itemRow.get(id) ?? -1);
+  const rows: Int32Array[] = [];
+  const weights: Float32Array[] = [];
+  for (let u = 0; u < byUser.rows; u++) {
+    const r: number[] = [];
+    const w: number[] = [];
+    for (let k = byUser.indptr[u]!; k < byUser.indptr[u + 1]!; k++) {
+      const row = mapItem[byUser.indices[k]!]!;
+      if (row >= 0) {
+        r.push(row);
+        w.push(byUser.values[k]!);
+      }
+    }
+    rows.push(Int32Array.from(r));
+    weights.push(Float32Array.from(w));
+  }
+  return { rows, weights };
 }

@@ -4,15 +4,13 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { z } from "zod";
-import { toCsr } from "../../shared/data/csr.ts";
 import { scoreBlock, topK } from "../../shared/scoring/topk.ts";
 import { dirSource } from "../artifact-dir.ts";
-import { type ArtifactModel, loadArtifactModel, userVectorFor } from "../artifact-model.ts";
+import { historiesInArtifact, loadArtifactModel, userVectorFor } from "../artifact-model.ts";
 import { loadInteractions } from "../io/load-data.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 import { log } from "./progress.ts";
-import type { Interactions } from "../../shared/data/interactions.ts";
 
 const usage = `edgerec recommend --artifact DIR --data PATH --out FILE [--format F] [--k 20]
 
@@ -35,28 +33,6 @@ const schema = z.object({
   k: intFlag(z, 1, 10_000).default(20),
   out: z.string({ error: "is required" }),
 });
-
-/** Item rows of the artifact for each user's items in `data` (items unknown to the artifact are dropped). */
-export function historiesInArtifact(m: ArtifactModel, data: Interactions): { rows: Int32Array[]; weights: Float32Array[] } {
-  const byUser = toCsr(data);
-  const mapItem = Int32Array.from(data.itemIds.ids, (id) => m.itemRow.get(id) ?? -1);
-  const rows: Int32Array[] = [];
-  const weights: Float32Array[] = [];
-  for (let u = 0; u < byUser.rows; u++) {
-    const r: number[] = [];
-    const w: number[] = [];
-    for (let k = byUser.indptr[u]!; k < byUser.indptr[u + 1]!; k++) {
-      const row = mapItem[byUser.indices[k]!]!;
-      if (row >= 0) {
-        r.push(row);
-        w.push(byUser.values[k]!);
-      }
-    }
-    rows.push(Int32Array.from(r));
-    weights.push(Float32Array.from(w));
-  }
-  return { rows, weights };
-}
 
 export async function runRecommend(args: string[]): Promise<{ users: number; sources: Record<string, number> }> {
   const f = parseFlags("recommend", args, flags, schema);
