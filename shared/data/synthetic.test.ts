@@ -48,6 +48,17 @@ describe("generateSynthetic", () => {
     expect(other.items).not.toEqual(data.items);
   });
 
+  it("follows the planted popularity: the most popular decile is drawn far more than the less popular half", () => {
+    const { data: d, truth } = plantSynthetic({ users: 500, items: 1000, seed: 3 });
+    const counts = new Float64Array(1000);
+    for (const j of d.items) counts[j]!++;
+    const byPop = Array.from({ length: 1000 }, (_, j) => j).sort((a, b) => truth.popularity[b]! - truth.popularity[a]!);
+    const mean = (js: number[]) => js.reduce((s, j) => s + counts[j]!, 0) / js.length;
+    expect(mean(byPop.slice(0, 100))).toBeGreaterThan(5 * mean(byPop.slice(500)));
+    // and every category is drawn from
+    expect(new Set(Array.from(d.items, (j) => truth.itemCategory[j])).size).toBe(truth.categoryNames.length);
+  });
+
   it("plants learnable structure: a category profile learned from train beats popularity, which beats random", () => {
     const { data: d, truth } = plantSynthetic({ users: 600, items: 900, seed: 9 });
     const { train, test } = randomHoldout(d, { seed: 2 });
