@@ -248,7 +248,7 @@ describe("<edgerec-recs> in Chromium", () => {
       // Cards keep their titles and images from the downloaded items.json; the edge gave ids and scores.
       expect(cards.every((c) => c.title === bpr.items.find((i) => i.id === c.id)?.title)).toBe(true);
       await p.evaluate((id) => document.querySelector("edgerec-recs")!.track(id, "view"), bpr.items[5]!.id);
-      await expect.poll(() => other.requests.filter((r) => r.path.endsWith("/recommendations")).length).toBeGreaterThanOrEqual(2);
+      await expect.poll(() => other.requests.filter((r) => r.method === "POST" && r.path.endsWith("/recommendations")).length).toBeGreaterThanOrEqual(2);
       const asks = other.requests.filter((r) => r.method === "POST" && r.path.endsWith("/recommendations")).map((r) => JSON.parse(r.body) as Record<string, unknown>);
       expect(asks.at(-1)).toMatchObject({ count: 8, recentItems: [bpr.items[5]!.id] });
       expect(typeof asks.at(-1)!.userId).toBe("string");
