@@ -1,5 +1,6 @@
 // bench:edge — publishes a synthetic tenant (100k items × 64 dims, 50k users, HNSW index) to wrangler's local state,
-// starts the Worker with `wrangler dev`, and drives it at a fixed 200 req/s for 30 s with a mix of known users
+// starts the Worker locally (in workerd through Miniflare with wrangler's deploy bundle, then under `wrangler dev`,
+// which adds a proxy workerd and costs milliseconds per request here), and drives it at a fixed 200 req/s for 30 s with a mix of known users
 // (cached vectors), users with only recent events (fold-in) and unknown users (popular), a fifth of them with a
 // category filter; then the same against the Node host with a private redis-server. Prints one JSON object.
 // Scale for a quick run: EDGE_BENCH_ITEMS, EDGE_BENCH_USERS, EDGE_BENCH_SECONDS, EDGE_BENCH_RATE.
@@ -14,6 +15,7 @@ import { Rng } from "../shared/random.ts";
 import { type LoadResult, driveLoad } from "../edge/node/load.ts";
 import { type RedisProcess, freePort, startRedis } from "../edge/node/redis-process.ts";
 import { startWranglerDev } from "../edge/node/wrangler-dev.ts";
+import { startLocalWorker } from "../edge/node/local-worker.ts";
 import { syntheticTenant } from "../edge/testing/synthetic-tenant.ts";
 import { writeArtifactDir } from "../trainer/artifact-dir.ts";
 import { runKeys } from "../trainer/cli/keys.ts";
@@ -67,12 +69,22 @@ interface Target {
   writeKey: string;
 }
 
-/** Request bodies: a third each of known users, users with only recent events, unknown users; 20% filtered. */
+/**
+ * Request bodies: a third each of known users (half with a cached vector in KV/Redis, half only in users.bin), users
+ * with only recent events, unknown users; 20% of all requests with a category filter.
+ */
 function mix(seed: number): () => string {
   const rng = new Rng(seed);
   return () => {
-    const kind = rng.int(3);
-    const userId = kind === 0 ? `u${rng.int(USERS)}` : kind === 1 ? `recent${rng.int(RECENT_USERS)}` : `anon${rng.nextU32()}`;
+    const kind = rng.int(6);
+    const userId =
+      kind === 0
+        ? `u${rng.int(CACHED_USERS)}`
+        : kind === 1
+          ? `u${CACHED_USERS + rng.int(USERS - CACHED_USERS)}`
+          : kind < 4
+            ? `recent${rng.int(RECENT_USERS)}`
+            : `anon${rng.nextU32()}`;
     const body: Record<string, unknown> = { userId, count: 10 };
     if (rng.next() < 0.2) body.filters = { includeCategories: [`cat${rng.int(24)}`] };
     return JSON.stringify(body);
@@ -96,7 +108,7 @@ async function run(target: string, t: Target): Promise<Record<string, unknown>> 
   }
   // Which path each kind of user takes (and that the cache answers for known users).
   const sources: Record<string, Record<string, number>> = {};
-  for (const [kind, user] of [["known", (i: number) => `u${i * 997}`], ["recent", (i: number) => `recent${i * 37}`], ["unknown", (i: number) => `nobody${i}`]] as const) {
+  for (const [kind, user] of [["cached", (i: number) => `u${i}`], ["known", (i: number) => `u${USERS - 1 - i}`], ["recent", (i: number) => `recent${i * 37}`], ["unknown", (i: number) => `nobody${i}`]] as const) {
     for (let i = 0; i < 20; i++) {
       const body = (await (await recs({ userId: user(i) })).json()) as { source: string; cacheHit: boolean };
       const key = `${body.source}${body.cacheHit ? "+cache" : ""}`;
@@ -118,7 +130,8 @@ async function keys(target: "local" | "node", state: string): Promise<{ readKey:
   };
 }
 
-async function workerd(dir: string): Promise<Record<string, unknown>> {
+/** Publishes once into a wrangler state dir, then runs the Worker on it in workerd: directly, then under wrangler dev. */
+async function workerd(dir: string): Promise<Record<string, unknown>[]> {
   const persist = await mkdtemp(path.join(tmpdir(), "edgerec-bench-wrangler-"));
   try {
     // Local KV takes several ms per write here, so CACHED_USERS users go into KV; the rest are served from the
@@ -126,12 +139,20 @@ async function workerd(dir: string): Promise<Record<string, unknown>> {
     const pub = await runPublish(["--artifact", dir, "--tenant", TENANT, "--target", "local", "--state", persist, "--activate", "--cache-users", String(CACHED_USERS)]);
     log(`published to wrangler local state in ${pub.seconds} s`);
     const k = await keys("local", persist);
+    const results = [];
+    const direct = await startLocalWorker({ cwd: repo, persistTo: persist });
+    try {
+      results.push({ ...(await run("workerd (Miniflare, wrangler's deploy bundle)", { url: direct.url, ...k })), publishSeconds: pub.seconds });
+    } finally {
+      await direct.stop();
+    }
     const dev = await startWranglerDev({ cwd: repo, persistTo: persist });
     try {
-      return { ...(await run("workerd (wrangler dev, local)", { url: dev.url, ...k })), publishSeconds: pub.seconds };
+      results.push({ ...(await run("workerd (wrangler dev)", { url: dev.url, ...k })), publishSeconds: pub.seconds });
     } finally {
       await dev.stop();
     }
+    return results;
   } finally {
     await rm(persist, { recursive: true, force: true });
   }
@@ -176,11 +197,11 @@ async function nodeHost(dir: string): Promise<Record<string, unknown>> {
 
 const dir = await artifact();
 if (process.argv.includes("--build-only")) process.exit(0);
-const runs = [await workerd(dir), await nodeHost(dir)];
+const runs = [...(await workerd(dir)), await nodeHost(dir)];
 const out = {
   bench: "edge",
   tenant: { items: ITEMS, users: USERS, dim: DIM, recentUsers: RECENT_USERS, index: "hnsw" },
-  load: { rate: RATE, seconds: SECONDS, warmupSeconds: 5, mix: "1/3 known, 1/3 recent events only, 1/3 unknown; 20% with includeCategories", tool: "autocannon" },
+  load: { rate: RATE, seconds: SECONDS, warmupSeconds: 5, mix: "1/6 known+cached, 1/6 known (users.bin), 1/3 recent events only, 1/3 unknown; 20% with includeCategories", cachedUsers: CACHED_USERS, tool: "autocannon" },
   runs,
   machine: machine(),
 };

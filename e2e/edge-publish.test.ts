@@ -66,6 +66,15 @@ describe("edgerec publish", () => {
       expect(ev.status).toBe(202);
       const next = await fetch(`${dev.url}/v1/tenants/shop/recommendations`, { method: "POST", headers, body: JSON.stringify({ userId: "fresh" }) });
       expect(((await next.json()) as { source: string }).source).toBe("fold-in");
+      // Publishing and activating v2 while the Worker runs: served within the config TTL, without a restart.
+      await runPublish(["--artifact", await artifactDir("v2", "v2"), "--tenant", "shop", "--target", "local", "--state", persist, "--activate", "--skip-users"]);
+      let version = "";
+      for (let i = 0; i < 40 && version !== "v2"; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        const r = await fetch(`${dev.url}/v1/tenants/shop/recommendations`, { method: "POST", headers, body: JSON.stringify({ userId: "user-1" }) });
+        version = ((await r.json()) as { modelVersion: string }).modelVersion;
+      }
+      expect(version).toBe("v2");
     } finally {
       await dev.stop();
     }

@@ -9,6 +9,7 @@ import type { RecentItemsStore } from "./ports.ts";
 import type { ModelRegistry } from "./registry.ts";
 import type { RecommendationRequest } from "./schemas.ts";
 import type { ServingModel } from "./serving-model.ts";
+import { type TopK, topK } from "../../shared/scoring/topk.ts";
 import type { TenantConfig } from "./tenant-config.ts";
 
 export type Source = "personalized" | "fold-in" | "content" | "popular";
@@ -60,7 +61,10 @@ export async function recommend(deps: RecommenderDeps, config: TenantConfig, req
   const { variant, version } = chooseVariant(config, req.userId, req.variant);
   const { model } = await deps.registry.serve(tenant, version, variant === "default" ? config.previous : config.active);
 
-  const stored = req.userId ? await deps.recent.get(tenant, req.userId) : [];
+  // The user's recent items and cached vector are independent reads: one round trip to KV/Redis, not two.
+  const [stored, hits] = req.userId
+    ? await Promise.all([deps.recent.get(tenant, req.userId), deps.cache.lookup([userVectorKey(tenant, model.version, req.userId)])])
+    : [[], []];
   const recentRows: number[] = [];
   for (const id of [...(req.recentItems ?? []), ...stored]) {
     const r = model.itemRow.get(id);
@@ -73,7 +77,7 @@ export async function recommend(deps: RecommenderDeps, config: TenantConfig, req
   let source: Source = "popular";
   let tier: string | null = null;
   if (req.userId) {
-    const [hit] = await deps.cache.lookup([userVectorKey(tenant, model.version, req.userId)]);
+    const hit = hits[0];
     if (hit?.vector && hit.vector.length === model.dim) {
       vector = hit.vector;
       tier = hit.tier;
@@ -96,7 +100,9 @@ export async function recommend(deps: RecommenderDeps, config: TenantConfig, req
     }
   }
 
-  const items = vector ? ranked(model, vector, req.count, filter.skip) : popular(model, req.count, filter.skip, filter.includeCategories);
+  const items = vector
+    ? ranked(model, vector, req.count, filter.skip, filter.includeCategories)
+    : popular(model, req.count, filter.skip, filter.includeCategories);
   return {
     items,
     modelVersion: model.version,
@@ -107,8 +113,18 @@ export async function recommend(deps: RecommenderDeps, config: TenantConfig, req
   };
 }
 
-function ranked(model: ServingModel, vector: Float32Array, count: number, skip?: (row: number) => boolean) {
-  const top = model.index.search(vector, count, skip);
+/** Candidates smaller than this share of the catalogue are scanned exactly instead of walking the graph. */
+const SELECTIVE_SHARE = 1 / 8;
+
+function ranked(model: ServingModel, vector: Float32Array, count: number, skip: ((row: number) => boolean) | undefined, include: string[]) {
+  // A selective include filter makes the graph walk visit many rejected nodes (and fall back to a full scan when it
+  // comes up short); scanning only the included categories' rows is exact and cheaper.
+  let candidates = 0;
+  for (const c of include) candidates += model.rowsByCategory.get(c)?.length ?? 0;
+  const top =
+    include.length > 0 && candidates <= model.rows * SELECTIVE_SHARE
+      ? scanRows(model, vector, count, include, skip)
+      : model.index.search(vector, count, skip);
   const out: { id: string; score: number }[] = [];
   for (let i = 0; i < top.rows.length; i++) out.push({ id: model.items[top.rows[i]!]!.id, score: round(top.scores[i]!) });
   return out;
@@ -133,6 +149,33 @@ export function popular(model: ServingModel, count: number, skip: ((row: number)
   // popular.json may list only the head: fill from the rest of the catalogue so `count` is still met.
   for (let r = 0; r < model.rows && out.length < count; r++) take(r);
   return out;
+}
+
+/** Exact top-k over the rows of the included categories (deduplicated), skipping what the filter drops. */
+function scanRows(model: ServingModel, vector: Float32Array, count: number, include: string[], skip?: (row: number) => boolean): TopK {
+  const lists = include.map((c) => model.rowsByCategory.get(c) ?? new Int32Array(0));
+  let rows: Int32Array;
+  if (lists.length === 1) rows = lists[0]!;
+  else {
+    const all = new Int32Array(lists.reduce((n, l) => n + l.length, 0));
+    let o = 0;
+    for (const l of lists) (all.set(l, o), (o += l.length));
+    all.sort();
+    let n = 0;
+    for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i]!;
+    rows = all.subarray(0, n);
+  }
+  const { dim, vectors } = model;
+  const scores = new Float32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const o = rows[i]! * dim;
+    let s = 0;
+    for (let d = 0; d < dim; d++) s += vectors[o + d]! * vector[d]!;
+    scores[i] = s;
+  }
+  const top = topK(scores, count, skip ? (i) => skip(rows[i]!) : undefined);
+  for (let i = 0; i < top.rows.length; i++) top.rows[i] = rows[top.rows[i]!]!;
+  return top;
 }
 
 function meanOfRows(model: ServingModel, rows: number[]): Float32Array {

@@ -18,6 +18,8 @@ export interface ServingModel {
   categoryId: Map<string, number>;
   catOffsets: Int32Array;
   catIds: Int32Array;
+  /** Rows of each category (the inverse of the CSR), for exact scans over a selective include filter. */
+  rowsByCategory: Map<string, Int32Array>;
   /** Rows by popularity, best first, with their counts; per category as rows too. */
   popularRows: Int32Array;
   popularCounts: Float32Array;
@@ -36,7 +38,12 @@ export interface ServingModel {
 }
 
 /** Builds the category CSR and id map from items.json. */
-export function indexCategories(items: ItemRecord[]): { categoryId: Map<string, number>; catOffsets: Int32Array; catIds: Int32Array } {
+export function indexCategories(items: ItemRecord[]): {
+  categoryId: Map<string, number>;
+  catOffsets: Int32Array;
+  catIds: Int32Array;
+  rowsByCategory: Map<string, Int32Array>;
+} {
   const categoryId = new Map<string, number>();
   const catOffsets = new Int32Array(items.length + 1);
   let total = 0;
@@ -56,7 +63,19 @@ export function indexCategories(items: ItemRecord[]): { categoryId: Map<string, 
       catIds[o++] = id;
     }
   }
-  return { categoryId, catOffsets, catIds };
+  const counts = new Int32Array(categoryId.size);
+  for (const c of catIds) counts[c]!++;
+  const lists = Array.from(counts, (n) => new Int32Array(n));
+  const fill = new Int32Array(categoryId.size);
+  for (let r = 0; r < items.length; r++) {
+    for (let k = catOffsets[r]!; k < catOffsets[r + 1]!; k++) {
+      const c = catIds[k]!;
+      lists[c]![fill[c]!++] = r;
+    }
+  }
+  const rowsByCategory = new Map<string, Int32Array>();
+  for (const [name, id] of categoryId) rowsByCategory.set(name, lists[id]!);
+  return { categoryId, catOffsets, catIds, rowsByCategory };
 }
 
 /** Popular rows globally and per category; ids unknown to items.json are skipped (popular.json may lag). */

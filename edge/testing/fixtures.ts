@@ -36,6 +36,7 @@ export interface Fixture {
   dim: number;
   /** Item ids by popularity, best first. */
   popular: string[];
+  itemVector(row: number): Float32Array;
 }
 
 export const categoryName = (c: number): string => `cat${c}`;
@@ -106,7 +107,17 @@ export async function buildFixture(o: FixtureOptions): Promise<Fixture> {
     trainer: { backend: "synthetic", seconds: 0 },
     ...(o.hnsw ? { index: indexParams } : {}),
   };
-  return { files: await sealArtifact(draft, files), itemCluster, userCluster, itemIds, userIds, userVectors: users, dim, popular };
+  return {
+    files: await sealArtifact(draft, files),
+    itemCluster,
+    userCluster,
+    itemIds,
+    userIds,
+    userVectors: users,
+    dim,
+    popular,
+    itemVector: (row) => items.subarray(row * dim, (row + 1) * dim),
+  };
 }
 
 /** The same artifact with one file cut short (the manifest still lists the original size and hash). */
