@@ -22,7 +22,7 @@ cd "$work"
 emcc hnsw_api.cpp -o hnsw.wasm -I. \
   -std=c++17 -O3 -g0 -DNDEBUG -msimd128 -fwasm-exceptions \
   -ffile-prefix-map="$work"=. \
-  -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sINITIAL_MEMORY=16MB \
+  -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sINITIAL_MEMORY=2MB -sTOTAL_STACK=1MB \
   -sERROR_ON_UNDEFINED_SYMBOLS=0 \
   -sEXPORTED_FUNCTIONS="$exports"
 cp hnsw.wasm "$out"
