@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parquetWriteBuffer } from "hyparquet-writer";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodePack } from "../shared/artifact/pack.ts";
@@ -23,6 +24,19 @@ let browser: Browser;
 const status = (page: Page): Promise<DemoStatus> => page.evaluate(() => (window as unknown as { edgerecDemo: DemoStatus }).edgerecDemo);
 const waitFor = (page: Page, state: string, timeout = 180_000) =>
   page.waitForFunction((s) => document.body.dataset.state === s, state, { timeout, polling: 250 });
+/** Clicks Train and waits until that run (not an earlier one) has ended in `state`. */
+async function trainAndWait(page: Page, state: "done" | "error"): Promise<void> {
+  const before = (await status(page)).runs;
+  await page.click("#train");
+  await page.waitForFunction(
+    ([n, s]) => {
+      const d = (window as unknown as { edgerecDemo: DemoStatus }).edgerecDemo;
+      return d.runs > (n as number) && d.state === s;
+    },
+    [before, state] as const,
+    { timeout: 180_000, polling: 250 },
+  );
+}
 
 describe.skipIf(!chromiumAvailable())("training demo in Chromium", () => {
   beforeAll(async () => {
@@ -114,27 +128,39 @@ describe.skipIf(!chromiumAvailable())("training demo in Chromium", () => {
     await page.close();
   });
 
-  it("trains on a CSV file the visitor picks, and explains a file it cannot read", async () => {
+  it("trains on CSV and Parquet files the visitor picks, and explains a file it cannot read", async () => {
     // 40 users in 4 groups of 10 items; every user touches 6 of their group's items.
-    const rows = ["user_id,item_id"];
-    for (let u = 0; u < 40; u++) for (let k = 0; k < 6; k++) rows.push(`u${u},i${(u % 4) * 10 + ((u + k * 3) % 10)}`);
+    const pairs: Array<[string, string]> = [];
+    for (let u = 0; u < 40; u++) for (let k = 0; k < 6; k++) pairs.push([`u${u}`, `i${(u % 4) * 10 + ((u + k * 3) % 10)}`]);
     const csv = join(tmp, "clicks.csv");
-    writeFileSync(csv, rows.join("\n"));
+    writeFileSync(csv, ["user_id,item_id", ...pairs.map((p) => p.join(","))].join("\n"));
+    const parquet = join(tmp, "clicks.parquet");
+    writeFileSync(parquet, new Uint8Array(parquetWriteBuffer({
+      columnData: [
+        { name: "user_id", data: pairs.map((p) => p[0]), type: "STRING" },
+        { name: "item_id", data: pairs.map((p) => p[1]), type: "STRING" },
+      ],
+    })));
     const page = await browser.newPage();
     await page.goto(`${server.url}?epochs=3&dim=8&backend=cpu`);
     await page.setInputFiles("#file-input", csv);
-    await page.click("#train");
-    await waitFor(page, "done");
+    await trainAndWait(page, "done");
     const s = await status(page);
     expect(s.backend).toBe("cpu");
     expect(await page.textContent("#backend-line")).toBe("tfjs cpu — cpu: plain JavaScript (as requested)");
     expect(await page.textContent("#data-line")).toMatch(/^clicks\.csv: csv \(file name 'clicks\.csv' ends in \.csv\) — 40 users × 40 items, 240 interactions$/);
+    const fromCsv = s.final!.ndcg10;
+
+    // The same interactions as Parquet: same ids in the same order, so the same split and the same model.
+    await page.setInputFiles("#file-input", parquet);
+    await trainAndWait(page, "done");
+    expect(await page.textContent("#data-line")).toMatch(/^clicks\.parquet: parquet \(file starts with the parquet magic PAR1\) — 40 users × 40 items, 240 interactions$/);
+    expect((await status(page)).final!.ndcg10).toBeCloseTo(fromCsv, 6);
 
     const bad = join(tmp, "notes.txt");
     writeFileSync(bad, "hello, this is not interaction data\n");
     await page.setInputFiles("#file-input", bad);
-    await page.click("#train");
-    await waitFor(page, "error");
+    await trainAndWait(page, "error");
     expect(await page.textContent("#error")).toMatch(/notes\.txt: cannot detect the format/);
     await page.close();
   });

@@ -15,6 +15,8 @@ type State = "idle" | "training" | "done" | "error";
 /** What the page reports about its last run (read by the e2e tests and bench:browser-train). */
 export interface DemoStatus {
   state: State;
+  /** Training runs started on this page (each Train click); lets a driver wait for the run it started. */
+  runs: number;
   backend: string | null;
   backendLine: string;
   epochs: EpochPoint[];
@@ -37,7 +39,7 @@ const $ = <T = HTMLElement>(id: string): T => {
 };
 
 const status: DemoStatus = {
-  state: "idle", backend: null, backendLine: "", epochs: [], progress: 0, trainSeconds: 0, probes: [], baseline: null, final: null, model: null, error: null,
+  state: "idle", runs: 0, backend: null, backendLine: "", epochs: [], progress: 0, trainSeconds: 0, probes: [], baseline: null, final: null, model: null, error: null,
 };
 (window as unknown as { edgerecDemo: DemoStatus }).edgerecDemo = status;
 
@@ -90,6 +92,7 @@ async function loadDataset(): Promise<LoadedDataset> {
 }
 
 async function train(): Promise<void> {
+  status.runs++;
   showError(null);
   artifact = null;
   $("explore").hidden = true;

@@ -1,4 +1,5 @@
-// The training demo page (`npm run dev:demo` / the e2e tests serve it with Vite). Cross-origin isolation headers
+// The training demo page: `npm run dev:demo` serves it, `npm run build:demo` builds it into dist/demo (the e2e tests
+// and bench:browser-train build and preview it). Cross-origin isolation headers
 // (COOP/COEP) let the page use SharedArrayBuffer, which tfjs's wasm backend needs for its threads.
 
 import { fileURLToPath } from "node:url";
