@@ -34,22 +34,6 @@ const k = 10;
 const log = (msg: string) => process.stderr.write(`bench:ann ${msg}\n`);
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-
-/** The vectors to index and the queries: clustered synthetic, or (DATA=als) ALS item factors of ML-100k queried with its user factors. */
-async function loadVectors(kind: string) {
-  if (kind === "als") {
-    const { data } = await loadInteractions(ml100kPath());
-    const model = await trainModel("als", data, { seed: 42, ...(process.env.DIM ? { dim: Number(process.env.DIM) } : {}) });
-    const description = `ALS item factors of MovieLens-100k (seed 42), queried with the ${model.users} user factors`;
-    return { n: model.items, dim: model.dim, nq: model.users, vectors: model.itemFactors, queries: model.userFactors, space: "ip", description };
-  }
-  const n = env("N", 100_000);
-  const dim = env("DIM", 64);
-  const nq = env("QUERIES", 1000);
-  const description = `clustered synthetic: ${clusters} Gaussian centres ~ N(0,1), noise ${noise}; ${nq} queries from the same distribution`;
-  return { n, dim, nq, vectors: clusteredVectors(n, dim, clusters, 1, noise), queries: clusteredVectors(nq, dim, clusters, 1, noise, 2), space: "cosine", description };
-}
 const row = (vs: Float32Array, i: number) => vs.subarray(i * dim, (i + 1) * dim);
 const queryArrays = Array.from({ length: nq }, (_, q) => Array.from(row(queries, q)));
 
@@ -144,3 +128,18 @@ console.log(
     machine: machine(),
   }),
 );
+
+/** The vectors to index and the queries: clustered synthetic, or (DATA=als) ALS item factors of ML-100k queried with its user factors. */
+async function loadVectors(kind: string) {
+  if (kind === "als") {
+    const { data } = await loadInteractions(ml100kPath());
+    const model = await trainModel("als", data, { seed: 42, ...(process.env.DIM ? { dim: Number(process.env.DIM) } : {}) });
+    const description = `ALS item factors of MovieLens-100k (seed 42), queried with the ${model.users} user factors`;
+    return { n: model.items, dim: model.dim, nq: model.users, vectors: model.itemFactors, queries: model.userFactors, space: "ip", description };
+  }
+  const n = env("N", 100_000);
+  const dim = env("DIM", 64);
+  const nq = env("QUERIES", 1000);
+  const description = `clustered synthetic: ${clusters} Gaussian centres ~ N(0,1), noise ${noise}; ${nq} queries from the same distribution`;
+  return { n, dim, nq, vectors: clusteredVectors(n, dim, clusters, 1, noise), queries: clusteredVectors(nq, dim, clusters, 1, noise, 2), space: "cosine", description };
+}

@@ -37,6 +37,12 @@ describe("HnswIndex", () => {
     const other = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]); // an empty, valid module
     await expect(HnswWasm.load(other)).rejects.toThrow(/lacks the export 'memory'/);
     await expect(HnswWasm.load(Promise.resolve(new Response("nope", { status: 404 })))).rejects.toThrow(/HTTP 404/);
+    const viaBytes = await HnswWasm.load(readFileSync(HNSW_WASM_PATH));
+    expect(viaBytes.loadedFrom).toBe("bytes");
+    const index = HnswIndex.create(viaBytes, { space: "ip", dim: 2, capacity: 2 });
+    index.add([1, 0], 0);
+    expect(index.search([1, 0], 1)).toEqual([{ label: 0, score: 1 }]);
+    index.dispose();
     const viaResponse = await HnswWasm.load(new Response(readFileSync(HNSW_WASM_PATH)));
     expect(viaResponse.loadedFrom).toBe("response-bytes"); // no application/wasm content type: not streamed
   });
