@@ -93,14 +93,28 @@ describe("loadInteractions", () => {
   });
 });
 
-describe("loadInteractions size guard", () => {
-  it("refuses a text file too large to decode into one string, before reading it", async () => {
+describe("loadInteractions on large or odd files", () => {
+  it("streams a file larger than one string may hold only up to a bounded line, then refuses it", async () => {
     const p = await put("huge.txt", "u a b\n");
-    await truncate(p, 600 * 2 ** 20); // sparse: takes no disk space
+    await truncate(p, 600 * 2 ** 20); // sparse: 600 MiB that take no disk space, NUL bytes after the first line
     const e = await rejected(loadInteractions(p, "lightgcn"));
     expect(e).toBeInstanceOf(DataError);
-    expect(e.message).toMatch(/huge\.txt: 600 MiB is too large to read as lightgcn text \(limit 511 MiB\); split it or convert it to parquet$/);
+    expect(e.message).toMatch(/^huge\.txt:2: a line longer than 67108864 characters/);
     await rm(p);
+  });
+
+  it("reads lines split across stream chunks", async () => {
+    // Lines of varying length, so 1 MiB chunk boundaries fall inside lines and inside multi-byte characters.
+    const lines = ["user_id,item_id,rating"];
+    for (let k = 0; k < 60000; k++) lines.push(`"us,er${k % 997}",ítem-${"é".repeat(k % 13)}${k % 1709},${1 + (k % 4)}`);
+    const r = await loadInteractions(await put("big.csv", `${lines.join("\r\n")}\r\n`));
+    expect(r.data.userIds.size).toBe(997);
+    expect(r.data.itemIds.ids).toContain(`ítem-${"é".repeat(12)}12`);
+    let total = 0;
+    for (const w of r.data.weights) total += w;
+    let expected = 0;
+    for (let k = 0; k < 60000; k++) expected += 1 + (k % 4);
+    expect(total).toBe(expected);
   });
 });
 

@@ -1,17 +1,21 @@
 // Node entry for training data: reads a file (or a MovieLens directory) from disk, detects or checks its format
-// and hands the bytes to the runtime-agnostic parsers in shared/data/formats. Missing paths and unknown format
-// names become DataErrors with the path or the valid names in the message.
+// and hands it to the runtime-agnostic parsers in shared/data/formats. Text formats are streamed in 1 MiB chunks
+// and fed line by line, so a file of any size loads without becoming one string; parquet is read whole (its
+// footer indexes the file). Missing paths and unknown format names become DataErrors naming the path or the
+// valid names.
 
+import { createReadStream } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { DataError } from "../../shared/errors.ts";
 import { type DataFormat, detectFormat, type FormatChoice, parseFormatChoice } from "../../shared/data/detect.ts";
 import type { Interactions } from "../../shared/data/interactions.ts";
-import { parseCsv } from "../../shared/data/formats/csv.ts";
-import { parseJsonl } from "../../shared/data/formats/jsonl.ts";
-import { parseLightGcn } from "../../shared/data/formats/lightgcn.ts";
-import { type MovieLensInput, parseMovieLens } from "../../shared/data/formats/movielens.ts";
+import { csvReader } from "../../shared/data/formats/csv.ts";
+import { jsonlReader } from "../../shared/data/formats/jsonl.ts";
+import { lightGcnReader } from "../../shared/data/formats/lightgcn.ts";
+import { type MovieLensSides, movieLensReader } from "../../shared/data/formats/movielens.ts";
 import { parseParquet } from "../../shared/data/formats/parquet.ts";
+import { type LineReader, LineSplitter } from "../../shared/data/formats/text.ts";
 
 export interface LoadedData {
   data: Interactions;
@@ -21,8 +25,7 @@ export interface LoadedData {
 }
 
 const HEAD_BYTES = 64 * 1024;
-/** Text formats are decoded to one string; V8 caps a string at 2^29 − 24 characters. */
-const MAX_TEXT_BYTES = 0x1fffffe8;
+const CHUNK_BYTES = 1 << 20;
 
 /** Loads interactions from `path`; `format` is a name from FORMAT_CHOICES ("auto" detects). */
 export async function loadInteractions(path: string, format: FormatChoice | string = "auto"): Promise<LoadedData> {
@@ -42,41 +45,49 @@ export async function loadInteractions(path: string, format: FormatChoice | stri
   let detected: { format: DataFormat; reason: string };
   if (choice === "auto") detected = detectFormat(path, await readHead(path));
   else detected = { format: choice, reason: "chosen with --format" };
-  if (detected.format !== "parquet" && info.size > MAX_TEXT_BYTES) {
-    throw new DataError(
-      `${path}: ${(info.size / 2 ** 20).toFixed(0)} MiB is too large to read as ${detected.format} text ` +
-        `(limit ${MAX_TEXT_BYTES / 2 ** 20 | 0} MiB); split it or convert it to parquet`,
-    );
-  }
   const data = await parseFile(path, detected.format);
   return { data, ...detected };
 }
 
 async function parseFile(path: string, format: DataFormat): Promise<Interactions> {
   const name = basename(path);
-  if (format === "movielens") return loadMovieLens(path);
-  const bytes = await readFile(path);
   switch (format) {
+    case "movielens":
+      return loadMovieLens(path);
     case "parquet":
-      return parseParquet(bytes, name);
+      return parseParquet(await readFile(path), name);
     case "lightgcn":
-      return parseLightGcn(bytes, name);
+      return streamLines(path, lightGcnReader(name));
     case "csv":
-      return parseCsv(bytes, name);
+      return streamLines(path, csvReader(name));
     case "jsonl":
-      return parseJsonl(bytes, name);
+      return streamLines(path, jsonlReader(name));
   }
 }
 
-/** `u.data` plus `u.item`, `u.user`, `u.genre` when they lie beside it. */
+/** Streams a UTF-8 file through a line reader. */
+export async function streamLines<T>(path: string, reader: LineReader<T>): Promise<T> {
+  const decoder = new TextDecoder("utf-8");
+  const lines = new LineSplitter((line, lineNo) => reader.line(line, lineNo), basename(path));
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+    lines.push(decoder.decode(chunk as Buffer, { stream: true }));
+  }
+  lines.push(decoder.decode());
+  lines.end();
+  return reader.finish();
+}
+
+/** `u.data` (streamed) plus `u.item`, `u.user`, `u.genre` when they lie beside it. */
 async function loadMovieLens(dataPath: string): Promise<Interactions> {
   const dir = dirname(dataPath);
-  const input: MovieLensInput = { data: await readFile(dataPath) };
+  const sides: MovieLensSides = {};
   for (const side of ["item", "user", "genre"] as const) {
     const p = join(dir, `u.${side}`);
-    if (await exists(p)) input[side] = await readFile(p);
+    if (await exists(p)) sides[side] = await readFile(p);
   }
-  return parseMovieLens(input, { data: basename(dataPath) });
+  const reader = movieLensReader({ data: basename(dataPath) });
+  await streamLines(dataPath, { line: reader.line, finish: () => undefined });
+  return reader.finish(sides);
 }
 
 async function readHead(path: string): Promise<Uint8Array> {

@@ -1,23 +1,25 @@
 // Delimited text with a header row naming `user_id`, `item_id` and optionally `rating`, `timestamp`, `type`
 // (see records.ts for how they become weights). Comma- or tab-separated (the header decides: more tabs than
 // commas means tabs), quoting per RFC 4180: a quoted field may hold delimiters, line breaks and doubled quotes.
-// Lines without a quote take a fast path through `split`.
+// Input arrives line by line (`csvReader`, for streamed files); a line without a quote takes a fast path through
+// `split`, and a record whose quotes are still open waits for the next lines. Line breaks inside a quoted field
+// come out as "\n".
 
 import { DataError } from "../../errors.ts";
 import { InteractionsBuilder } from "../builder.ts";
 import type { Interactions } from "../interactions.ts";
 import { addRecord } from "./records.ts";
-import { decodeText } from "./text.ts";
+import { forEachLine, type LineReader, readAllLines } from "./text.ts";
 
 export function parseCsv(input: string | Uint8Array, source = "input"): Interactions {
-  const text = decodeText(input);
+  return readAllLines(input, csvReader(source));
+}
+
+export function csvReader(source = "input"): LineReader<Interactions> {
   const builder = new InteractionsBuilder(source);
-  const firstBreak = text.indexOf("\n");
-  const headerLine = firstBreak < 0 ? text : text.slice(0, firstBreak);
-  const delimiter = count(headerLine, "\t") > count(headerLine, ",") ? "\t" : ",";
   let col: Record<"user" | "item" | "rating" | "timestamp" | "type", number> | undefined;
   let width = 0;
-  forEachRecord(text, delimiter, source, (fields, line) => {
+  const records = new RecordAssembler(source, (fields, line) => {
     if (col === undefined) {
       const names = fields.map((f) => f.trim().toLowerCase());
       col = {
@@ -49,84 +51,112 @@ export function parseCsv(input: string | Uint8Array, source = "input"): Interact
       { line },
     );
   });
-  if (col === undefined) throw new DataError(`${source}: no interactions (empty file)`);
-  return builder.build();
+  return {
+    line: (text, lineNo) => records.line(text, lineNo),
+    finish() {
+      records.end();
+      if (col === undefined) throw new DataError(`${source}: no interactions (empty file)`);
+      return builder.build();
+    },
+  };
 }
 
-/**
- * Calls `fn(fields, line)` for each record; `line` is the 1-based line where the record starts. A record may span
- * lines inside quotes. Throws DataError on an unterminated quote or text after a closing quote.
- */
+/** Calls `fn(fields, line)` for each record of a whole text; `line` is where the record starts (1-based). */
 export function forEachRecord(
   text: string,
   delimiter: string,
   source: string,
   fn: (fields: string[], line: number) => void,
 ): void {
+  const records = new RecordAssembler(source, fn, delimiter);
+  forEachLine(text, (line, lineNo) => records.line(line, lineNo));
+  records.end();
+}
+
+/**
+ * Turns lines into records. The delimiter is the one given, or chosen from the first line. A line whose quotes
+ * leave a field open is held, and following lines are appended until the quote count is even again.
+ */
+class RecordAssembler {
+  private pending: string | undefined;
+  private pendingLine = 0;
+  private pendingQuotes = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly fn: (fields: string[], line: number) => void,
+    private delimiter?: string,
+  ) {}
+
+  line(text: string, lineNo: number): void {
+    const delimiter = (this.delimiter ??= count(text, "\t") > count(text, ",") ? "\t" : ",");
+    if (this.pending === undefined) {
+      if (text.indexOf('"') < 0) {
+        this.fn(text.split(delimiter), lineNo);
+        return;
+      }
+      this.pending = text;
+      this.pendingLine = lineNo;
+      this.pendingQuotes = count(text, '"');
+    } else {
+      this.pending += `\n${text}`;
+      this.pendingQuotes += count(text, '"');
+      // An odd count means a quoted field is still open; parse only once it may be closed.
+      if (this.pendingQuotes % 2 === 1) return;
+    }
+    const fields = parseQuotedRecord(this.pending, delimiter.charCodeAt(0), this.source, this.pendingLine);
+    if (fields === undefined) return;
+    const start = this.pendingLine;
+    this.pending = undefined;
+    this.fn(fields, start);
+  }
+
+  end(): void {
+    if (this.pending !== undefined) throw new DataError(`${this.source}:${this.pendingLine}: unterminated quoted field`);
+  }
+}
+
+/**
+ * The fields of one record that holds quotes (and maybe line breaks inside them), or undefined when it ends inside
+ * an open quote. Throws DataError on text after a closing quote or a quote inside an unquoted field.
+ */
+function parseQuotedRecord(text: string, delimCode: number, source: string, firstLine: number): string[] | undefined {
   const len = text.length;
-  const delimCode = delimiter.charCodeAt(0);
+  const fields: string[] = [];
   let pos = 0;
-  let line = 1;
-  // Position of the next quote at or after `pos`, searched again only once passed: a file without quotes is
-  // scanned for one once, not once per line.
-  let quote = -2;
-  while (pos < len) {
-    let end = text.indexOf("\n", pos);
-    if (end < 0) end = len;
-    const stop = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    if (quote !== -1 && quote < pos) quote = text.indexOf('"', pos);
-    if (quote < 0 || quote >= stop) {
-      fn(text.slice(pos, stop).split(delimiter), line);
-      pos = end + 1;
-      line++;
-      continue;
-    }
-    // Slow path: walk the record field by field.
-    const startLine = line;
-    const fields: string[] = [];
-    for (;;) {
-      let field = "";
-      if (text.charCodeAt(pos) === 34) {
-        pos++;
-        for (;;) {
-          const q = text.indexOf('"', pos);
-          if (q < 0) throw new DataError(`${source}:${startLine}: unterminated quoted field`);
-          const piece = text.slice(pos, q);
-          field += piece;
-          line += count(piece, "\n");
-          if (text.charCodeAt(q + 1) === 34) {
-            field += '"';
-            pos = q + 2;
-            continue;
-          }
-          pos = q + 1;
-          break;
+  const lineAt = (p: number) => firstLine + count(text.slice(0, p), "\n");
+  for (;;) {
+    let field = "";
+    if (text.charCodeAt(pos) === 34) {
+      pos++;
+      for (;;) {
+        const q = text.indexOf('"', pos);
+        if (q < 0) return undefined;
+        field += text.slice(pos, q);
+        if (text.charCodeAt(q + 1) === 34) {
+          field += '"';
+          pos = q + 2;
+          continue;
         }
-        const c = text.charCodeAt(pos);
-        if (pos < len && c !== delimCode && c !== 10 && c !== 13) {
-          throw new DataError(`${source}:${line}: unexpected ${JSON.stringify(text[pos])} after a closing quote`);
-        }
-      } else {
-        let i = pos;
-        for (; i < len; i++) {
-          const c = text.charCodeAt(i);
-          if (c === delimCode || c === 10 || (c === 13 && text.charCodeAt(i + 1) === 10)) break;
-          if (c === 34) throw new DataError(`${source}:${line}: a quote inside an unquoted field (quote the whole field)`);
-        }
-        field = text.slice(pos, i);
-        pos = i;
+        pos = q + 1;
+        break;
       }
-      fields.push(field);
-      if (pos < len && text.charCodeAt(pos) === delimCode) {
-        pos++;
-        continue;
+      if (pos < len && text.charCodeAt(pos) !== delimCode) {
+        throw new DataError(`${source}:${lineAt(pos)}: unexpected ${JSON.stringify(text[pos])} after a closing quote`);
       }
-      if (text.charCodeAt(pos) === 13) pos++;
-      pos++; // the "\n" (or past the end)
-      line++;
-      break;
+    } else {
+      let i = pos;
+      for (; i < len; i++) {
+        const c = text.charCodeAt(i);
+        if (c === delimCode) break;
+        if (c === 34) throw new DataError(`${source}:${lineAt(i)}: a quote inside an unquoted field (quote the whole field)`);
+      }
+      field = text.slice(pos, i);
+      pos = i;
     }
-    fn(fields, startLine);
+    fields.push(field);
+    if (pos >= len) return fields;
+    pos++; // the delimiter
   }
 }
 

@@ -6,7 +6,7 @@
 import { DataError } from "../../errors.ts";
 import { InteractionsBuilder } from "../builder.ts";
 import type { Interactions, ItemMeta, UserMeta } from "../interactions.ts";
-import { decodeLatin1, decodeText, forEachLine } from "./text.ts";
+import { decodeLatin1, decodeText, forEachLine, type LineReader } from "./text.ts";
 
 /** The genre list of ml-100k, used when no `u.genre` is given. */
 export const ML100K_GENRES = [
@@ -25,34 +25,50 @@ export interface MovieLensInput {
 
 export type MovieLensNames = Partial<Record<keyof MovieLensInput, string>>;
 
+/** The side files of a MovieLens directory (text, or bytes; `u.item` bytes are latin-1). */
+export type MovieLensSides = Omit<MovieLensInput, "data">;
+
 /** Parses MovieLens files; `names` are the sources used in error messages (default "u.data", "u.item", …). */
 export function parseMovieLens(input: MovieLensInput, names: MovieLensNames = {}): Interactions {
+  const reader = movieLensReader(names);
+  forEachLine(decodeText(input.data), (line, lineNo) => reader.line(line, lineNo));
+  return reader.finish(input);
+}
+
+/** Takes `u.data` one line at a time (streamed files); `finish` attaches the side files' metadata. */
+export function movieLensReader(names: MovieLensNames = {}): LineReader<Interactions> & {
+  finish(sides?: MovieLensSides): Interactions;
+} {
   const dataName = names.data ?? "u.data";
   const builder = new InteractionsBuilder(dataName);
-  forEachLine(decodeText(input.data), (line, lineNo) => {
-    if (line.trim() === "") return;
-    const f = line.includes("\t") ? line.split("\t") : line.split("::");
-    if (f.length !== 4) {
-      throw new DataError(`${dataName}:${lineNo}: expected 4 fields (user, item, rating, timestamp), found ${f.length}`);
-    }
-    const rating = Number(f[2]);
-    const ts = Number(f[3]);
-    if (!Number.isFinite(ts) || f[3]!.trim() === "") {
-      throw new DataError(`${dataName}:${lineNo}: timestamp must be a number, got ${JSON.stringify(f[3])}`);
-    }
-    if (f[2]!.trim() === "" || !(rating > 0)) {
-      throw new DataError(`${dataName}:${lineNo}: rating must be a finite number > 0, got ${JSON.stringify(f[2])}`);
-    }
-    builder.add(f[0]!.trim(), f[1]!.trim(), rating, ts, { line: lineNo });
-  });
-  const genres = input.genre !== undefined ? parseGenres(decodeText(input.genre), names.genre ?? "u.genre") : ML100K_GENRES;
-  if (input.item !== undefined) {
-    for (const [id, meta] of parseItems(decodeLatin1(input.item), genres, names.item ?? "u.item")) builder.setItemMeta(id, meta);
-  }
-  if (input.user !== undefined) {
-    for (const [id, meta] of parseUsers(decodeText(input.user), names.user ?? "u.user")) builder.setUserMeta(id, meta);
-  }
-  return builder.build();
+  return {
+    line(line, lineNo) {
+      if (line.trim() === "") return;
+      const f = line.includes("\t") ? line.split("\t") : line.split("::");
+      if (f.length !== 4) {
+        throw new DataError(`${dataName}:${lineNo}: expected 4 fields (user, item, rating, timestamp), found ${f.length}`);
+      }
+      const rating = Number(f[2]);
+      const ts = Number(f[3]);
+      if (!Number.isFinite(ts) || f[3]!.trim() === "") {
+        throw new DataError(`${dataName}:${lineNo}: timestamp must be a number, got ${JSON.stringify(f[3])}`);
+      }
+      if (f[2]!.trim() === "" || !(rating > 0)) {
+        throw new DataError(`${dataName}:${lineNo}: rating must be a finite number > 0, got ${JSON.stringify(f[2])}`);
+      }
+      builder.add(f[0]!.trim(), f[1]!.trim(), rating, ts, { line: lineNo });
+    },
+    finish(sides: MovieLensSides = {}) {
+      const genres = sides.genre !== undefined ? parseGenres(decodeText(sides.genre), names.genre ?? "u.genre") : ML100K_GENRES;
+      if (sides.item !== undefined) {
+        for (const [id, meta] of parseItems(decodeLatin1(sides.item), genres, names.item ?? "u.item")) builder.setItemMeta(id, meta);
+      }
+      if (sides.user !== undefined) {
+        for (const [id, meta] of parseUsers(decodeText(sides.user), names.user ?? "u.user")) builder.setUserMeta(id, meta);
+      }
+      return builder.build();
+    },
+  };
 }
 
 /** `u.genre`: `name|index` lines; returns names by index. */
