@@ -55,7 +55,11 @@ describe.skipIf(!chromiumAvailable())("training demo in Chromium", () => {
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${server.url}?dataset=synthetic&epochs=6&dim=32&autostart=1`);
     // Live: an epoch is charted while training still runs.
-    await page.waitForFunction(() => (window as unknown as { edgerecDemo: DemoStatus }).edgerecDemo.epochs.length >= 1, null, { timeout: 120_000 });
+    const live = await page.waitForFunction(() => {
+      const d = (window as unknown as { edgerecDemo: DemoStatus }).edgerecDemo;
+      return d.state === "training" && d.epochs.length >= 1 ? d.epochs.length : null;
+    }, null, { timeout: 120_000, polling: "raf" });
+    expect(await live.jsonValue()).toBeLessThan(6);
     await waitFor(page, "done");
     const s = await status(page);
     expect(errors).toEqual([]);

@@ -93,6 +93,7 @@ async function loadDataset(): Promise<LoadedDataset> {
 
 async function train(): Promise<void> {
   status.runs++;
+  setState("training");
   showError(null);
   artifact = null;
   $("explore").hidden = true;
@@ -113,7 +114,6 @@ async function train(): Promise<void> {
   charts.reset(settings.epochs);
   for (const id of ["tile-loss", "tile-ndcg", "tile-recall", "base-ndcg", "base-recall"]) $(id).textContent = "—";
   controller = new AbortController();
-  setState("training");
   try {
     const run = await runTraining(dataset.data, settings, {
       onBackend: (line, choice) => {
