@@ -11,8 +11,8 @@ export interface WranglerDev {
   log(): string;
 }
 
-export async function startWranglerDev(opts: { cwd: string; persistTo: string; vars?: Record<string, string>; timeoutMs?: number }): Promise<WranglerDev> {
-  const port = await freePort();
+export async function startWranglerDev(opts: { cwd: string; persistTo: string; vars?: Record<string, string>; timeoutMs?: number; port?: number }): Promise<WranglerDev> {
+  const port = opts.port ?? (await freePort());
   const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", opts.persistTo, "--show-interactive-dev-session=false", "--inspector-port", String(await freePort())];
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
   const proc: ChildProcess = spawn("npx", args, {

@@ -2,14 +2,25 @@
 
 import { EdgerecError } from "../../shared/errors.ts";
 import type { Command } from "./command.ts";
+import { demoCommand } from "./demo.ts";
 import { evaluateCommand } from "./evaluate.ts";
 import { recommendCommand } from "./recommend.ts";
 import { keysCommand } from "./keys.ts";
+import { pipelineCommand } from "./pipeline.ts";
 import { publishCommand } from "./publish.ts";
 import { runsCommand } from "./runs.ts";
 import { trainCommand } from "./train.ts";
 
-export const COMMANDS: Command[] = [trainCommand, recommendCommand, evaluateCommand, publishCommand, keysCommand, runsCommand];
+export const COMMANDS: Command[] = [
+  trainCommand,
+  recommendCommand,
+  evaluateCommand,
+  publishCommand,
+  keysCommand,
+  pipelineCommand,
+  runsCommand,
+  demoCommand,
+];
 
 const overview = () =>
   `edgerec — recommendations trained offline, served at the edge and in the browser\n\nUsage: edgerec <command> [options]\n\n${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join("\n")}\n\nRun 'edgerec <command> --help' for a command's options.`;

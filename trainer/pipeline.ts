@@ -1,0 +1,180 @@
+// The retraining pipeline (Node): the tenant's event log from the edge store + its base data → a candidate model →
+// a gate against the active version on a held-out slice → export, publish, activate only if not worse.
+//
+// The slice is each user's latest new event item (users with ≥ 2 new items): neither the active model (trained
+// before the events) nor the candidate (trained without the slice) has seen it, so the comparison is fair. With no
+// such users it falls back to a random 10% of everything, which the active model may have trained on: the gate is
+// then conservative (it favours keeping the active version).
+
+import { resolve } from "node:path";
+import { loadInteractions } from "./io/load-data.ts";
+import { openEdgeStore, type Target } from "./io/edge-store.ts";
+import { mergeEvents, type LoggedEvent } from "../shared/data/merge.ts";
+import { randomHoldout, splitByMask, type Split } from "../shared/data/split.ts";
+import type { Interactions } from "../shared/data/interactions.ts";
+import { EdgerecError } from "../shared/errors.ts";
+import { dirSource, writeArtifactDir } from "./artifact-dir.ts";
+import { loadArtifactModel } from "./artifact-model.ts";
+import { evaluateArtifact } from "./evaluate-artifact.ts";
+import { evaluateFactors, headlineMetrics } from "./evaluate-model.ts";
+import { exportArtifact, versionFromDate } from "./export.ts";
+import { hnswIndexBuilder } from "./index-builder.ts";
+import { dataFingerprint, listRuns, recordRun } from "./runs.ts";
+import { statsOf, trainModel, type TrainableModel } from "./train.ts";
+import { runPublish, type PublishSummary } from "./cli/publish.ts";
+
+export interface PipelineOptions {
+  tenant: string;
+  target: Target;
+  state?: string;
+  redis?: string;
+  /** Base data; default: the data of this tenant's latest recorded run. */
+  data?: string;
+  format?: string;
+  model?: TrainableModel;
+  /** Activate even if the candidate is worse. */
+  force?: boolean;
+  /** How much lower NDCG@10 may be and still count as "not worse". */
+  tolerance?: number;
+  seed?: number;
+  /** Where artifacts are kept locally (default .edgerec/artifacts). */
+  artifacts?: string;
+  runs?: string;
+  log?: (line: string) => void;
+}
+
+export interface PipelineSummary {
+  tenant: string;
+  run: string;
+  events: number;
+  data: { base: string; users: number; items: number; interactions: number };
+  slice: { kind: "new-events" | "random"; users: number; interactions: number };
+  candidate: { version: string; metrics: Record<string, number> };
+  active: { version: string; metrics: Record<string, number> } | null;
+  gate: { passed: boolean; forced: boolean; tolerance: number; reason: string };
+  published: PublishSummary | null;
+  seconds: number;
+}
+
+export async function runPipeline(o: PipelineOptions): Promise<PipelineSummary> {
+  const t0 = performance.now();
+  const log = o.log ?? (() => {});
+  const tolerance = o.tolerance ?? 0.005;
+  const seed = o.seed ?? 42;
+  const store = await openEdgeStore(o.target, { stateDir: o.state, redisUrl: o.redis });
+  let events: LoggedEvent[];
+  let activeVersion: string | null;
+  try {
+    events = await store.readEvents(o.tenant);
+    activeVersion = (await store.getConfig(o.tenant))?.active ?? null;
+  } finally {
+    await store.close();
+  }
+  const runs = (await listRuns(o.runs)).filter((r) => r.tenant === o.tenant);
+  const lastRun = runs.at(-1);
+  const basePath = o.data ?? lastRun?.data.source;
+  if (!basePath) throw new EdgerecError("bad_flag", `pipeline: no base data for tenant '${o.tenant}' (no recorded run); pass --data`);
+  const base = (await loadInteractions(basePath, o.data ? (o.format ?? "auto") : (lastRun?.data.format ?? "auto"))).data;
+  const model = o.model ?? ((lastRun?.model as TrainableModel | undefined) ?? "als");
+  log(`pipeline: ${o.tenant}: ${events.length} events, base ${basePath}, active ${activeVersion ?? "none"}`);
+
+  const merged = mergeEvents(base, events);
+  const { split, kind } = holdoutSlice(base, events, merged, seed);
+  const sliceUsers = new Set(split.test.users).size;
+  log(`pipeline: slice (${kind}) ${split.test.users.length} interactions of ${sliceUsers} users`);
+
+  const candidate = await trainModel(model, split.train, { seed });
+  const candidateMetrics = headlineMetrics(evaluateFactors(split.train, split.test, candidate));
+  let active: PipelineSummary["active"] = null;
+  if (activeVersion) {
+    const activeRun = runs.findLast((r) => r.version === activeVersion);
+    if (activeRun) {
+      const m = await loadArtifactModel(dirSource(activeRun.artifact));
+      active = { version: activeVersion, metrics: headlineMetrics(evaluateArtifact(m, split.train, split.test, [10, 20]).report) };
+    } else if (!o.force) {
+      throw new EdgerecError("no_active_artifact", `pipeline: the active version ${activeVersion} is not in the run registry, so the gate cannot measure it; pass --force to skip the gate`);
+    }
+  }
+  const cand = candidateMetrics["ndcg@10"]!;
+  const act = active?.metrics["ndcg@10"];
+  const better = act === undefined || cand >= act - tolerance;
+  const passed = better || Boolean(o.force);
+  const reason =
+    act === undefined
+      ? "no active version to compare with"
+      : `candidate ndcg@10 ${cand.toFixed(4)} vs active ${act.toFixed(4)} (tolerance ${tolerance})${better ? "" : o.force ? ": worse, activated by --force" : ": worse, not activated"}`;
+  log(`pipeline: gate ${passed ? "passed" : "failed"}: ${reason}`);
+
+  const version = versionFromDate();
+  let published: PublishSummary | null = null;
+  let artifactDir = "";
+  if (passed) {
+    const final = await trainModel(model, merged, { seed });
+    const files = await exportArtifact(final, merged, { tenant: o.tenant, version, metrics: candidateMetrics, buildIndex: hnswIndexBuilder });
+    artifactDir = resolve(o.artifacts ?? ".edgerec/artifacts", o.tenant, version);
+    await writeArtifactDir(artifactDir, files);
+    const args = ["--artifact", artifactDir, "--tenant", o.tenant, "--target", o.target, "--activate"];
+    if (o.state) args.push("--state", o.state);
+    if (o.redis) args.push("--redis", o.redis);
+    published = await runPublish(args);
+  }
+  const stats = statsOf(merged);
+  const run = await recordRun(
+    {
+      kind: "pipeline",
+      model,
+      tenant: o.tenant,
+      version: passed ? version : (activeVersion ?? ""),
+      artifact: artifactDir,
+      data: { source: resolve(basePath), format: "merged", fingerprint: dataFingerprint(merged), ...stats },
+      params: { ...candidate.params, events: events.length },
+      metrics: candidateMetrics,
+      seconds: { train: Math.round(candidate.seconds * 1000) / 1000, total: Math.round(performance.now() - t0) / 1000 },
+      gate: { activated: passed, reason, ...(active ? { active: active.metrics } : {}) },
+    },
+    o.runs,
+  );
+  return {
+    tenant: o.tenant,
+    run: run.id,
+    events: events.length,
+    data: { base: basePath, ...stats },
+    slice: { kind, users: sliceUsers, interactions: split.test.users.length },
+    candidate: { version, metrics: candidateMetrics },
+    active,
+    gate: { passed, forced: Boolean(o.force) && !better, tolerance, reason },
+    published,
+    seconds: Math.round(performance.now() - t0) / 1000,
+  };
+}
+
+/** The latest new item of each user with ≥ 2 new items (see the header); else a random 10% of everything. */
+function holdoutSlice(base: Interactions, events: LoggedEvent[], merged: Interactions, seed: number): { split: Split; kind: "new-events" | "random" } {
+  const key = (user: string, item: string) => `${user}\u0000${item}`;
+  const eventUsers = new Set(events.map((e) => e.user_id));
+  const basePairs = new Set<string>();
+  for (let k = 0; k < base.users.length; k++) {
+    const user = base.userIds.ids[base.users[k]!]!;
+    if (eventUsers.has(user)) basePairs.add(key(user, base.itemIds.ids[base.items[k]!]!));
+  }
+  const latest = new Map<string, { item: string; ts: number; items: Set<string> }>();
+  for (const e of events) {
+    if (basePairs.has(key(e.user_id, e.item_id))) continue; // not new to the model
+    const cur = latest.get(e.user_id) ?? { item: e.item_id, ts: -Infinity, items: new Set<string>() };
+    cur.items.add(e.item_id);
+    if (e.timestamp >= cur.ts) {
+      cur.item = e.item_id;
+      cur.ts = e.timestamp;
+    }
+    latest.set(e.user_id, cur);
+  }
+  const held = new Set<string>();
+  for (const [user, v] of latest) if (v.items.size >= 2) held.add(key(user, v.item));
+  if (held.size === 0) return { split: randomHoldout(merged, { testFraction: 0.1, seed }), kind: "random" };
+  const inTest = new Uint8Array(merged.users.length);
+  for (let k = 0; k < merged.users.length; k++) {
+    if (held.has(key(merged.userIds.ids[merged.users[k]!]!, merged.itemIds.ids[merged.items[k]!]!))) inTest[k] = 1;
+  }
+  return { split: splitByMask(merged, inTest), kind: "new-events" };
+}
+
