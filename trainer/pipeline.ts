@@ -95,14 +95,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineSummary> 
       throw new EdgerecError("no_active_artifact", `pipeline: the active version ${activeVersion} is not in the run registry, so the gate cannot measure it; pass --force to skip the gate`);
     }
   }
-  const cand = candidateMetrics["ndcg@10"]!;
-  const act = active?.metrics["ndcg@10"];
-  const better = act === undefined || cand >= act - tolerance;
-  const passed = better || Boolean(o.force);
-  const reason =
-    act === undefined
-      ? "no active version to compare with"
-      : `candidate ndcg@10 ${cand.toFixed(4)} vs active ${act.toFixed(4)} (tolerance ${tolerance})${better ? "" : o.force ? ": worse, activated by --force" : ": worse, not activated"}`;
+  const { passed, better, reason } = gateDecision(candidateMetrics["ndcg@10"]!, active?.metrics["ndcg@10"], tolerance, Boolean(o.force));
   log(`pipeline: gate ${passed ? "passed" : "failed"}: ${reason}`);
 
   const version = versionFromDate();
@@ -146,6 +139,25 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineSummary> 
     published,
     seconds: Math.round(performance.now() - t0) / 1000,
   };
+}
+
+/**
+ * The gate: the candidate goes live when its NDCG@10 on the slice is not below the active version's by more than
+ * `tolerance`, when there is no active version, or when forced.
+ */
+export function gateDecision(
+  candidate: number,
+  active: number | undefined,
+  tolerance: number,
+  force: boolean,
+): { passed: boolean; better: boolean; reason: string } {
+  const better = active === undefined || candidate >= active - tolerance;
+  const passed = better || force;
+  const reason =
+    active === undefined
+      ? "no active version to compare with"
+      : `candidate ndcg@10 ${candidate.toFixed(4)} vs active ${active.toFixed(4)} (tolerance ${tolerance})${better ? "" : force ? ": worse, activated by --force" : ": worse, not activated"}`;
+  return { passed, better, reason };
 }
 
 /** The latest new item of each user with ≥ 2 new items (see the header); else a random 10% of everything. */
