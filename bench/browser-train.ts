@@ -80,7 +80,7 @@ async function runBackend(browser: Browser, url: string, files: string[], name: 
       stoppedByBudget,
       popularityNdcg10: s.baseline ? round(s.baseline.ndcg10, 4) : null,
       detail: unresponsive || s.state === "training"
-        ? `${probe?.detail ?? name}: still inside its first batches after ${budgetS + 60} s (page unresponsive: ${unresponsive})`
+        ? `${probe?.detail ?? name}: not done ${budgetS + 60} s after the start${unresponsive ? ", the page had stopped answering (main thread busy)" : ""}; rate from its last progress report`
         : ran ? (probe?.detail ?? s.backendLine) : (s.error ?? `${probe?.detail ?? "not offered"}; the page ran ${s.backend ?? "nothing"}: ${s.backendLine}`),
     };
   } finally {
