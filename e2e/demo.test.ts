@@ -117,6 +117,21 @@ describe.skipIf(!chromiumAvailable())("training demo in Chromium", () => {
     await page.close();
   });
 
+  it("trains ALS with validation after every iteration, and says it runs on typed arrays", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}?dataset=synthetic&model=als&epochs=4&dim=16&autostart=1`);
+    await waitFor(page, "done");
+    const s = await status(page);
+    expect(s.error).toBeNull();
+    expect(s.backend).toBe("typed-arrays");
+    expect(s.model!.backend).toBe("typed-arrays");
+    expect(await page.textContent("#backend-line")).toMatch(/^typed arrays on the main thread/);
+    expect(s.epochs).toHaveLength(4);
+    for (const p of s.epochs) expect(p.ndcg10).toBeGreaterThan(s.baseline!.ndcg10);
+    expect(s.final!.ndcg10).toBeGreaterThan(s.baseline!.ndcg10 * 1.1);
+    await page.close();
+  });
+
   it("stops on the stop button and keeps the epochs trained so far", async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}?dataset=synthetic&epochs=200&dim=16&autostart=1`);

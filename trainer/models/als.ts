@@ -51,7 +51,7 @@ export async function trainAls(byUser: Csr, byItem: Csr, p: AlsParams, hooks: Tr
     solve.halfStep(byUser, items, users, p);
     solve.halfStep(byItem, users, items, p);
     return implicitLoss(byUser, users, items, dim, p);
-  });
+  }, () => ({ dim, userFactors: users, itemFactors: items }));
 
   // Final exact user step with the production fold-in solver.
   const gram = gramMatrix(items, byItem.rows, dim);

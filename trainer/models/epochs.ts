@@ -1,6 +1,6 @@
 // The epoch loop every trainer shares: timing, ETA, the caller's per-epoch hook, stop and abort.
 
-import type { TrainHooks } from "./types.ts";
+import type { EpochReport, TrainHooks } from "./types.ts";
 
 /**
  * Runs `step` up to `epochs` times; `step` returns the epoch's loss. Yields to the event loop between epochs so a
@@ -11,6 +11,7 @@ export async function runEpochs(
   hooks: TrainHooks,
   started: number,
   step: (epoch: number) => number | Promise<number>,
+  factors?: EpochReport["factors"],
 ): Promise<number> {
   for (let epoch = 1; epoch <= epochs; epoch++) {
     if (hooks.signal?.aborted) return epoch - 1;
@@ -23,6 +24,7 @@ export async function runEpochs(
       loss,
       seconds,
       etaSeconds: (seconds / epoch) * (epochs - epoch),
+      ...(factors ? { factors } : {}),
     });
     if (verdict === "stop") return epoch;
     await new Promise<void>((resolve) => setTimeout(resolve, 0));

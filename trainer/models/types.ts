@@ -12,6 +12,8 @@ export interface EpochReport {
   etaSeconds: number;
   /** Validation metrics when the caller asked for them (e.g. {"ndcg@10": …}). */
   metrics?: Record<string, number>;
+  /** The model's current factors (live views, valid during the hook), for per-epoch validation; absent if unknown. */
+  factors?: () => { dim: number; userFactors: Float32Array; itemFactors: Float32Array };
 }
 
 export interface TrainedModel {

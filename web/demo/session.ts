@@ -26,7 +26,7 @@ export interface RunSettings {
 export interface EpochPoint {
   epoch: number;
   loss: number;
-  /** NaN when the model cannot be evaluated mid-training (ALS: only after its last iteration). */
+  /** NaN when the trainer cannot be evaluated mid-training (then only the last epoch gets the final figures). */
   ndcg10: number;
   recall20: number;
   seconds: number;
@@ -72,6 +72,12 @@ export async function runTraining(data: Interactions, s: RunSettings, cb: RunCal
   let fullEpochs = 0;
   const trainSeconds = () => (performance.now() - started) / 1000 - evalSeconds;
   const onEpoch = (r: EpochReport): "stop" | undefined => {
+    // ALS hands out its factors each iteration: validate them here (BPR's trainer runs `evaluate` itself).
+    if (!r.metrics && r.factors) {
+      const t = performance.now();
+      r = { ...r, metrics: headline(evaluateFactors(split.train, split.test, r.factors())) };
+      evalSeconds += (performance.now() - t) / 1000;
+    }
     const partial = signal.aborted && s.model === "bpr" && epochsDone < r.epoch - 1e-9;
     if (!partial) {
       fullEpochs = r.epoch;
