@@ -16,7 +16,7 @@ export class UserExplorer {
   private test: Csr | null = null;
   private model: TrainedModel | null = null;
   private data: Interactions | null = null;
-  private readonly scores: { buf: Float32Array } = { buf: new Float32Array(0) };
+  private scores = new Float32Array(0);
 
   constructor(
     private readonly picker: HTMLSelectElement,
@@ -32,7 +32,7 @@ export class UserExplorer {
     this.train = toCsr(run.split.train);
     this.test = toCsr(run.split.test);
     this.model = run.model;
-    this.scores.buf = new Float32Array(run.model.items);
+    this.scores = new Float32Array(run.model.items);
     // Users with held-out items first: their recommendations can be checked against what they did next.
     const users = Array.from({ length: this.train.rows }, (_, u) => u);
     const held = (u: number) => this.test!.indptr[u + 1]! - this.test!.indptr[u]!;
@@ -67,8 +67,8 @@ export class UserExplorer {
     }
 
     const vec = model.userFactors.subarray(user * model.dim, (user + 1) * model.dim);
-    scoreAll(model.itemFactors, model.dim, vec, this.scores.buf);
-    const top = topK(this.scores.buf, 10, (row) => seen.has(row));
+    scoreAll(model.itemFactors, model.dim, vec, this.scores);
+    const top = topK(this.scores, 10, (row) => seen.has(row));
     let hits = 0;
     this.recsEl.replaceChildren(
       ...Array.from(top.rows, (row, i) => {

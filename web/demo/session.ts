@@ -137,7 +137,7 @@ export async function runTraining(data: Interactions, s: RunSettings, cb: RunCal
   // The stop may land between epochs, where the trainer returns without another epoch report.
   stopped ||= signal.aborted;
   const final = evaluateFactors(split.train, split.test, model);
-  // ALS reports metrics only now: put them on its last epoch so the chart shows where it ended.
+  // A trainer that gave no factors mid-training is evaluated only now: its last epoch gets the figures.
   const last = epochs[epochs.length - 1];
   if (last && Number.isNaN(last.ndcg10)) {
     last.ndcg10 = final["ndcg@10"]!;
