@@ -1,7 +1,10 @@
-// Drives an edge endpoint at a fixed request rate with autocannon and reports latency percentiles from every
-// response (p50/p95/p99; autocannon's own summary has no p95) and errors (non-2xx, timeouts, socket errors).
+// An open-loop load generator: requests are sent at a fixed arrival rate (one every 1000/rate ms, whatever the
+// server is doing), over keep-alive connections, and each latency is measured from the request's *scheduled* send
+// time, so a stalled server or generator cannot hide delay (no coordinated omission). autocannon's `overallRate`
+// is not this: each connection sends its per-second quota back to back and then waits for the next second, so
+// requests arrive in bursts; wrk has no rate at all (wrk2, which has, is not packaged in Debian).
 
-import autocannon from "autocannon";
+import http from "node:http";
 
 export interface LoadResult {
   requests: number;
@@ -18,45 +21,75 @@ export interface LoadOptions {
   url: string;
   rate: number;
   seconds: number;
-  connections?: number;
   method: "POST" | "GET";
   path: string;
   headers: Record<string, string>;
   /** The body of the next request (called once per request). */
   nextBody: () => string;
+  timeoutMs?: number;
 }
 
 const pct = (sorted: number[], p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
 
 export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
+  const target = new URL(o.path, o.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const times: number[] = [];
   const statusCounts: Record<string, number> = {};
-  const instance = autocannon({
-    url: o.url,
-    connections: o.connections ?? 16,
-    overallRate: o.rate,
-    duration: o.seconds,
-    timeout: 10,
-    requests: [{ method: o.method, path: o.path, headers: o.headers, setupRequest: (req: Record<string, unknown>) => ({ ...req, body: o.nextBody() }) }],
+  let errors = 0;
+  const total = Math.round(o.rate * o.seconds);
+  const interval = 1000 / o.rate;
+  const pending: Promise<void>[] = [];
+
+  const fire = (scheduled: number) =>
+    new Promise<void>((resolve) => {
+      const body = o.nextBody();
+      const req = http.request(
+        { agent, host: target.hostname, port: target.port, path: target.pathname + target.search, method: o.method, headers: { ...o.headers, "Content-Length": Buffer.byteLength(body) }, timeout: o.timeoutMs ?? 10_000 },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            times.push(performance.now() - scheduled);
+            const code = res.statusCode ?? 0;
+            statusCounts[code] = (statusCounts[code] ?? 0) + 1;
+            if (code < 200 || code >= 300) errors++;
+            resolve();
+          });
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error("timeout")));
+      req.on("error", () => {
+        errors++;
+        statusCounts.error = (statusCounts.error ?? 0) + 1;
+        resolve();
+      });
+      req.end(body);
+    });
+
+  const start = performance.now();
+  let sent = 0;
+  await new Promise<void>((done) => {
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + sent * interval <= now) pending.push(fire(start + sent++ * interval));
+      if (sent >= total) return done();
+      setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
+    };
+    tick();
   });
-  instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-    times.push(responseTime);
-    statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
-  });
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    instance.on("done", resolve);
-    instance.on("error", reject);
-  });
+  await Promise.all(pending);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
   times.sort((a, b) => a - b);
   const r2 = (x: number) => Math.round(x * 100) / 100;
   return {
     requests: times.length,
-    rps: r2(times.length / o.seconds),
+    rps: r2(times.length / elapsed),
     p50Ms: r2(pct(times, 50)),
     p95Ms: r2(pct(times, 95)),
     p99Ms: r2(pct(times, 99)),
     maxMs: r2(times[times.length - 1] ?? NaN),
-    errors: result.non2xx + result.errors + result.timeouts,
+    errors,
     statusCounts,
   };
 }
