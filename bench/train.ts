@@ -35,6 +35,24 @@ for (const model of ["als", "bpr"] as TrainableModel[]) {
     });
   }
 }
+// The same BPR on tfjs (the browser demo's engine) with Node's fastest tfjs backend, one epoch: the measurement
+// behind typed arrays being the Node default.
+{
+  const { trainBprTfjs, BPR_TFJS_DEFAULTS } = await import("../trainer/models/bpr-tfjs.ts");
+  const { normalisedCsr } = await import("../trainer/train.ts");
+  const { byUser } = normalisedCsr(data);
+  const m = await trainBprTfjs(byUser, { ...BPR_TFJS_DEFAULTS, dim: 64, epochs: 1, backend: { prefer: "wasm" } });
+  rows.push({
+    model: "bpr",
+    engine: m.backend,
+    dim: 64,
+    epochs: 1,
+    secondsPerEpoch: round(m.seconds),
+    samplesPerSecond: Math.round(stats.interactions / m.seconds),
+  });
+}
+for (const r of rows) r.engine ??= "typed-arrays";
+
 console.log(
   JSON.stringify({
     bench: "train",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../random.ts";
-import { scoreAll, scoreBlock, topK } from "./topk.ts";
+import { scoreAll, topK } from "./topk.ts";
 
 describe("topK", () => {
   it("matches a full sort, ties broken towards the lower row", () => {
@@ -27,14 +27,4 @@ describe("topK", () => {
     expect(Array.from(scoreAll(items, 2, [2, 5], new Float32Array(3)))).toEqual([2, 5, 19]);
   });
 
-  it("scoreBlock equals scoreAll per user", () => {
-    const rng = new Rng(8);
-    const items = Float32Array.from({ length: 30 * 5 }, () => rng.normal());
-    const users = Float32Array.from({ length: 3 * 5 }, () => rng.normal());
-    const block = scoreBlock(items, 30, 5, users, 3, new Float32Array(90));
-    for (let b = 0; b < 3; b++) {
-      const one = scoreAll(items, 5, users.subarray(b * 5, b * 5 + 5), new Float32Array(30));
-      expect(Array.from(block.subarray(b * 30, b * 30 + 30))).toEqual(Array.from(one));
-    }
-  });
 });

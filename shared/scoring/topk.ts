@@ -81,17 +81,3 @@ export function scoreAll(items: Float32Array, dim: number, user: ArrayLike<numbe
   return out;
 }
 
-/**
- * Scores a block of users at once: out[b·n + j] = <users[b], items[j]>. Each item row is read once per block
- * instead of once per user, which matters when the item matrix does not fit in cache (batch recommendation).
- */
-export function scoreBlock(items: Float32Array, n: number, dim: number, users: Float32Array, block: number, out: Float32Array): Float32Array {
-  for (let j = 0, o = 0; j < n; j++, o += dim) {
-    for (let b = 0, uo = 0; b < block; b++, uo += dim) {
-      let s = 0;
-      for (let d = 0; d < dim; d++) s += items[o + d]! * users[uo + d]!;
-      out[b * n + j] = s;
-    }
-  }
-  return out;
-}

@@ -4,7 +4,8 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { z } from "zod";
-import { scoreBlock, topK } from "../../shared/scoring/topk.ts";
+import { createItemScorer } from "../../shared/scoring/item-scorer.ts";
+import { topK } from "../../shared/scoring/topk.ts";
 import { dirSource } from "../artifact-dir.ts";
 import { historiesInArtifact, loadArtifactModel, userVectorFor } from "../artifact-model.ts";
 import { loadInteractions } from "../io/load-data.ts";
@@ -49,42 +50,33 @@ export async function runRecommend(args: string[]): Promise<{ users: number; sou
   const popularScore = new Float32Array(n).fill(-Infinity);
   m.popularRows.forEach((row, rank) => (popularScore[row] = m.popularRows.length - rank));
   const sources: Record<string, number> = { personalized: 0, "fold-in": 0, popular: 0 };
-  // Users go through in blocks, so each item row is read from memory once per block rather than once per user.
-  const BLOCK = 8;
-  const blockUsers = new Float32Array(BLOCK * m.dim);
-  const blockScores = new Float32Array(BLOCK * n);
-  const hasVector = new Uint8Array(BLOCK);
+  // Every item scored per user by the wasm SIMD kernel (the widget's), or plain JS where wasm SIMD is unavailable.
+  const scorer = createItemScorer(m.itemVectors, n, m.dim);
+  log(`recommend: scoring with ${scorer.kind}`);
   const started = performance.now();
   let buffer = "";
-  for (let first = 0; first < data.userIds.size; first += BLOCK) {
-    const size = Math.min(BLOCK, data.userIds.size - first);
-    for (let b = 0; b < size; b++) {
-      const u = first + b;
-      const w = weights[u]!.map((x) => x / (mean || 1));
-      const { vector, source } = userVectorFor(m, data.userIds.ids[u]!, rows[u]!, w);
-      sources[source]!++;
-      hasVector[b] = vector ? 1 : 0;
-      if (vector) blockUsers.set(vector, b * m.dim);
-      else blockUsers.fill(0, b * m.dim, (b + 1) * m.dim);
+  for (let u = 0; u < data.userIds.size; u++) {
+    const history = rows[u]!;
+    const w = weights[u]!.map((x) => x / (mean || 1));
+    const { vector, source } = userVectorFor(m, data.userIds.ids[u]!, history, w);
+    sources[source]!++;
+    let scores = popularScore;
+    if (vector) {
+      scorer.user.set(vector);
+      scorer.score();
+      scores = scorer.scores;
     }
-    scoreBlock(m.itemVectors, n, m.dim, blockUsers, size, blockScores);
-    for (let b = 0; b < size; b++) {
-      const u = first + b;
-      const history = rows[u]!;
-      const scores = hasVector[b] ? blockScores.subarray(b * n, (b + 1) * n) : popularScore;
-      for (const r of history) seen[r] = 1;
-      const top = topK(scores, f.k, (r) => seen[r] === 1);
-      for (const r of history) seen[r] = 0;
-      buffer += `${data.userIds.ids[u]}\t${Array.from(top.rows, (r) => m.itemIds[r]).join(",")}\n`;
-    }
+    for (const r of history) seen[r] = 1;
+    const top = topK(scores, f.k, (r) => seen[r] === 1);
+    for (const r of history) seen[r] = 0;
+    buffer += `${data.userIds.ids[u]}\t${Array.from(top.rows, (r) => m.itemIds[r]).join(",")}\n`;
     if (buffer.length > 1 << 20) {
       if (!out.write(buffer)) await once(out, "drain");
       buffer = "";
     }
-    const done = first + size;
-    if (Math.floor(done / 5000) > Math.floor(first / 5000)) {
+    if ((u + 1) % 5000 === 0) {
       const s = (performance.now() - started) / 1000;
-      log(`recommend: ${done}/${data.userIds.size} users ${s.toFixed(1)}s ETA ${((s / done) * (data.userIds.size - done)).toFixed(1)}s`);
+      log(`recommend: ${u + 1}/${data.userIds.size} users ${s.toFixed(1)}s ETA ${((s / (u + 1)) * (data.userIds.size - u - 1)).toFixed(1)}s`);
     }
   }
   out.end(buffer);

@@ -11,7 +11,7 @@ import type { EmbeddingMatrix } from "../../shared/artifact/pack.ts";
 import { FoldIn } from "../../shared/scoring/foldin.ts";
 import { scoreAll, topK } from "../../shared/scoring/topk.ts";
 import type { EventType } from "./edge-client.ts";
-import { type ItemScorer, createItemScorer } from "./item-scorer.ts";
+import { type ItemScorer, createItemScorer } from "../../shared/scoring/item-scorer.ts";
 
 export const EVENT_WEIGHTS: Record<EventType, number> = { view: 1, click: 2 };
 /** Only the most recent distinct items fold in: tastes drift, and it bounds the O(n·d²) fold-in. */

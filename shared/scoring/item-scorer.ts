@@ -3,7 +3,7 @@
 // 100k × 64 several times faster than the scalar loop; where WebAssembly or its SIMD is unavailable (old browsers,
 // a CSP without 'wasm-unsafe-eval', memory refused) the shared scalar `scoreAll` does the same job.
 
-import { scoreAll } from "../../shared/scoring/topk.ts";
+import { scoreAll } from "./topk.ts";
 import { SCORE_ALL_WASM_BASE64 } from "./wasm/score-all.wasm.ts";
 
 export interface ItemScorer {

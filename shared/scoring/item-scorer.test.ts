@@ -3,8 +3,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../shared/random.ts";
-import { scoreAll } from "../../shared/scoring/topk.ts";
+import { Rng } from "../random.ts";
+import { scoreAll } from "./topk.ts";
 import { createItemScorer } from "./item-scorer.ts";
 
 describe("createItemScorer", () => {
