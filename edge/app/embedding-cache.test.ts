@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { LayeredEmbeddingCache, MemoryEmbeddingCache, bytesToVector, vectorToBytes } from "./embedding-cache.ts";
 import type { EmbeddingCache } from "./ports.ts";
-import { MemoryRecentItems, mergeRecent } from "./recent-items.ts";
+import { LayeredRecentItems, MemoryRecentItems, mergeRecent } from "./recent-items.ts";
 import { embeddingCacheContract, recentItemsContract } from "./stores.case.ts";
 
 let clock = 0;
@@ -30,6 +30,23 @@ describe("LayeredEmbeddingCache", () => {
     expect(calls).toHaveLength(1);
     await layered.setMany([["k3", Float32Array.of(3)]]);
     expect((await backing.getMany(["k3"]))[0]).toEqual(Float32Array.of(3));
+    // k2 missed remotely: remembered, so the remote tier is not asked again until it is set.
+    await layered.lookup(["k2"]);
+    expect(calls).toHaveLength(1);
+    await layered.setMany([["k2", Float32Array.of(2)]]);
+    expect((await layered.lookup(["k2"]))[0]!.vector).toEqual(Float32Array.of(2));
+  });
+
+  it("remembers an empty remote recent list only briefly, and events here replace it at once", async () => {
+    const remote = new MemoryRecentItems();
+    const layered = new LayeredRecentItems(new MemoryRecentItems(), remote, 0.05);
+    expect(await layered.get("t", "u")).toEqual([]);
+    await remote.push("t", "u", ["elsewhere"]);
+    expect(await layered.get("t", "u")).toEqual([]);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(await layered.get("t", "u")).toEqual(["elsewhere"]);
+    await layered.push("t", "v", ["here"]);
+    expect(await layered.get("t", "v")).toEqual(["here"]);
   });
 
   it("evicts by bytes", async () => {

@@ -27,16 +27,23 @@ export class MemoryEmbeddingCache implements EmbeddingCache {
   }
 }
 
-/** Reads memory first, then the remote tier for the misses (one batch), and keeps remote hits in memory. */
+/**
+ * Reads memory first, then the remote tier for the misses (one batch), and keeps remote hits in memory. Remote
+ * misses are remembered for `missTtlSeconds` too, so a user without a vector costs one remote read per window,
+ * not one per request (a vector published meanwhile is seen after that window).
+ */
 export class LayeredEmbeddingCache implements EmbeddingCache {
   readonly name: string;
+  private readonly misses: ByteLru<string, true>;
 
   constructor(
     readonly memory: EmbeddingCache,
     readonly remote: EmbeddingCache | null,
     private readonly memoryTtlSeconds = 300,
+    missTtlSeconds = 15,
   ) {
     this.name = remote ? `${memory.name}+${remote.name}` : memory.name;
+    this.misses = new ByteLru(4 << 20, missTtlSeconds * 1000);
   }
 
   async getMany(keys: string[]): Promise<(Float32Array | null)[]> {
@@ -49,13 +56,13 @@ export class LayeredEmbeddingCache implements EmbeddingCache {
     const out = near.map((v) => ({ vector: v, tier: v ? this.memory.name : null }));
     if (!this.remote) return out;
     const missIdx: number[] = [];
-    near.forEach((v, i) => v || missIdx.push(i));
+    near.forEach((v, i) => v || this.misses.get(keys[i]!) || missIdx.push(i));
     if (missIdx.length === 0) return out;
     const far = await this.remote.getMany(missIdx.map((i) => keys[i]!));
     const fill: [string, Float32Array][] = [];
     far.forEach((v, j) => {
-      if (!v) return;
       const i = missIdx[j]!;
+      if (!v) return this.misses.set(keys[i]!, true, 2 * keys[i]!.length + 48);
       out[i] = { vector: v, tier: this.remote!.name };
       fill.push([keys[i]!, v]);
     });
@@ -64,11 +71,13 @@ export class LayeredEmbeddingCache implements EmbeddingCache {
   }
 
   async setMany(entries: [string, Float32Array][], ttlSeconds?: number): Promise<void> {
+    for (const [k] of entries) this.misses.delete(k);
     await this.memory.setMany(entries, Math.min(ttlSeconds ?? this.memoryTtlSeconds, this.memoryTtlSeconds));
     await this.remote?.setMany(entries, ttlSeconds);
   }
 
   async delete(key: string): Promise<void> {
+    this.misses.delete(key);
     await this.memory.delete(key);
     await this.remote?.delete(key);
   }

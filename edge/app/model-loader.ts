@@ -14,7 +14,7 @@ import {
   readVerified,
 } from "../../shared/artifact/reader.ts";
 import { ArtifactError } from "../../shared/errors.ts";
-import { FoldIn } from "../../shared/scoring/foldin.ts";
+import { createFoldIn } from "../../shared/scoring/foldin.ts";
 import { AnnItemIndex, ExactItemIndex, type ItemIndex } from "./item-index.ts";
 import type { ArtifactStore } from "./ports.ts";
 import { type ServingModel, indexCategories, indexPopular } from "./serving-model.ts";
@@ -56,8 +56,7 @@ export async function loadServingModel(
     userVectors = users.data;
   }
 
-  const foldIn =
-    gram && manifest.model.foldIn ? new FoldIn(vectors.dim, gram.data, vectors.data, manifest.model.foldIn) : null;
+  const foldIn = createFoldIn(manifest.model.foldIn, vectors.dim, vectors.data, gram?.data ?? null);
 
   let index: ItemIndex;
   if (openAnn && manifest.files[ARTIFACT_FILES.index]) {

@@ -36,24 +36,34 @@ export class MemoryRecentItems implements RecentItemsStore {
     this.lru.set(key, list, 64 + key.length * 2 + list.reduce((s, id) => s + 40 + id.length * 2, 0));
   }
 
-  /** Replaces a user's list (used by the layering to keep a remote read). */
-  set(tenant: string, userId: string, list: string[]): void {
+  /** Replaces a user's list (used by the layering to keep a remote read), for `ttlMs` when given. */
+  set(tenant: string, userId: string, list: string[], ttlMs?: number): void {
     const key = `${tenant}:${userId}`;
-    this.lru.set(key, list, 64 + key.length * 2 + list.reduce((s, id) => s + 40 + id.length * 2, 0));
+    this.lru.set(key, list, 64 + key.length * 2 + list.reduce((s, id) => s + 40 + id.length * 2, 0), ttlMs);
+  }
+
+  /** Whether this store holds an entry (possibly an empty list) for the user. */
+  has(tenant: string, userId: string): boolean {
+    return this.lru.get(`${tenant}:${userId}`) !== undefined;
   }
 }
 
+/**
+ * Memory first, then the remote store. A remote answer is kept in memory, an empty one only for `emptyTtlSeconds`
+ * (events posted to another isolate are seen after that; events posted here update memory at once).
+ */
 export class LayeredRecentItems implements RecentItemsStore {
   constructor(
     private readonly memory: MemoryRecentItems,
     private readonly remote: RecentItemsStore | null,
+    private readonly emptyTtlSeconds = 5,
   ) {}
 
   async get(tenant: string, userId: string): Promise<string[]> {
     const near = await this.memory.get(tenant, userId);
-    if (near.length || !this.remote) return near;
+    if (near.length || !this.remote || this.memory.has(tenant, userId)) return near;
     const far = await this.remote.get(tenant, userId);
-    if (far.length) this.memory.set(tenant, userId, far);
+    this.memory.set(tenant, userId, far, far.length ? undefined : this.emptyTtlSeconds * 1000);
     return far;
   }
 

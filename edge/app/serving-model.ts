@@ -2,7 +2,7 @@
 // popularity, the fold-in solver, trained user vectors (the artifact tier of the user-vector cache) and the index.
 
 import type { ItemRecord, Manifest, PopularFile } from "../../shared/artifact/manifest.ts";
-import type { FoldIn } from "../../shared/scoring/foldin.ts";
+import type { UserFolder } from "../../shared/scoring/foldin.ts";
 import type { ItemIndex } from "./item-index.ts";
 
 export interface ServingModel {
@@ -26,7 +26,7 @@ export interface ServingModel {
   /** Interaction count of every row (0 when popular.json does not list it). */
   countByRow: Float32Array;
   popularByCategory: Map<string, Int32Array>;
-  foldIn: FoldIn | null;
+  foldIn: UserFolder | null;
   /** Trained user vectors from users.bin (null when the artifact has none). */
   userRow: Map<string, number> | null;
   userVectors: Float32Array | null;
