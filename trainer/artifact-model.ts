@@ -5,7 +5,7 @@ import { ARTIFACT_FILES } from "../shared/artifact/files.ts";
 import type { Manifest } from "../shared/artifact/manifest.ts";
 import { decodePack } from "../shared/artifact/pack.ts";
 import { type ArtifactSource, decodePopularJson, decodeUsersJson, readItems, readManifest, readVerified } from "../shared/artifact/reader.ts";
-import { FoldIn } from "../shared/scoring/foldin.ts";
+import { createFoldIn, type UserFolder } from "../shared/scoring/foldin.ts";
 import { toCsr } from "../shared/data/csr.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
 
@@ -17,7 +17,7 @@ export interface ArtifactModel {
   itemVectors: Float32Array;
   userRow: Map<string, number>;
   userVectors: Float32Array;
-  foldIn: FoldIn | null;
+  foldIn: UserFolder | null;
   /** Item rows by popularity, best first. */
   popularRows: Int32Array;
 }
@@ -31,7 +31,7 @@ export async function loadArtifactModel(source: ArtifactSource): Promise<Artifac
   const users = decodePack(await readVerified(source, manifest, ARTIFACT_FILES.users), ARTIFACT_FILES.users);
   const popular = decodePopularJson(await readVerified(source, manifest, ARTIFACT_FILES.popular));
   const popularRows = Int32Array.from(popular.global.map((p) => itemRow.get(p.id) ?? -1).filter((r) => r >= 0));
-  const foldIn = gram && manifest.model.foldIn ? new FoldIn(vectors.dim, gram.data, vectors.data, manifest.model.foldIn) : null;
+  const foldIn = createFoldIn(manifest.model.foldIn, vectors.dim, vectors.data, gram?.data ?? null);
   return {
     manifest,
     dim: vectors.dim,

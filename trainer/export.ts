@@ -29,7 +29,7 @@ export async function exportArtifact(model: TrainedModel, data: Interactions, op
   files.set(ARTIFACT_FILES.itemsJson, encodeJson({ format: "edgerec-items/1", items: itemRecords(data) }));
   files.set(ARTIFACT_FILES.usersJson, encodeJson({ format: "edgerec-users/1", ids: data.userIds.ids }));
   files.set(ARTIFACT_FILES.popular, encodeJson(popularity(data)));
-  if (model.foldIn) {
+  if (model.foldIn?.method === "als") {
     const gram = gramMatrix(model.itemFactors, model.items, model.dim);
     files.set(ARTIFACT_FILES.gram, encodePack({ rows: model.dim, dim: model.dim, data: Float32Array.from(gram) }, "float32"));
   }

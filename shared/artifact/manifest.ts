@@ -12,13 +12,22 @@ export const fileEntrySchema = z.object({
 });
 
 /** How a client computes a user vector on its own: the ALS closed form over the item rows it has seen. */
-export const foldInSchema = z.object({
+export const alsFoldInSchema = z.object({
   method: z.literal("als"),
   /** Confidence of an interaction of weight r is 1 + alpha·r. */
   alpha: z.number().nonnegative(),
   /** L2 regularisation λ of the least-squares solve. */
   regularization: z.number().positive(),
 });
+export type AlsFoldInParams = z.infer<typeof alsFoldInSchema>;
+
+/**
+ * For models without a closed form (BPR): the weighted mean of the seen items' vectors. With `biasLast`, the last
+ * coordinate carries item biases and the user's is fixed at 1.
+ */
+export const meanFoldInSchema = z.object({ method: z.literal("mean"), biasLast: z.boolean() });
+
+export const foldInSchema = z.discriminatedUnion("method", [alsFoldInSchema, meanFoldInSchema]);
 export type FoldInParams = z.infer<typeof foldInSchema>;
 
 export const indexParamsSchema = z.object({

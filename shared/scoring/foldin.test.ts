@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../random.ts";
-import { FoldIn, gramMatrix, solveSpdInPlace } from "./foldin.ts";
+import { createFoldIn, FoldIn, gramMatrix, solveSpdInPlace } from "./foldin.ts";
 
 /** The closed form written out naively: build A and b densely, solve by Gaussian elimination. */
 function naiveFoldIn(y: Float32Array, dim: number, rows: number[], weights: number[], alpha: number, lambda: number): number[] {
@@ -63,5 +63,21 @@ describe("FoldIn", () => {
     solveSpdInPlace(a, b, 2);
     expect(b[0]).toBeCloseTo(-0.5, 10);
     expect(b[1]).toBeCloseTo(2, 10);
+  });
+});
+
+describe("MeanFoldIn (BPR)", () => {
+  it("is the weighted mean of the items' vectors, with the bias coordinate fixed at 1", () => {
+    const items = Float32Array.from([1, 0, 0.5, 0, 1, -0.5, 3, 3, 2]);
+    const f = createFoldIn({ method: "mean", biasLast: true }, 3, items, null)!;
+    expect(Array.from(f.user([0, 1], [1, 3]))).toEqual([0.25, 0.75, 1]);
+    expect(Array.from(f.user([]))).toEqual([0, 0, 0]);
+  });
+
+  it("createFoldIn needs the gram matrix for ALS and nothing for no fold-in", () => {
+    const items = new Float32Array(6);
+    expect(createFoldIn(null, 3, items, null)).toBeNull();
+    expect(createFoldIn({ method: "als", alpha: 1, regularization: 1 }, 3, items, null)).toBeNull();
+    expect(createFoldIn({ method: "als", alpha: 1, regularization: 1 }, 3, items, new Float64Array(9))).toBeInstanceOf(FoldIn);
   });
 });

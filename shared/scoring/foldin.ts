@@ -3,9 +3,54 @@
 // YᵀY is precomputed once per model (`gram.bin`), so one fold-in costs O(n·d² + d³): well under a millisecond at d = 64.
 // The ALS trainer's final user step calls this same solver, so fold-in reproduces trained user vectors exactly.
 
-import type { FoldInParams } from "../artifact/manifest.ts";
+import type { AlsFoldInParams, FoldInParams } from "../artifact/manifest.ts";
 
-export class FoldIn {
+/** Computes a user's vector from the item rows they touched (and optional weights). */
+export interface UserFolder {
+  readonly dim: number;
+  user(rows: ArrayLike<number>, weights?: ArrayLike<number> | null, out?: Float32Array): Float32Array;
+}
+
+/**
+ * The folder a manifest's `model.foldIn` asks for, or null when the model has none (or ALS without its gram matrix).
+ * `items` is the item matrix the caller scores with (it may live in wasm memory).
+ */
+export function createFoldIn(
+  params: FoldInParams | null,
+  dim: number,
+  items: Float32Array,
+  gram: ArrayLike<number> | null,
+): UserFolder | null {
+  if (!params) return null;
+  if (params.method === "mean") return new MeanFoldIn(dim, items, params.biasLast);
+  return gram ? new FoldIn(dim, gram, items, params) : null;
+}
+
+/** The weighted mean of the seen items' vectors (see meanFoldInSchema): BPR's fold-in. */
+export class MeanFoldIn implements UserFolder {
+  constructor(
+    readonly dim: number,
+    private readonly items: Float32Array,
+    private readonly biasLast: boolean,
+  ) {}
+
+  user(rows: ArrayLike<number>, weights?: ArrayLike<number> | null, out = new Float32Array(this.dim)): Float32Array {
+    const { dim, items } = this;
+    out.fill(0);
+    let total = 0;
+    for (let n = 0; n < rows.length; n++) {
+      const w = weights ? weights[n]! : 1;
+      const o = rows[n]! * dim;
+      for (let d = 0; d < dim; d++) out[d]! += w * items[o + d]!;
+      total += w;
+    }
+    if (total > 0) for (let d = 0; d < dim; d++) out[d]! /= total;
+    if (this.biasLast && dim > 0) out[dim - 1] = rows.length > 0 ? 1 : 0;
+    return out;
+  }
+}
+
+export class FoldIn implements UserFolder {
   private readonly a: Float64Array;
   private readonly b: Float64Array;
 
@@ -14,7 +59,7 @@ export class FoldIn {
     readonly dim: number,
     private readonly gram: ArrayLike<number>,
     private readonly items: Float32Array,
-    readonly params: Pick<FoldInParams, "alpha" | "regularization">,
+    readonly params: Pick<AlsFoldInParams, "alpha" | "regularization">,
   ) {
     if (gram.length !== dim * dim) throw new RangeError(`gram has ${gram.length} values, expected ${dim}×${dim}`);
     this.a = new Float64Array(dim * dim);

@@ -101,7 +101,7 @@ describe("trainBprTfjs", () => {
     const data = plantedClusters(80, 40, 4, 0.5, 11);
     const losses: number[] = [];
     const model = await trainBprTfjs(data, OPTS, { onEpoch: (r) => void losses.push(r.loss) });
-    expect(model).toMatchObject({ kind: "bpr", dim: 9, users: 80, items: 40, backend: "tfjs-wasm", foldIn: null });
+    expect(model).toMatchObject({ kind: "bpr", dim: 9, users: 80, items: 40, backend: "tfjs-wasm", foldIn: { method: "mean", biasLast: true } });
     expect(losses).toHaveLength(12);
     expect(losses[11]!).toBeLessThan(losses[0]! * 0.6);
     let inCluster = 0;

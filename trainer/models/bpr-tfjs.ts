@@ -213,7 +213,7 @@ function packModel(
     userFactors,
     itemFactors,
     params: { dim, epochs, learningRate: opts.lr, regularization: opts.reg, batchSize: opts.batchSize, seed: opts.seed, optimizer: "adam", lrDecay: "linear to 0.1", itemBias: true },
-    foldIn: null,
+    foldIn: { method: "mean", biasLast: true },
     backend,
     seconds: (performance.now() - started) / 1000,
   };

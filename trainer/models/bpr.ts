@@ -98,7 +98,7 @@ export async function trainBpr(byUser: Csr, p: BprParams, hooks: TrainHooks = {}
     userFactors,
     itemFactors,
     params: { dim, epochs: epochsRun, learningRate: p.learningRate, regularization: p.regularization, negatives: p.negatives, seed: p.seed, itemBias: true },
-    foldIn: null,
+    foldIn: { method: "mean", biasLast: true },
     backend: "typed-arrays",
     seconds: (performance.now() - started) / 1000,
   };

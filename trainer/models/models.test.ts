@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { randomHoldout } from "../../shared/data/split.ts";
 import { generateSynthetic } from "../../shared/data/synthetic.ts";
+import type { AlsFoldInParams } from "../../shared/artifact/manifest.ts";
 import { FoldIn, gramMatrix } from "../../shared/scoring/foldin.ts";
 import { evaluateFactors, evaluatePopularity } from "../evaluate-model.ts";
 import { normalisedCsr, trainModel } from "../train.ts";
@@ -44,7 +45,7 @@ describe("ALS fold-in", () => {
   it("reproduces every trained user vector from the user's items", async () => {
     const m = await trainModel("als", train, { seed: 2, epochs: 4, dim: 12 });
     const { byUser } = normalisedCsr(train);
-    const f = new FoldIn(m.dim, gramMatrix(m.itemFactors, m.items, m.dim), m.itemFactors, m.foldIn!);
+    const f = new FoldIn(m.dim, gramMatrix(m.itemFactors, m.items, m.dim), m.itemFactors, m.foldIn as AlsFoldInParams);
     let worst = 0;
     for (let u = 0; u < m.users; u++) {
       const s = byUser.indptr[u]!;

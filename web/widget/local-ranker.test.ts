@@ -11,7 +11,7 @@ async function ranker(items = 120, dim = 16) {
   const vectors = decodePack(a.files.get("items.bin")!);
   const gram = decodePack(a.files.get("gram.bin")!);
   const popular = (JSON.parse(new TextDecoder().decode(a.files.get("popular.json")!)) as { global: { id: string }[] }).global.map((p) => p.id);
-  return { a, r: new LocalRanker(decodeItemsJson(a.files.get("items.json")!), vectors, gram, { alpha: 4, regularization: 0.1 }, popular) };
+  return { a, r: new LocalRanker(decodeItemsJson(a.files.get("items.json")!), vectors, gram, { method: "als", alpha: 4, regularization: 0.1 }, popular) };
 }
 
 describe("LocalRanker", () => {
@@ -53,8 +53,8 @@ describe("LocalRanker", () => {
     const vectors = decodePack(a.files.get("items.bin")!);
     const gram = decodePack(a.files.get("gram.bin")!);
     const items = decodeItemsJson(a.files.get("items.json")!);
-    const wasm = new LocalRanker(items, vectors, gram, { alpha: 4, regularization: 0.1 }, null, "wasm-simd");
-    const js = new LocalRanker(items, vectors, gram, { alpha: 4, regularization: 0.1 }, null, "js");
+    const wasm = new LocalRanker(items, vectors, gram, { method: "als", alpha: 4, regularization: 0.1 }, null, "wasm-simd");
+    const js = new LocalRanker(items, vectors, gram, { method: "als", alpha: 4, regularization: 0.1 }, null, "js");
     expect([wasm.scorerKind, js.scorerKind]).toEqual(["wasm-simd", "js"]);
     const history = a.items.slice(0, 7).map((i, k) => ({ itemId: i.id, type: k % 2 ? ("view" as const) : ("click" as const) }));
     const w = wasm.rank(history, 25);

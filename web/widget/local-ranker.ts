@@ -8,7 +8,7 @@
 
 import type { FoldInParams, ItemRecord } from "../../shared/artifact/manifest.ts";
 import type { EmbeddingMatrix } from "../../shared/artifact/pack.ts";
-import { FoldIn } from "../../shared/scoring/foldin.ts";
+import { createFoldIn, type UserFolder } from "../../shared/scoring/foldin.ts";
 import { scoreAll, topK } from "../../shared/scoring/topk.ts";
 import type { EventType } from "./edge-client.ts";
 import { type ItemScorer, createItemScorer } from "../../shared/scoring/item-scorer.ts";
@@ -38,7 +38,7 @@ export interface Ranking {
 }
 
 export class LocalRanker {
-  private readonly foldIn: FoldIn;
+  private readonly foldIn: UserFolder;
   private readonly rowById = new Map<string, number>();
   private readonly scorer: ItemScorer;
   private readonly seen: Uint8Array;
@@ -50,15 +50,17 @@ export class LocalRanker {
   constructor(
     readonly items: ItemRecord[],
     vectors: EmbeddingMatrix,
-    gram: EmbeddingMatrix,
-    params: Pick<FoldInParams, "alpha" | "regularization">,
+    gram: EmbeddingMatrix | null,
+    params: FoldInParams,
     popular: string[] | null = null,
     scorer: "wasm-simd" | "js" = "wasm-simd",
   ) {
     items.forEach((item, row) => this.rowById.set(item.id, row));
     this.dim = vectors.dim;
     this.scorer = createItemScorer(vectors.data, vectors.rows, vectors.dim, scorer);
-    this.foldIn = new FoldIn(vectors.dim, gram.data, this.scorer.items, params);
+    const foldIn = createFoldIn(params, vectors.dim, this.scorer.items, gram?.data ?? null);
+    if (!foldIn) throw new Error(`fold-in '${params.method}' needs gram.bin, which this version lacks`);
+    this.foldIn = foldIn;
     this.seen = new Uint8Array(vectors.rows);
     this.popular = popular;
   }

@@ -186,8 +186,9 @@ export class EdgerecRecsElement extends HTMLElement {
       this.problems.push(`could not keep version ${m.manifest.version} in IndexedDB: ${(e as Error).message}`);
       console.warn(`edgerec-recs: ${this.problems.at(-1)}`);
     });
-    if (m?.gram && m.manifest.model.foldIn) {
-      this.ranker = new LocalRanker(m.items, m.vectors, m.gram, m.manifest.model.foldIn, m.popular);
+    const foldIn = m?.manifest.model.foldIn;
+    if (m && foldIn && (foldIn.method === "mean" || m.gram)) {
+      this.ranker = new LocalRanker(m.items, m.vectors, m.gram, foldIn, m.popular);
       // The ranker keeps its own copy of the vectors (in the scorer's memory): drop ours.
       this.model = { ...m, vectors: { rows: m.vectors.rows, dim: m.vectors.dim, data: this.ranker.itemVectors } };
       this.mode = "local";
