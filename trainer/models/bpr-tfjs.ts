@@ -13,7 +13,7 @@ import { type Csr, toCsr } from "../../shared/data/csr.ts";
 import type { Interactions } from "../../shared/data/interactions.ts";
 import { Rng } from "../../shared/random.ts";
 import { type BackendChoice, type BackendOptions, chooseBackend, currentBackend } from "../backend.ts";
-import { contains } from "./bpr.ts";
+import { contains, packBprModel } from "./bpr.ts";
 import { runEpochs } from "./epochs.ts";
 import type { TrainHooks, TrainedModel } from "./types.ts";
 
@@ -194,29 +194,9 @@ function packModel(
   u: Float32Array, v: Float32Array, bias: Float32Array, nUsers: number, nItems: number, dim: number,
   opts: BprTfjsOptions, backend: string, epochs: number, started: number,
 ): TrainedModel {
-  const out = dim + 1;
-  const userFactors = new Float32Array(nUsers * out);
-  const itemFactors = new Float32Array(nItems * out);
-  for (let r = 0; r < nUsers; r++) {
-    userFactors.set(u.subarray(r * dim, (r + 1) * dim), r * out);
-    userFactors[r * out + dim] = 1;
-  }
-  for (let r = 0; r < nItems; r++) {
-    itemFactors.set(v.subarray(r * dim, (r + 1) * dim), r * out);
-    itemFactors[r * out + dim] = bias[r]!;
-  }
-  return {
-    kind: "bpr",
-    dim: out,
-    users: nUsers,
-    items: nItems,
-    userFactors,
-    itemFactors,
-    params: { dim, epochs, learningRate: opts.lr, regularization: opts.reg, batchSize: opts.batchSize, seed: opts.seed, optimizer: "adam", lrDecay: "linear to 0.1", itemBias: true },
-    foldIn: { method: "mean", biasLast: true },
-    backend,
-    seconds: (performance.now() - started) / 1000,
-  };
+  return packBprModel(u, v, bias, nUsers, nItems, dim, backend, started, {
+    dim, epochs, learningRate: opts.lr, regularization: opts.reg, batchSize: opts.batchSize, seed: opts.seed, optimizer: "adam", lrDecay: "linear to 0.1",
+  });
 }
 
 function validate(o: BprTfjsOptions, m: Csr): void {

@@ -79,6 +79,19 @@ export async function trainBpr(byUser: Csr, p: BprParams, hooks: TrainHooks = {}
     return loss / Math.max(1, nnz);
   });
 
+  return packBprModel(u, v, bias, nUsers, nItems, dim, "typed-arrays", started, {
+    dim, epochs: epochsRun, learningRate: p.learningRate, regularization: p.regularization, negatives: p.negatives, seed: p.seed,
+  });
+}
+
+/**
+ * The exported shape of a BPR model (both engines): factors with the item bias as one more coordinate (the user's
+ * is 1), so scoring stays a dot product; fold-in is the mean of seen items' vectors.
+ */
+export function packBprModel(
+  u: Float32Array, v: Float32Array, bias: Float32Array, nUsers: number, nItems: number, dim: number,
+  backend: string, started: number, params: TrainedModel["params"],
+): TrainedModel {
   const out = dim + 1;
   const userFactors = new Float32Array(nUsers * out);
   const itemFactors = new Float32Array(nItems * out);
@@ -97,9 +110,9 @@ export async function trainBpr(byUser: Csr, p: BprParams, hooks: TrainHooks = {}
     items: nItems,
     userFactors,
     itemFactors,
-    params: { dim, epochs: epochsRun, learningRate: p.learningRate, regularization: p.regularization, negatives: p.negatives, seed: p.seed, itemBias: true },
+    params: { ...params, itemBias: true },
     foldIn: { method: "mean", biasLast: true },
-    backend: "typed-arrays",
+    backend,
     seconds: (performance.now() - started) / 1000,
   };
 }
