@@ -5,6 +5,7 @@
 import type { Context, Hono } from "hono";
 import { ARTIFACT_FILES, isSafeArtifactPath } from "../../shared/artifact/files.ts";
 import { parseManifest } from "../../shared/artifact/reader.ts";
+import { sha256Hex } from "../../shared/artifact/sha256.ts";
 import { EdgerecError } from "../../shared/errors.ts";
 import type { EdgeDeps } from "./app.ts";
 import { badRequest, forbidden, notFound } from "./errors.ts";
@@ -28,7 +29,7 @@ export function artifactRoutes(app: Hono, deps: EdgeDeps): void {
     const manifest = parseManifest(manifestBytes);
     const entry = file === ARTIFACT_FILES.manifest ? null : manifest.files[file];
     if (file !== ARTIFACT_FILES.manifest && !entry) throw notFound("unknown_file", `${file} is not in version '${version}'`);
-    const etag = `"${entry ? entry.sha256 : await sha256(manifestBytes)}"`;
+    const etag = `"${entry ? entry.sha256 : await sha256Hex(manifestBytes)}"`;
     const headers: Record<string, string> = {
       "Content-Type": CONTENT_TYPES[file.split(".").pop() ?? ""] ?? "application/octet-stream",
       "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
@@ -70,9 +71,4 @@ export function artifactRoutes(app: Hono, deps: EdgeDeps): void {
     await deps.tenants.put(next);
     return c.json({ tenant: next.tenant, active: next.active, previous: next.previous });
   });
-}
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const { sha256Hex } = await import("../../shared/artifact/sha256.ts");
-  return sha256Hex(bytes);
 }

@@ -8,6 +8,7 @@ import { ModelRegistry } from "../app/registry.ts";
 import { TenantDirectory } from "../app/tenants.ts";
 import type { Env } from "./bindings.ts";
 import { KvConfigStore } from "./kv-config.ts";
+import { KvBatchReader } from "./kv-batch.ts";
 import { KvEmbeddingCache, KvRecentItems } from "./kv-cache.ts";
 import { R2ArtifactStore } from "./r2-artifacts.ts";
 import { R2EventLog } from "./r2-events.ts";
@@ -17,13 +18,14 @@ let app: ReturnType<typeof createApp> | null = null;
 
 function build(env: Env): ReturnType<typeof createApp> {
   const artifacts = new R2ArtifactStore(env.ARTIFACTS);
+  const reads = new KvBatchReader(env.EMBEDDINGS);
   return createApp({
     runtime: "cloudflare-workers",
     artifacts,
     tenants: new TenantDirectory(new KvConfigStore(env.CONFIG), Number(env.CONFIG_TTL_SECONDS ?? 2) * 1000),
     registry: new ModelRegistry(artifacts, { budgetBytes: Number(env.MODEL_BUDGET_MB ?? 96) * 2 ** 20, openAnn: openHnsw }),
-    cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(8 << 20), new KvEmbeddingCache(env.EMBEDDINGS)),
-    recent: new LayeredRecentItems(new MemoryRecentItems(), new KvRecentItems(env.EMBEDDINGS)),
+    cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(8 << 20), new KvEmbeddingCache(env.EMBEDDINGS, reads)),
+    recent: new LayeredRecentItems(new MemoryRecentItems(), new KvRecentItems(env.EMBEDDINGS, reads)),
     events: new R2EventLog(env.ARTIFACTS),
   });
 }

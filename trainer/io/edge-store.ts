@@ -12,7 +12,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
-import { vectorToBytes } from "../../edge/app/embedding-cache.ts";
 import type { EventLine } from "../../edge/app/ports.ts";
 import { type TenantConfig, parseTenantConfig } from "../../edge/app/tenant-config.ts";
 import { readEventLog } from "../../edge/node/file-event-log.ts";
@@ -20,6 +19,7 @@ import { FsConfigStore, writeFileAtomic } from "../../edge/node/fs-stores.ts";
 import { RedisEmbeddingCache } from "../../edge/node/redis-stores.ts";
 import { artifactPath, stateDirFromEnv } from "../../edge/node/state-layout.ts";
 import { kvConfigKey, kvUserVectorKey, r2ArtifactKey, r2EventsPrefix } from "../../edge/worker/bindings.ts";
+import { encodeVectorText } from "../../edge/worker/kv-cache.ts";
 import { EdgerecError } from "../../shared/errors.ts";
 
 export const TARGETS = ["local", "node", "cloudflare"] as const;
@@ -76,7 +76,7 @@ const BULK_KV_WORKER = `export default {
     for (let o = 0; o < buf.length; ) {
       const kl = view.getUint16(o, true), vl = view.getUint16(o + 2, true);
       const key = dec.decode(buf.subarray(o + 4, o + 4 + kl));
-      const value = buf.slice(o + 4 + kl, o + 4 + kl + vl);
+      const value = dec.decode(buf.subarray(o + 4 + kl, o + 4 + kl + vl));
       puts.push(env.EMBEDDINGS.put(key, value, { expirationTtl: ttl }));
       o += 4 + kl + vl;
       if (puts.length >= 100) await Promise.all(puts.splice(0));
@@ -133,11 +133,11 @@ class LocalEdgeStore implements EdgeStore {
     for (let i = 0; i < entries.length; i += 1000) batches.push(entries.slice(i, i + 1000));
     let done = 0;
     await inBatches(batches, 2, async (batch) => {
-      // Body: per entry u16 key length, key bytes (UTF-8), u16 vector bytes, vector bytes.
+      // Body: per entry u16 key length, key (UTF-8), u16 value length, value (the vector's base64 text).
       const parts: Uint8Array[] = [];
       for (const [k, v] of batch) {
         const key = new TextEncoder().encode(kvUserVectorKey(k));
-        const bytes = vectorToBytes(v);
+        const bytes = new TextEncoder().encode(encodeVectorText(v));
         const head = new Uint8Array(4);
         new DataView(head.buffer).setUint16(0, key.length, true);
         new DataView(head.buffer).setUint16(2, bytes.length, true);
@@ -269,12 +269,11 @@ class CloudflareEdgeStore implements EdgeStore {
   }
 
   async putUserVectors(entries: [string, Float32Array][], ttlSeconds: number, onProgress?: (done: number) => void): Promise<void> {
-    // `kv bulk put` takes up to 10,000 pairs per file; binary values go base64-encoded.
+    // `kv bulk put` takes up to 10,000 pairs per file; vectors are stored as base64 text (what the Worker reads).
     for (let i = 0; i < entries.length; i += 10_000) {
       const pairs = entries.slice(i, i + 10_000).map(([k, v]) => ({
         key: kvUserVectorKey(k),
-        value: Buffer.from(vectorToBytes(v)).toString("base64"),
-        base64: true,
+        value: encodeVectorText(v),
         expiration_ttl: Math.max(60, Math.round(ttlSeconds)),
       }));
       await this.withTemp("bulk.json", JSON.stringify(pairs), (file) => this.wrangler(["kv", "bulk", "put", file, "--binding", "EMBEDDINGS", "--remote"]));
