@@ -23,6 +23,16 @@ export interface EdgeDeps {
   cache: LayeredEmbeddingCache;
   recent: RecentItemsStore;
   events: EventLog;
+  /**
+   * Remote tiers bound to one request (the Worker coalesces a request's KV reads, and workerd forbids resolving one
+   * request's promises from another's I/O). Called once per request with Hono's `c.env`; absent → `cache`/`recent`.
+   */
+  forRequest?(env: unknown): Pick<EdgeDeps, "cache" | "recent">;
+}
+
+/** The deps one request uses. */
+export function requestDeps(deps: EdgeDeps, env: unknown): EdgeDeps {
+  return deps.forRequest ? { ...deps, ...deps.forRequest(env) } : deps;
 }
 
 /** Statuses an error may leave with. */

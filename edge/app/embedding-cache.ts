@@ -41,9 +41,15 @@ export class LayeredEmbeddingCache implements EmbeddingCache {
     readonly remote: EmbeddingCache | null,
     private readonly memoryTtlSeconds = 300,
     missTtlSeconds = 15,
+    misses?: ByteLru<string, true>,
   ) {
     this.name = remote ? `${memory.name}+${remote.name}` : memory.name;
-    this.misses = new ByteLru(4 << 20, missTtlSeconds * 1000);
+    this.misses = misses ?? new ByteLru(4 << 20, missTtlSeconds * 1000);
+  }
+
+  /** The same memory tier and miss memory over another remote tier (a Worker builds one per request). */
+  withRemote(remote: EmbeddingCache): LayeredEmbeddingCache {
+    return new LayeredEmbeddingCache(this.memory, remote, this.memoryTtlSeconds, 0, this.misses);
   }
 
   async getMany(keys: string[]): Promise<(Float32Array | null)[]> {

@@ -59,6 +59,11 @@ export class LayeredRecentItems implements RecentItemsStore {
     private readonly emptyTtlSeconds = 5,
   ) {}
 
+  /** The same memory tier over another remote store (a Worker builds one per request). */
+  withRemote(remote: RecentItemsStore): LayeredRecentItems {
+    return new LayeredRecentItems(this.memory, remote, this.emptyTtlSeconds);
+  }
+
   async get(tenant: string, userId: string): Promise<string[]> {
     const near = await this.memory.get(tenant, userId);
     if (near.length || !this.remote || this.memory.has(tenant, userId)) return near;

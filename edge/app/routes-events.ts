@@ -2,7 +2,7 @@
 // put the items in front of each user's recent list, so the very next recommendation folds them in.
 
 import type { Hono } from "hono";
-import type { EdgeDeps } from "./app.ts";
+import { type EdgeDeps, requestDeps } from "./app.ts";
 import type { EventLine } from "./ports.ts";
 import { type EventInput, eventsBodySchema, parseBody } from "./schemas.ts";
 
@@ -25,7 +25,8 @@ export function eventRoutes(app: Hono, deps: EdgeDeps): void {
       list.push(e.itemId);
       byUser.set(e.userId, list);
     }
-    await Promise.all([...byUser].map(([user, items]) => deps.recent.push(config.tenant, user, items)));
+    const { recent } = requestDeps(deps, c.env);
+    await Promise.all([...byUser].map(([user, items]) => recent.push(config.tenant, user, items)));
     return c.json({ accepted: lines.length, users: byUser.size }, 202);
   });
 }

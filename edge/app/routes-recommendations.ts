@@ -2,7 +2,7 @@
 
 import type { Hono } from "hono";
 import { notFound } from "./errors.ts";
-import type { EdgeDeps } from "./app.ts";
+import { type EdgeDeps, requestDeps } from "./app.ts";
 import { chooseVariant, recommend } from "./recommender.ts";
 import { type RecommendationRequest, parseBody, recommendationRequestSchema, seedRequestSchema, similarQuerySchema, validate } from "./schemas.ts";
 
@@ -13,7 +13,7 @@ export function recommendationRoutes(app: Hono, deps: EdgeDeps): void {
     const t0 = performance.now();
     const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read");
     const body = parseBody(await c.req.text(), recommendationRequestSchema);
-    const rec = await recommend(deps, config, body);
+    const rec = await recommend(requestDeps(deps, c.env), config, body);
     return c.json({
       items: rec.items,
       modelVersion: rec.modelVersion,
@@ -55,7 +55,7 @@ export function recommendationRoutes(app: Hono, deps: EdgeDeps): void {
         excludeIds: body.filters.exclude_ids,
       },
     };
-    const rec = await recommend(deps, config, req);
+    const rec = await recommend(requestDeps(deps, c.env), config, req);
     return c.json({
       recommendations: rec.items.map((it) => ({ item_id: it.id, score: it.score })),
       model_version: rec.modelVersion,

@@ -18,15 +18,23 @@ let app: ReturnType<typeof createApp> | null = null;
 
 function build(env: Env): ReturnType<typeof createApp> {
   const artifacts = new R2ArtifactStore(env.ARTIFACTS);
-  const reads = new KvBatchReader(env.EMBEDDINGS);
+  // Memory tiers live per isolate; the KV tiers are bound to each request, so that the request's reads leave as one
+  // bulk get (KvBatchReader) and no request resolves another's promises.
+  const cache = new LayeredEmbeddingCache(new MemoryEmbeddingCache(8 << 20), null);
+  const recent = new LayeredRecentItems(new MemoryRecentItems(), null);
   return createApp({
     runtime: "cloudflare-workers",
     artifacts,
     tenants: new TenantDirectory(new KvConfigStore(env.CONFIG), Number(env.CONFIG_TTL_SECONDS ?? 2) * 1000),
     registry: new ModelRegistry(artifacts, { budgetBytes: Number(env.MODEL_BUDGET_MB ?? 96) * 2 ** 20, openAnn: openHnsw }),
-    cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(8 << 20), new KvEmbeddingCache(env.EMBEDDINGS, reads)),
-    recent: new LayeredRecentItems(new MemoryRecentItems(), new KvRecentItems(env.EMBEDDINGS, reads)),
+    cache,
+    recent,
     events: new R2EventLog(env.ARTIFACTS),
+    forRequest(requestEnv) {
+      const kv = (requestEnv as Env).EMBEDDINGS;
+      const reads = new KvBatchReader(kv);
+      return { cache: cache.withRemote(new KvEmbeddingCache(kv, reads)), recent: recent.withRemote(new KvRecentItems(kv, reads)) };
+    },
   });
 }
 
