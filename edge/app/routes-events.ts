@@ -1,7 +1,11 @@
 // POST /v1/tenants/{t}/events: validate a batch, write it durably to the event log (202 only after that), then
 // put the items in front of each user's recent list, so the very next recommendation folds them in.
+// A publishable (read) key — the one a web page carries — may send one visitor's events, a few at a time; bulk
+// ingestion of many users needs a write key.
 
 import type { Hono } from "hono";
+import { authorize } from "./auth.ts";
+import { forbidden } from "./errors.ts";
 import { type EdgeDeps, requestDeps } from "./app.ts";
 import type { EventLine } from "./ports.ts";
 import { type EventInput, eventsBodySchema, parseBody } from "./schemas.ts";
@@ -12,10 +16,21 @@ export function eventSeconds(ts: EventInput["ts"], now = Date.now()): number {
   return Math.floor(ms / 1000);
 }
 
+/** What a publishable key may send: at most VISITOR_BATCH events, all of one visitor. */
+export const VISITOR_BATCH = 50;
+
+function checkVisitorBatch(events: EventInput[]): void {
+  const users = new Set(events.map((e) => e.userId));
+  if (users.size > 1 || events.length > VISITOR_BATCH) {
+    throw forbidden(`a publishable (read) key may send up to ${VISITOR_BATCH} events of one visitor per request; use a write key for bulk ingestion`);
+  }
+}
+
 export function eventRoutes(app: Hono, deps: EdgeDeps): void {
   app.post("/v1/tenants/:tenant/events", async (c) => {
-    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "write");
+    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read");
     const events = parseBody(await c.req.text(), eventsBodySchema);
+    if ((await authorize(config, c.req.header("Authorization"), "read")) === "read") checkVisitorBatch(events);
     const now = Date.now();
     const lines: EventLine[] = events.map((e) => ({ user_id: e.userId, item_id: e.itemId, type: e.type, timestamp: eventSeconds(e.ts, now) }));
     await deps.events.append(config.tenant, lines);
