@@ -7,7 +7,8 @@ import { type EdgeClient, EdgeRequestError } from "./edge-client.ts";
 import type { StoredEvent, WidgetStore } from "./widget-store.ts";
 
 /** Events per POST (the edge takes at most 500). */
-export const EVENT_BATCH = 100;
+// The edge takes up to 50 events of one visitor per request from a publishable key (edge/app/routes-events.ts).
+export const EVENT_BATCH = 50;
 
 export class EventOutbox {
   private flushing = false;
