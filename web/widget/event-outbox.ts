@@ -6,8 +6,7 @@
 import { type EdgeClient, EdgeRequestError } from "./edge-client.ts";
 import type { StoredEvent, WidgetStore } from "./widget-store.ts";
 
-/** Events per POST (the edge takes at most 500). */
-// The edge takes up to 50 events of one visitor per request from a publishable key (edge/app/routes-events.ts).
+/** Events per POST: the edge takes up to 50 of one visitor per request from a publishable key (edge/app/routes-events.ts). */
 export const EVENT_BATCH = 50;
 
 export class EventOutbox {
