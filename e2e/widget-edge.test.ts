@@ -73,29 +73,12 @@ describe("<edgerec-recs> against the real edge (Node host)", () => {
       id = (await readCards(p)).find((c) => categoryOf(c.id) === category)!.id;
     }
     expect((await readCards(p)).filter((c) => categoryOf(c.id) === category).length).toBeGreaterThanOrEqual(7);
-    // The edge takes events only with a 'write' key (edge/app/routes-events.ts): with the read key they are refused
-    // once, kept on the device, and not retried during this page view.
-    await p.waitForFunction(() => document.querySelector("edgerec-recs")!.state.problems.some((m) => m.startsWith("events not sent")));
-    expect(await readEventLog(state, "demo")).toEqual([]);
-    await ctx.close();
-  });
-
-  it("with a key that may write events, the clicks reach the edge's event log", async () => {
-    const ctx = await browser.newContext();
-    const p = await ctx.newPage();
-    await p.goto(page(WRITE_KEY));
-    await waitForRender(p, 8);
-    const clicked: string[] = [];
-    for (let k = 0; k < 3; k++) {
-      const id = (await readCards(p))[0]!.id;
-      await clickCardSync(p, id);
-      clicked.push(id);
-    }
+    // The publishable key may send the visitor's own events (edge/app/routes-events.ts): the clicks reach the log.
     const visitor = await p.evaluate(() => document.querySelector("edgerec-recs")!.state.visitorId);
     await expect.poll(async () => (await readEventLog(state, "demo")).length, { timeout: 10_000 }).toBe(3);
     const log = await readEventLog(state, "demo");
-    expect(log.map((e) => e.item_id)).toEqual(clicked);
     expect(log.every((e) => e.user_id === visitor && e.type === "click" && Math.abs(e.timestamp - Date.now() / 1000) < 120)).toBe(true);
+    expect(await p.evaluate(() => document.querySelector("edgerec-recs")!.state.problems)).toEqual([]);
     await ctx.close();
   });
 });
