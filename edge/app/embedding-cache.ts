@@ -29,7 +29,7 @@ export class MemoryEmbeddingCache implements EmbeddingCache {
 
 /**
  * Reads memory first, then the remote tier for the misses (one batch), and keeps remote hits in memory. Remote
- * misses are remembered for `missTtlSeconds` too, so a user without a vector costs one remote read per window,
+ * misses are remembered for `missTtlSeconds` (60 s) too, so a user without a vector costs one remote read per window,
  * not one per request (a vector published meanwhile is seen after that window).
  */
 export class LayeredEmbeddingCache implements EmbeddingCache {
@@ -40,7 +40,9 @@ export class LayeredEmbeddingCache implements EmbeddingCache {
     readonly memory: EmbeddingCache,
     readonly remote: EmbeddingCache | null,
     private readonly memoryTtlSeconds = 300,
-    missTtlSeconds = 15,
+    // KV itself may take 60 s to show a write in another location, so remembering a miss as long adds no staleness
+    // that KV does not already have.
+    missTtlSeconds = 60,
     misses?: ByteLru<string, true>,
   ) {
     this.name = remote ? `${memory.name}+${remote.name}` : memory.name;
