@@ -29,15 +29,15 @@ const spec = { tenant: { type: "string" }, role: { type: "string" }, target: { t
 export async function runKeys(args: string[], storeOverride?: EdgeStore): Promise<string> {
   const [action, ...rest] = args;
   if (action !== "create" && action !== "list") {
-    throw new EdgerecError("bad_flag", `keys: unknown action '${action ?? ""}'; expected one of: create, list`);
+    throw new EdgerecError("bad_flag", `unknown action '${action ?? ""}'; expected one of: create, list`);
   }
-  if (!rest.includes("--tenant")) throw new EdgerecError("bad_flag", "keys: --tenant is required");
+  if (!rest.includes("--tenant")) throw new EdgerecError("bad_flag", "--tenant is required");
   const f = parseFlags("keys", rest, spec, flagsSchema);
   const store = storeOverride ?? (await openEdgeStore(f.target, { stateDir: f.state }));
   try {
     const config = (await store.getConfig(f.tenant)) ?? emptyTenantConfig(f.tenant);
     if (action === "list") return config.keys.map((k) => `${k.id}\t${k.role}\t${k.createdAt}`).join("\n");
-    if (!f.role) throw new EdgerecError("bad_flag", `keys create: --role is required; expected one of: ${ROLES.join(", ")}`);
+    if (!f.role) throw new EdgerecError("bad_flag", `--role is required; expected one of: ${ROLES.join(", ")}`);
     const key = generateKey();
     await store.putConfig({ ...config, keys: [...config.keys, await keyRecord(key, f.role)], updatedAt: new Date().toISOString() });
     return key;

@@ -55,8 +55,8 @@ export interface PublishSummary {
 }
 
 export async function runPublish(args: string[], storeOverride?: EdgeStore): Promise<PublishSummary> {
-  if (!args.includes("--artifact")) throw new EdgerecError("bad_flag", "publish: --artifact is required");
-  if (!args.includes("--tenant")) throw new EdgerecError("bad_flag", "publish: --tenant is required");
+  if (!args.includes("--artifact")) throw new EdgerecError("bad_flag", "--artifact is required");
+  if (!args.includes("--tenant")) throw new EdgerecError("bad_flag", "--tenant is required");
   const f = parseFlags("publish", args, {
     artifact: { type: "string" },
     tenant: { type: "string" },
