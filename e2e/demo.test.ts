@@ -1,6 +1,7 @@
 // The training demo in headless Chromium: trains the synthetic set with live charts, beats the popularity baseline
 // it shows, names the backend it used (wasm with threads: the WebGPU adapter here is a software fallback), stops on
-// request, explores a user, exports the artifact in the CLI's format, and reports bad files clearly.
+// request, explores a user, exports the artifact in the CLI's format, publishes it to a running edge, and reports
+// bad files clearly.
 
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodePack } from "../shared/artifact/pack.ts";
 import { readManifest, readVerified } from "../shared/artifact/reader.ts";
 import type { DemoStatus } from "../web/demo/main.ts";
+import { serve } from "@hono/node-server";
+import { generateKey, keyRecord } from "../edge/app/auth.ts";
+import { emptyTenantConfig } from "../edge/app/tenant-config.ts";
+import { FsConfigStore } from "../edge/node/fs-stores.ts";
+import { createNodeHost } from "../edge/node/server.ts";
 import { chromiumAvailable, launchChromium } from "./browser.ts";
 import { type DemoServer, startDemoServer } from "./fixtures/demo/server.ts";
 
@@ -114,6 +120,32 @@ describe.skipIf(!chromiumAvailable())("training demo in Chromium", () => {
     await page.click("#publish");
     await page.waitForFunction(() => /^✗ /.test(document.getElementById("ship-line")?.textContent ?? ""), null, { timeout: 20_000 });
     expect(await page.textContent("#ship-line")).toMatch(/cannot reach the edge at http:\/\/127\.0\.0\.1:9/);
+
+    // Publishing to a running edge (the Node host) uploads the files with the admin key and activates the version.
+    const state = join(tmp, "edge-state");
+    const admin = generateKey();
+    const config = emptyTenantConfig("demo");
+    config.keys = [await keyRecord(admin, "admin")];
+    await new FsConfigStore(state).put(config);
+    const host = createNodeHost({ stateDir: state, configTtlMs: 0 });
+    const edge = await new Promise<{ url: string; close: () => void }>((resolve) => {
+      const s = serve({ fetch: host.app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, close: () => s.close() }));
+    });
+    try {
+      await page.fill("#edge-url", edge.url);
+      await page.fill("#edge-tenant", "demo");
+      await page.fill("#edge-key", admin);
+      await page.click("#publish");
+      await page.waitForFunction(() => /^[✓✗] /.test(document.getElementById("ship-line")?.textContent ?? ""), null, { timeout: 30_000 });
+      expect(await page.textContent("#ship-line")).toMatch(/^✓ published demo\/\S+ to .* and activated it/);
+      const active = (await new FsConfigStore(state).get("demo"))!.active!;
+      expect(active).toBeTruthy();
+      const served = await fetch(`${edge.url}/v1/tenants/demo/artifacts/active/manifest.json`, { headers: { Authorization: `Bearer ${admin}` } });
+      expect(served.status).toBe(200);
+      expect(await served.json()).toMatchObject({ tenant: "demo", version: active, model: { kind: "bpr" } });
+    } finally {
+      edge.close();
+    }
     await page.close();
   });
 

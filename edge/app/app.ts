@@ -12,7 +12,7 @@ import type { ModelRegistry } from "./registry.ts";
 import { artifactRoutes } from "./routes-artifacts.ts";
 import { eventRoutes } from "./routes-events.ts";
 import { recommendationRoutes } from "./routes-recommendations.ts";
-import { MAX_BODY_BYTES } from "./schemas.ts";
+import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from "./schemas.ts";
 import type { TenantDirectory } from "./tenants.ts";
 
 export interface EdgeDeps {
@@ -40,12 +40,17 @@ export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 
 
 export function createApp(deps: EdgeDeps): Hono {
   const app = new Hono();
-  app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST", "OPTIONS"], exposeHeaders: ["ETag"], maxAge: 86400 }));
+  app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST", "PUT", "OPTIONS"], exposeHeaders: ["ETag"], maxAge: 86400 }));
   const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => c.json(errorJson("body_too_large", `request body is over ${MAX_BODY_BYTES} bytes`), 413),
   });
-  app.use("/v1/*", limit);
+  const uploadLimit = bodyLimit({
+    maxSize: MAX_UPLOAD_BYTES,
+    onError: (c) => c.json(errorJson("body_too_large", `an artifact file may be at most ${MAX_UPLOAD_BYTES} bytes`), 413),
+  });
+  // Artifact uploads (PUT) carry binary files; everything else is small JSON.
+  app.use("/v1/*", (c, next) => (c.req.method === "PUT" ? uploadLimit(c, next) : limit(c, next)));
   app.use("/internal/*", limit);
 
   app.get("/healthz", (c) =>

@@ -22,12 +22,15 @@ import { type ServingModel, indexCategories, indexPopular } from "./serving-mode
 /** Opens `index.hnsw` bytes as an AnnIndex (the HNSW wasm loader); absent → exact search. */
 export type AnnOpener = (bytes: Uint8Array, manifest: Manifest) => Promise<AnnIndex>;
 
-export function artifactSource(store: ArtifactStore, tenant: string, version: string): ArtifactSource {
+/** Loading needs only reads. */
+type ArtifactReader = Pick<ArtifactStore, "get">;
+
+export function artifactSource(store: ArtifactReader, tenant: string, version: string): ArtifactSource {
   return { get: (name) => store.get(tenant, version, name) };
 }
 
 export async function loadServingModel(
-  store: ArtifactStore,
+  store: ArtifactReader,
   tenant: string,
   version: string,
   openAnn?: AnnOpener,

@@ -6,6 +6,8 @@ import type { TenantConfig } from "./tenant-config.ts";
 /** Artifact files of a tenant's versions. `get` resolves null when the file does not exist. */
 export interface ArtifactStore {
   get(tenant: string, version: string, file: string): Promise<Uint8Array | null>;
+  /** Stores one file of a version (the upload route; `edgerec publish` writes the stores directly). */
+  put(tenant: string, version: string, file: string, bytes: Uint8Array): Promise<void>;
 }
 
 /** Tenant configuration: active/previous version, A/B variants, hashed API keys. */

@@ -1,6 +1,8 @@
 // Artifact files for the widget, and activation. `/artifacts/{version}/{file}` is immutable (a version never
 // changes: ETag = the manifest's SHA-256); `/artifacts/active/manifest.json` says which version serves now.
 // Activation loads and verifies the version first: a corrupt artifact is refused (422) and nothing changes.
+// Admins may upload a version file by file (PUT, manifest last, as `edgerec publish` does); a version whose
+// manifest is stored is sealed, so published versions stay immutable. Activation then verifies every checksum.
 
 import type { Context, Hono } from "hono";
 import { ARTIFACT_FILES, isSafeArtifactPath } from "../../shared/artifact/files.ts";
@@ -52,6 +54,26 @@ export function artifactRoutes(app: Hono, deps: EdgeDeps): void {
     const version = c.req.param("version");
     checkVersion(version);
     return serveFile(c, config.tenant, version, c.req.param("file"), true);
+  });
+
+  app.put("/v1/tenants/:tenant/artifacts/:version/:file{.+}", async (c) => {
+    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "admin");
+    const version = c.req.param("version");
+    checkVersion(version);
+    const file = c.req.param("file");
+    if (!isSafeArtifactPath(file)) throw badRequest("bad_file", `'${file.slice(0, 80)}' is not an artifact file name`);
+    if (await deps.artifacts.get(config.tenant, version, ARTIFACT_FILES.manifest)) {
+      throw new EdgerecError("version_sealed", `version '${version}' is already published; versions are immutable, upload a new one`, 409);
+    }
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    if (file === ARTIFACT_FILES.manifest) {
+      const manifest = parseManifest(bytes);
+      if (manifest.tenant !== config.tenant || manifest.version !== version) {
+        throw badRequest("bad_manifest", `the manifest is for ${manifest.tenant}/${manifest.version}, not ${config.tenant}/${version}`);
+      }
+    }
+    await deps.artifacts.put(config.tenant, version, file, bytes);
+    return c.json({ tenant: config.tenant, version, file, bytes: bytes.byteLength }, 201);
   });
 
   app.post("/v1/tenants/:tenant/versions/:version/activate", async (c) => {

@@ -7,6 +7,8 @@ import { badRequest } from "./errors.ts";
 export const MAX_COUNT = 100;
 export const MAX_EVENTS = 500;
 export const MAX_BODY_BYTES = 256 * 1024;
+/** One artifact file uploaded through `PUT …/artifacts/{version}/{file}` (a Worker holds 128 MB in all). */
+export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
 
 const id = z.string().min(1).max(256);
 

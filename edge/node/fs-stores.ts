@@ -39,6 +39,11 @@ export class FsArtifactStore implements ArtifactStore {
     const buf = await readOrNull(artifactPath(this.state, tenant, version, file));
     return buf ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : null;
   }
+
+  async put(tenant: string, version: string, file: string, bytes: Uint8Array): Promise<void> {
+    if (!TENANT_RE.test(tenant) || !VERSION_RE.test(version) || !isSafeArtifactPath(file)) throw new Error(`unsafe artifact path ${tenant}/${version}/${file}`);
+    await writeFileAtomic(artifactPath(this.state, tenant, version, file), bytes);
+  }
 }
 
 export class FsConfigStore implements ConfigStore {

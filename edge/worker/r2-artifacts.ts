@@ -10,4 +10,8 @@ export class R2ArtifactStore implements ArtifactStore {
     const obj = await this.bucket.get(r2ArtifactKey(tenant, version, file));
     return obj ? new Uint8Array(await obj.arrayBuffer()) : null;
   }
+
+  async put(tenant: string, version: string, file: string, bytes: Uint8Array): Promise<void> {
+    await this.bucket.put(r2ArtifactKey(tenant, version, file), bytes);
+  }
 }

@@ -89,5 +89,7 @@ async function describe(res: Response): Promise<string> {
 
 const hint = (status: number): string =>
   status === 404 || status === 405
-    ? " — this edge has no artifact upload route; download the .tar and run `edgerec publish --artifact DIR --tenant T --activate`"
-    : "";
+    ? " — is the tenant right, and does this edge have the upload route? Else download the .tar and run `edgerec publish --artifact DIR --tenant T --activate`"
+    : status === 403
+      ? " — publishing needs the tenant's admin key"
+      : "";

@@ -174,13 +174,12 @@ function finish(run: RunResult, dataset: LoadedDataset): void {
   setState("done");
 }
 
-async function currentArtifact(): Promise<BuiltArtifact> {
+/** The trained model as an artifact; for the dataset's name unless a tenant is given (publishing). */
+async function currentArtifact(forTenant?: string): Promise<BuiltArtifact> {
   if (!lastRun) throw new Error("train a model first");
-  if (!artifact) {
-    const { run, dataset } = lastRun;
-    const tenant = dataset.name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[^A-Za-z0-9]+/, "") || "demo";
-    artifact = await buildArtifact(run.model, run.split.train, { ...run.final }, tenant, demoVersion());
-  }
+  const { run, dataset } = lastRun;
+  const tenant = forTenant || dataset.name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[^A-Za-z0-9]+/, "") || "demo";
+  if (!artifact || artifact.tenant !== tenant) artifact = await buildArtifact(run.model, run.split.train, { ...run.final }, tenant, demoVersion());
   return artifact;
 }
 
@@ -204,7 +203,7 @@ $("export").addEventListener("click", async () => {
 $("publish-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   $("ship-line").textContent = "Publishing…";
-  const a = await currentArtifact();
+  const a = await currentArtifact($<HTMLInputElement>("edge-tenant").value.trim());
   const result = await publishToEdge(a, { endpoint: $<HTMLInputElement>("edge-url").value, key: $<HTMLInputElement>("edge-key").value });
   $("ship-line").textContent = result.ok ? `✓ ${result.message}` : `✗ ${result.message}`;
 });
@@ -214,6 +213,11 @@ const params = new URLSearchParams(location.search);
 for (const id of ["model", "backend", "dim", "epochs"]) {
   const v = params.get(id);
   if (v !== null) ($(id) as HTMLInputElement | HTMLSelectElement).value = v;
+}
+// `npm run demo` links here with its edge, tenant and admin key, so "Publish" works in one click.
+for (const [param, id] of [["endpoint", "edge-url"], ["tenant", "edge-tenant"], ["key", "edge-key"]] as const) {
+  const v = params.get(param);
+  if (v !== null) $<HTMLInputElement>(id).value = v;
 }
 if (params.get("dataset")?.startsWith("synthetic")) {
   const opts = SYNTHETIC_SETS[params.get("dataset") as SyntheticSet];
