@@ -273,7 +273,7 @@ describe("<edgerec-recs> in Chromium", () => {
       configFile: false,
       logLevel: "error",
       server: { port: 0, host: "127.0.0.1" },
-      optimizeDeps: { include: ["idb", "zod"] },
+      optimizeDeps: { include: ["idb", "zod", "zod/mini"] },
     });
     await vite.listen();
     try {

@@ -1,23 +1,24 @@
 // The artifact manifest (`manifest.json`, format `edgerec-artifact/1`): what a version holds and how to verify it.
 
-import { z } from "zod";
+// zod/mini: the same validation as classic zod at a fraction of the bundle, since the widget ships this file.
+import * as z from "zod/mini";
 
 export const ARTIFACT_FORMAT = "edgerec-artifact/1";
 export const MODEL_KINDS = ["popularity", "als", "bpr", "two-tower", "graphsage"] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export const fileEntrySchema = z.object({
-  bytes: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex digits"),
+  bytes: z.int().check(z.nonnegative()),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex digits")),
 });
 
 /** How a client computes a user vector on its own: the ALS closed form over the item rows it has seen. */
 export const alsFoldInSchema = z.object({
   method: z.literal("als"),
   /** Confidence of an interaction of weight r is 1 + alpha·r. */
-  alpha: z.number().nonnegative(),
+  alpha: z.number().check(z.nonnegative()),
   /** L2 regularisation λ of the least-squares solve. */
-  regularization: z.number().positive(),
+  regularization: z.number().check(z.positive()),
 });
 export type AlsFoldInParams = z.infer<typeof alsFoldInSchema>;
 
@@ -33,32 +34,32 @@ export type FoldInParams = z.infer<typeof foldInSchema>;
 export const indexParamsSchema = z.object({
   kind: z.literal("hnsw"),
   space: z.enum(["ip", "l2", "cosine"]),
-  M: z.number().int().positive(),
-  efConstruction: z.number().int().positive(),
-  ef: z.number().int().positive(),
+  M: z.int().check(z.positive()),
+  efConstruction: z.int().check(z.positive()),
+  ef: z.int().check(z.positive()),
 });
 export type IndexParams = z.infer<typeof indexParamsSchema>;
 
 export const manifestSchema = z.object({
   format: z.literal(ARTIFACT_FORMAT),
-  tenant: z.string().min(1),
-  version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "version must be 1–64 of [A-Za-z0-9._-]"),
+  tenant: z.string().check(z.minLength(1)),
+  version: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "version must be 1–64 of [A-Za-z0-9._-]")),
   createdAt: z.string(),
   model: z.object({
     kind: z.enum(MODEL_KINDS),
-    dim: z.number().int().nonnegative(),
+    dim: z.int().check(z.nonnegative()),
     similarity: z.enum(["dot", "cosine"]),
     params: z.record(z.string(), z.unknown()),
-    foldIn: foldInSchema.nullable(),
+    foldIn: z.nullable(foldInSchema),
   }),
   counts: z.object({
-    users: z.number().int().nonnegative(),
-    items: z.number().int().nonnegative(),
-    interactions: z.number().int().nonnegative(),
+    users: z.int().check(z.nonnegative()),
+    items: z.int().check(z.nonnegative()),
+    interactions: z.int().check(z.nonnegative()),
   }),
   metrics: z.record(z.string(), z.number()),
-  trainer: z.object({ backend: z.string(), seconds: z.number().nonnegative() }),
-  index: indexParamsSchema.optional(),
+  trainer: z.object({ backend: z.string(), seconds: z.number().check(z.nonnegative()) }),
+  index: z.optional(indexParamsSchema),
   files: z.record(z.string(), fileEntrySchema),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -66,11 +67,11 @@ export type Manifest = z.infer<typeof manifestSchema>;
 /** Item rows of `items.json`: the id and what filters, cold start and cards use. */
 export const itemRecordSchema = z.object({
   id: z.string(),
-  title: z.string().optional(),
-  categories: z.array(z.string()).optional(),
-  image: z.string().optional(),
-  url: z.string().optional(),
-  numbers: z.record(z.string(), z.number()).optional(),
+  title: z.optional(z.string()),
+  categories: z.optional(z.array(z.string())),
+  image: z.optional(z.string()),
+  url: z.optional(z.string()),
+  numbers: z.optional(z.record(z.string(), z.number())),
 });
 export type ItemRecord = z.infer<typeof itemRecordSchema>;
 export const itemsFileSchema = z.object({ format: z.literal("edgerec-items/1"), items: z.array(itemRecordSchema) });

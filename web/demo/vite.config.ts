@@ -31,6 +31,7 @@ export default defineConfig({
       "uplot",
       "hyparquet",
       "zod",
+      "zod/mini",
     ],
   },
   build: {
