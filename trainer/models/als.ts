@@ -42,7 +42,6 @@ export async function trainAls(byUser: Csr, byItem: Csr, p: AlsParams, hooks: Tr
   const scale = 0.01;
   for (let k = 0; k < users.length; k++) users[k] = rng.normal() * scale;
   for (let k = 0; k < items.length; k++) items[k] = rng.normal() * scale;
-  const nnz = byUser.indices.length;
   const useCg = p.solver === "cg" || (p.solver === "auto" && dim > 16);
   const solve = useCg ? new CgSolver(dim, p.cgSteps) : new CholeskySolver(dim);
   const started = performance.now();
