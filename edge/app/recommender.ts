@@ -165,14 +165,8 @@ function scanRows(model: ServingModel, vector: Float32Array, count: number, incl
     for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i]!;
     rows = all.subarray(0, n);
   }
-  const { dim, vectors } = model;
   const scores = new Float32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const o = rows[i]! * dim;
-    let s = 0;
-    for (let d = 0; d < dim; d++) s += vectors[o + d]! * vector[d]!;
-    scores[i] = s;
-  }
+  model.index.scoreRows(vector, rows, scores);
   const top = topK(scores, count, skip ? (i) => skip(rows[i]!) : undefined);
   for (let i = 0; i < top.rows.length; i++) top.rows[i] = rows[top.rows[i]!]!;
   return top;

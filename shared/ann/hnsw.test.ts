@@ -21,6 +21,33 @@ annContract("hnsw (wasm)", {
 });
 
 describe("HnswIndex", () => {
+  it("scoreLabels gives the exact similarity of each labelled point (SIMD scan of a candidate set)", () => {
+    const dim = 20;
+    const n = 300;
+    const vs = clusteredVectors(n, dim, 6, 4);
+    const rng = new Rng(9);
+    const q = Float32Array.from({ length: dim }, () => rng.normal());
+    for (const space of ["ip", "l2"] as const) {
+      const index = HnswIndex.create(wasm, { space, dim, capacity: n + 5, M: 8, efConstruction: 50, ef: 20 });
+      for (let r = 0; r < n; r++) index.add(vs.subarray(r * dim, (r + 1) * dim), r);
+      // An out-of-order label (internal id ≠ label) goes through the lookup path.
+      index.add(vs.subarray(0, dim), 1000);
+      index.remove(7);
+      const labels = Int32Array.from([0, 5, 7, 299, 1000, 4242, 150]);
+      const got = index.scoreLabels(q, labels);
+      labels.forEach((label, i) => {
+        if (label === 7 || label === 4242) return expect(got[i]).toBeNaN();
+        const row = label === 1000 ? 0 : label;
+        let want = 0;
+        for (let d = 0; d < dim; d++) want += space === "ip" ? vs[row * dim + d]! * q[d]! : -((vs[row * dim + d]! - q[d]!) ** 2);
+        expect(got[i]).toBeCloseTo(want, 4);
+      });
+      expect(() => index.scoreLabels(q, labels, new Float32Array(2))).toThrow(AnnError);
+      expect(() => index.scoreLabels(q.subarray(1), labels)).toThrow(AnnError);
+      index.dispose();
+    }
+  });
+
   it("reports its parameters and refuses bad ones", () => {
     const index = HnswIndex.create(wasm, { space: "ip", dim: 8, capacity: 100, M: 12, efConstruction: 150, ef: 40 });
     expect([index.M, index.efConstruction, index.ef, index.capacity]).toEqual([12, 150, 40, 100]);

@@ -170,6 +170,26 @@ export class HnswIndex implements AnnIndex {
     }
   }
 
+  /**
+   * The similarity of `query` to each point in `labels` (the scores search returns), by the module's SIMD distance:
+   * an exact scan of a candidate set (a selective filter) without walking the graph. NaN for a label not in the index.
+   */
+  scoreLabels(query: ArrayLike<number>, labels: ArrayLike<number>, out = new Float32Array(labels.length)): Float32Array {
+    const handle = this.live();
+    const n = labels.length;
+    if (out.length < n) throw new AnnError("ann_bad_params", `out holds ${out.length} scores; ${n} labels need ${n}`);
+    const q = checkVector(query, this.dim, this.space, "query", this.scratch);
+    this.ensureResultSpace(n);
+    const wasm = this.wasm;
+    wasm.f32(this.queryPtr, this.dim).set(q);
+    new Uint32Array(wasm.exports.memory.buffer, this.labelsPtr, n).set(labels);
+    this.check(wasm.exports.hnsw_distances(handle, this.queryPtr, this.labelsPtr, n, this.distPtr));
+    const dists = wasm.f32(this.distPtr, n);
+    const l2 = this.space === "l2";
+    for (let i = 0; i < n; i++) out[i] = l2 ? -dists[i]! : 1 - dists[i]!;
+    return out;
+  }
+
   dispose(): void {
     if (this.handle === 0) return;
     this.live();

@@ -19,6 +19,8 @@ export interface AnnIndex {
   remove(label: number): void;
   /** The k most similar points, best first; `filter(label)` false drops a point. */
   search(query: ArrayLike<number>, k: number, filter?: (label: number) => boolean): AnnHit[];
+  /** Exact similarity of `query` to each of `labels` (NaN for an unknown label), where the implementation has it. */
+  scoreLabels?(query: ArrayLike<number>, labels: ArrayLike<number>, out?: Float32Array): Float32Array;
   /** Bytes that `deserialize` of the same implementation reads back. */
   serialize(): Uint8Array;
   /** Frees native memory (no-op for the exact index). */

@@ -17,7 +17,7 @@ sed -i 's/^typedef size_t labeltype;$/typedef unsigned long long labeltype;/' "$
 grep -q '^typedef unsigned long long labeltype;$' "$work/hnswlib.h" || { echo "build.sh: labeltype patch did not apply" >&2; exit 1; }
 cp "$here/hnsw_api.cpp" "$here/simd_space.h" "$here/hnsw_format.h" "$work/"
 
-exports=_hnsw_last_error,_hnsw_create,_hnsw_deserialize,_hnsw_destroy,_hnsw_add,_hnsw_mark_deleted,_hnsw_set_ef,_hnsw_get_ef,_hnsw_get_m,_hnsw_get_ef_construction,_hnsw_capacity,_hnsw_size,_hnsw_search,_hnsw_serialized_size,_hnsw_serialize,_malloc,_free
+exports=_hnsw_last_error,_hnsw_create,_hnsw_deserialize,_hnsw_destroy,_hnsw_add,_hnsw_mark_deleted,_hnsw_set_ef,_hnsw_get_ef,_hnsw_get_m,_hnsw_get_ef_construction,_hnsw_capacity,_hnsw_size,_hnsw_search,_hnsw_distances,_hnsw_serialized_size,_hnsw_serialize,_malloc,_free
 cd "$work"
 emcc hnsw_api.cpp -o hnsw.wasm -I. \
   -std=c++17 -O3 -g0 -DNDEBUG -msimd128 -fwasm-exceptions \

@@ -181,6 +181,34 @@ API int hnsw_search(Index *ix, const float *query, uint32_t k, int use_filter, d
   });
 }
 
+/**
+ * Distances (as search reports them) from `query` to the points with the given labels, with the SIMD distance:
+ * an exact scan over a candidate set (a selective filter) without walking the graph. A label that is not in the
+ * index, or deleted, gets NaN. Labels equal to their internal id (an index built in row order) skip the hash lookup.
+ */
+API int hnsw_distances(Index *ix, const float *query, const uint32_t *labels, uint32_t n, float *out) {
+  return guarded([&] {
+    auto *a = ix->alg;
+    const size_t count = a->cur_element_count;
+    for (uint32_t i = 0; i < n; i++) {
+      const hnswlib::labeltype label = labels[i];
+      hnswlib::tableint id;
+      if (label < count && a->getExternalLabel((hnswlib::tableint)label) == label) {
+        id = (hnswlib::tableint)label;
+      } else {
+        auto found = a->label_lookup_.find(label);
+        if (found == a->label_lookup_.end()) {
+          out[i] = NAN;
+          continue;
+        }
+        id = found->second;
+      }
+      out[i] = a->isMarkedDeleted(id) ? NAN : a->fstdistfunc_(query, a->getDataByInternalId(id), a->dist_func_param_);
+    }
+    return (int)n;
+  });
+}
+
 API uint32_t hnsw_serialized_size(Index *ix) { return (uint32_t)edgerec::serialized_size(*ix->alg); }
 
 /** Writes hnsw_serialized_size() bytes into out. */

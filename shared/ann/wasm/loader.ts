@@ -26,6 +26,7 @@ export interface HnswExports {
   hnsw_capacity(handle: number): number;
   hnsw_size(handle: number): number;
   hnsw_search(handle: number, query: number, k: number, useFilter: number, outLabels: number, outDist: number): number;
+  hnsw_distances(handle: number, query: number, labels: number, n: number, outDist: number): number;
   hnsw_serialized_size(handle: number): number;
   hnsw_serialize(handle: number, out: number, len: number): number;
 }
