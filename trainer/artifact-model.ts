@@ -8,6 +8,7 @@ import { type ArtifactSource, decodePopularJson, decodeUsersJson, readItems, rea
 import { createFoldIn, type UserFolder } from "../shared/scoring/foldin.ts";
 import { toCsr } from "../shared/data/csr.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
+import { meanWeight } from "./train.ts";
 
 export interface ArtifactModel {
   manifest: Manifest;
@@ -18,8 +19,8 @@ export interface ArtifactModel {
   userRow: Map<string, number>;
   userVectors: Float32Array;
   foldIn: UserFolder | null;
-  /** Item rows by popularity, best first. */
-  popularRows: Int32Array;
+  /** A score per item row that ranks by popularity (−∞ for items outside popular.json): the cold-start ranking. */
+  popularScores: Float32Array;
 }
 
 export async function loadArtifactModel(source: ArtifactSource): Promise<ArtifactModel> {
@@ -30,7 +31,9 @@ export async function loadArtifactModel(source: ArtifactSource): Promise<Artifac
   const userIds = decodeUsersJson(await readVerified(source, manifest, ARTIFACT_FILES.usersJson));
   const users = decodePack(await readVerified(source, manifest, ARTIFACT_FILES.users), ARTIFACT_FILES.users);
   const popular = decodePopularJson(await readVerified(source, manifest, ARTIFACT_FILES.popular));
-  const popularRows = Int32Array.from(popular.global.map((p) => itemRow.get(p.id) ?? -1).filter((r) => r >= 0));
+  const popularRows = popular.global.map((p) => itemRow.get(p.id) ?? -1).filter((r) => r >= 0);
+  const popularScores = new Float32Array(itemIds.length).fill(-Infinity);
+  popularRows.forEach((row, rank) => (popularScores[row] = popularRows.length - rank));
   const foldIn = createFoldIn(manifest.model.foldIn, vectors.dim, vectors.data, gram?.data ?? null);
   return {
     manifest,
@@ -41,7 +44,7 @@ export async function loadArtifactModel(source: ArtifactSource): Promise<Artifac
     userRow: new Map(userIds.map((id, row) => [id, row])),
     userVectors: users.data,
     foldIn,
-    popularRows,
+    popularScores,
   };
 }
 
@@ -63,9 +66,13 @@ export function userVectorFor(
   return { vector: null, source: "popular" };
 }
 
-/** Item rows of the artifact for each user's items in `data` (items unknown to the artifact are dropped). */
+/**
+ * Item rows of the artifact for each user's items in `data` (items unknown to the artifact are dropped), with weights
+ * divided by the data's mean weight, as training did.
+ */
 export function historiesInArtifact(m: ArtifactModel, data: Interactions): { rows: Int32Array[]; weights: Float32Array[] } {
   const byUser = toCsr(data);
+  const scale = 1 / (meanWeight(data) || 1);
   const mapItem = Int32Array.from(data.itemIds.ids, (id) => m.itemRow.get(id) ?? -1);
   const rows: Int32Array[] = [];
   const weights: Float32Array[] = [];
@@ -76,7 +83,7 @@ export function historiesInArtifact(m: ArtifactModel, data: Interactions): { row
       const row = mapItem[byUser.indices[k]!]!;
       if (row >= 0) {
         r.push(row);
-        w.push(byUser.values[k]!);
+        w.push(byUser.values[k]! * scale);
       }
     }
     rows.push(Int32Array.from(r));

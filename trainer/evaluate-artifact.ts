@@ -50,8 +50,6 @@ export function evaluateArtifact(m: ArtifactModel, history: Interactions, test: 
   const n = users.length;
   const items = m.itemIds.length;
   const ones = (len: number) => new Float32Array(len).fill(1);
-  const popular = new Float32Array(items).fill(-Infinity);
-  m.popularRows.forEach((row, rank) => (popular[row] = m.popularRows.length - rank));
   const report = evaluateRanking({
     train: buildCsr(n, items, Int32Array.from(trainRows), Int32Array.from(trainCols), ones(trainRows.length)),
     test: buildCsr(n, items, Int32Array.from(testRows), Int32Array.from(testCols), ones(testRows.length)),
@@ -59,7 +57,7 @@ export function evaluateArtifact(m: ArtifactModel, history: Interactions, test: 
     scoreUser: (u, out) => {
       const v = vectors[u];
       if (v) scoreAll(m.itemVectors, m.dim, v, out);
-      else out.set(popular);
+      else out.set(m.popularScores);
     },
   });
   return { report, sources, unknownTestItems };

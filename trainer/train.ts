@@ -33,13 +33,18 @@ export function checkModelName(name: string): TrainableModel {
 
 export const statsOf = (d: Interactions): DataStats => ({ users: d.userIds.size, items: d.itemIds.size, interactions: d.users.length });
 
+/** The mean interaction weight: models train (and fold in) on weights divided by it. */
+export function meanWeight(d: Interactions): number {
+  let sum = 0;
+  for (let k = 0; k < d.weights.length; k++) sum += d.weights[k]!;
+  return sum / Math.max(1, d.weights.length);
+}
+
 /** User→item CSR with weights scaled to mean 1, so confidence parameters mean the same on every dataset. */
 export function normalisedCsr(d: Interactions): { byUser: Csr; byItem: Csr } {
   const byUser = toCsr(d);
   const byItem = toCsr(d, true);
-  let sum = 0;
-  for (let k = 0; k < d.weights.length; k++) sum += d.weights[k]!;
-  const mean = sum / Math.max(1, d.weights.length);
+  const mean = meanWeight(d);
   if (mean > 0) {
     for (let k = 0; k < byUser.values.length; k++) byUser.values[k]! /= mean;
     for (let k = 0; k < byItem.values.length; k++) byItem.values[k]! /= mean;

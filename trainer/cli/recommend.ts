@@ -41,14 +41,9 @@ export async function runRecommend(args: string[]): Promise<{ users: number; sou
   const { data, format } = await loadInteractions(f.data, f.format);
   log(`recommend: ${data.userIds.size} users (${format}), ${m.itemIds.length} items, model ${m.manifest.model.kind} ${m.manifest.version}`);
   const { rows, weights } = historiesInArtifact(m, data);
-  // Weights in --data are raw; the model saw them normalised to mean 1.
-  let mean = 0;
-  for (let k = 0; k < data.weights.length; k++) mean += data.weights[k]! / data.weights.length;
   const out = createWriteStream(f.out);
   const n = m.itemIds.length;
   const seen = new Uint8Array(n);
-  const popularScore = new Float32Array(n).fill(-Infinity);
-  m.popularRows.forEach((row, rank) => (popularScore[row] = m.popularRows.length - rank));
   const sources: Record<string, number> = { personalized: 0, "fold-in": 0, popular: 0 };
   // Every item scored per user by the wasm SIMD kernel (the widget's), or plain JS where wasm SIMD is unavailable.
   const scorer = createItemScorer(m.itemVectors, n, m.dim);
@@ -57,10 +52,9 @@ export async function runRecommend(args: string[]): Promise<{ users: number; sou
   let buffer = "";
   for (let u = 0; u < data.userIds.size; u++) {
     const history = rows[u]!;
-    const w = weights[u]!.map((x) => x / (mean || 1));
-    const { vector, source } = userVectorFor(m, data.userIds.ids[u]!, history, w);
+    const { vector, source } = userVectorFor(m, data.userIds.ids[u]!, history, weights[u]!);
     sources[source]!++;
-    let scores = popularScore;
+    let scores = m.popularScores;
     if (vector) {
       scorer.user.set(vector);
       scorer.score();
