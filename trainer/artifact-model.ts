@@ -4,6 +4,7 @@
 import { ARTIFACT_FILES } from "../shared/artifact/files.ts";
 import type { Manifest } from "../shared/artifact/manifest.ts";
 import { decodePack } from "../shared/artifact/pack.ts";
+import { type SeenList, checkSeenFits, decodeSeen } from "../shared/artifact/seen.ts";
 import { type ArtifactSource, decodePopularJson, decodeUsersJson, readItems, readManifest, readVerified } from "../shared/artifact/reader.ts";
 import { createFoldIn, type UserFolder } from "../shared/scoring/foldin.ts";
 import { toCsr } from "../shared/data/csr.ts";
@@ -19,6 +20,8 @@ export interface ArtifactModel {
   userRow: Map<string, number>;
   userVectors: Float32Array;
   foldIn: UserFolder | null;
+  /** Known users' training items (seen.bin), by users.json row; null for an older artifact without it. */
+  seen: SeenList | null;
   /** A score per item row that ranks by popularity (−∞ for items outside popular.json): the cold-start ranking. */
   popularScores: Float32Array;
 }
@@ -35,6 +38,9 @@ export async function loadArtifactModel(source: ArtifactSource): Promise<Artifac
   const popularScores = new Float32Array(itemIds.length).fill(-Infinity);
   popularRows.forEach((row, rank) => (popularScores[row] = popularRows.length - rank));
   const foldIn = createFoldIn(manifest.model.foldIn, vectors.dim, vectors.data, gram?.data ?? null);
+  const seen = manifest.files[ARTIFACT_FILES.seen]
+    ? checkSeenFits(decodeSeen(await readVerified(source, manifest, ARTIFACT_FILES.seen)), userIds.length, itemIds.length)
+    : null;
   return {
     manifest,
     dim: vectors.dim,
@@ -44,6 +50,7 @@ export async function loadArtifactModel(source: ArtifactSource): Promise<Artifac
     userRow: new Map(userIds.map((id, row) => [id, row])),
     userVectors: users.data,
     foldIn,
+    seen,
     popularScores,
   };
 }

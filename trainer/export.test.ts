@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ArtifactError } from "../shared/errors.ts";
 import { decodePack } from "../shared/artifact/pack.ts";
+import { decodeSeen, seenRowsOf } from "../shared/artifact/seen.ts";
 import { decodePopularJson, readItems, readManifest, readVerified } from "../shared/artifact/reader.ts";
 import { generateSynthetic } from "../shared/data/synthetic.ts";
 import { dirSource, writeArtifactDir } from "./artifact-dir.ts";
@@ -31,7 +32,7 @@ describe("artifact export", () => {
     const manifest = await readManifest(source);
     expect(manifest).toMatchObject({ format: "edgerec-artifact/1", tenant: "shop", version: "v1", model: { kind: "als", dim: 8 } });
     expect(manifest.counts).toEqual({ users: 120, items: data.itemIds.size, interactions: data.users.length });
-    expect(Object.keys(manifest.files).sort()).toEqual(["gram.bin", "items.bin", "items.json", "popular.json", "users.bin", "users.json"]);
+    expect(Object.keys(manifest.files).sort()).toEqual(["gram.bin", "items.bin", "items.json", "popular.json", "seen.bin", "users.bin", "users.json"]);
     const { items, vectors, gram } = await readItems(source, manifest);
     expect(Array.from(vectors.data)).toEqual(Array.from(model.itemFactors));
     expect(items.map((i) => i.id)).toEqual(data.itemIds.ids);
@@ -43,6 +44,13 @@ describe("artifact export", () => {
     const popular = decodePopularJson(await readVerified(source, manifest, "popular.json"));
     expect(popular.global[0]!.count).toBeGreaterThanOrEqual(popular.global[1]!.count);
     expect(Object.keys(popular.byCategory).length).toBe(4);
+    // seen.bin: every training interaction of every user, rows sorted, nothing else.
+    const seen = decodeSeen(await readVerified(source, manifest, "seen.bin"));
+    expect(seen.users).toBe(data.userIds.size);
+    expect(seen.items).toBe(data.itemIds.size);
+    const want = Array.from({ length: data.userIds.size }, () => new Set<number>());
+    for (let k = 0; k < data.users.length; k++) want[data.users[k]!]!.add(data.items[k]!);
+    for (let u = 0; u < seen.users; u++) expect(Array.from(seenRowsOf(seen, u))).toEqual([...want[u]!].sort((a, b) => a - b));
   });
 
   it("a loaded artifact folds an unseen user in from items", async () => {

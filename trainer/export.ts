@@ -4,6 +4,7 @@
 import { ARTIFACT_FILES } from "../shared/artifact/files.ts";
 import type { IndexParams, ItemRecord, Manifest, PopularFile } from "../shared/artifact/manifest.ts";
 import { encodePack, type PackDtype } from "../shared/artifact/pack.ts";
+import { buildSeenList, encodeSeen } from "../shared/artifact/seen.ts";
 import { encodeJson, sealArtifact } from "../shared/artifact/writer.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
 import { gramMatrix } from "../shared/scoring/foldin.ts";
@@ -29,6 +30,8 @@ export async function exportArtifact(model: TrainedModel, data: Interactions, op
   files.set(ARTIFACT_FILES.itemsJson, encodeJson({ format: "edgerec-items/1", items: itemRecords(data) }));
   files.set(ARTIFACT_FILES.usersJson, encodeJson({ format: "edgerec-users/1", ids: data.userIds.ids }));
   files.set(ARTIFACT_FILES.popular, encodeJson(popularity(data)));
+  // Each known user's training items, so servers leave them out of what they recommend.
+  files.set(ARTIFACT_FILES.seen, encodeSeen(buildSeenList(data.userIds.size, data.itemIds.size, data.users, data.items)));
   if (model.foldIn?.method === "als") {
     const gram = gramMatrix(model.itemFactors, model.items, model.dim);
     files.set(ARTIFACT_FILES.gram, encodePack({ rows: model.dim, dim: model.dim, data: Float32Array.from(gram) }, "float32"));

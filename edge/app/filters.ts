@@ -1,6 +1,7 @@
 // Per-request item filters: include/exclude categories, excluded ids and seen items, compiled once into a
 // `skip(row)` predicate over the model's category CSR (no allocation per scored row).
 
+import { hasRow } from "../../shared/artifact/seen.ts";
 import type { Filters } from "./schemas.ts";
 import type { ServingModel } from "./serving-model.ts";
 
@@ -10,7 +11,8 @@ export interface CompiledFilter {
   includeCategories: string[];
 }
 
-export function compileFilter(model: ServingModel, filters: Filters | undefined, excludedRows: Set<number>): CompiledFilter {
+/** `seenRows`: the user's training items (sorted, from seen.bin), looked up by binary search; null → none. */
+export function compileFilter(model: ServingModel, filters: Filters | undefined, excludedRows: Set<number>, seenRows: Uint32Array | null = null): CompiledFilter {
   const include = filters?.includeCategories ?? [];
   const exclude = filters?.excludeCategories ?? [];
   for (const id of filters?.excludeIds ?? []) {
@@ -30,10 +32,12 @@ export function compileFilter(model: ServingModel, filters: Filters | undefined,
   }
   const byCategory = include.length > 0 || exclude.length > 0;
   const wantInclude = include.length > 0;
-  if (!byCategory && excludedRows.size === 0) return { skip: undefined, includeCategories: knownInclude };
+  const seen = seenRows && seenRows.length > 0 ? seenRows : null;
+  if (!byCategory && excludedRows.size === 0 && !seen) return { skip: undefined, includeCategories: knownInclude };
   const { catOffsets, catIds } = model;
   const skip = (row: number): boolean => {
     if (excludedRows.has(row)) return true;
+    if (seen && hasRow(seen, row)) return true;
     if (!byCategory) return false;
     let included = false;
     for (let k = catOffsets[row]!, end = catOffsets[row + 1]!; k < end; k++) {

@@ -8,6 +8,8 @@ export interface ItemIndex {
   readonly kind: "exact" | "hnsw";
   /** The k best rows for `query`, best first; rows where `skip(row)` is true never appear. */
   search(query: Float32Array, k: number, skip?: (row: number) => boolean): TopK;
+  /** The same by an exact scan of every row (cheaper than a graph walk when `skip` drops a large share). */
+  searchExact(query: Float32Array, k: number, skip?: (row: number) => boolean): TopK;
   /** Exact scores of `rows` into `out` (the scan of a selective filter); SIMD in wasm where the index has it. */
   scoreRows(query: Float32Array, rows: Int32Array, out: Float32Array): void;
   readonly bytes: number;
@@ -45,6 +47,10 @@ export class ExactItemIndex implements ItemIndex {
     return topK(this.scores, k, skip);
   }
 
+  searchExact(query: Float32Array, k: number, skip?: (row: number) => boolean): TopK {
+    return this.search(query, k, skip);
+  }
+
   scoreRows(query: Float32Array, rows: Int32Array, out: Float32Array): void {
     scoreRowsJs(this.items, this.dim, query, rows, out);
   }
@@ -62,17 +68,15 @@ export class AnnItemIndex implements ItemIndex {
     private readonly rows: number,
   ) {}
 
+  /** The index's resident size plus the score buffer of the exact fallback (allocated on first use). */
   get bytes(): number {
-    return this.indexBytes + (this.exact?.bytes ?? 0);
+    return this.indexBytes + this.rows * 4;
   }
 
   search(query: Float32Array, k: number, skip?: (row: number) => boolean): TopK {
     const hits = this.ann.search(query, k, skip ? (label) => !skip(label) : undefined);
     // A filter that drops most of the graph can leave the walk short of k: finish with an exact scan (rare).
-    if (skip && hits.length < k && hits.length < this.rows) {
-      this.exact ??= new ExactItemIndex(this.items, this.dim, this.rows);
-      return this.exact.search(query, k, skip);
-    }
+    if (skip && hits.length < k && hits.length < this.rows) return this.searchExact(query, k, skip);
     const rows = new Int32Array(hits.length);
     const scores = new Float32Array(hits.length);
     for (let i = 0; i < hits.length; i++) {
@@ -80,6 +84,11 @@ export class AnnItemIndex implements ItemIndex {
       scores[i] = hits[i]!.score;
     }
     return { rows, scores };
+  }
+
+  searchExact(query: Float32Array, k: number, skip?: (row: number) => boolean): TopK {
+    this.exact ??= new ExactItemIndex(this.items, this.dim, this.rows);
+    return this.exact.search(query, k, skip);
   }
 
   scoreRows(query: Float32Array, rows: Int32Array, out: Float32Array): void {

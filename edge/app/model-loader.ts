@@ -1,10 +1,15 @@
 // Loads one tenant version from an ArtifactStore into a ServingModel. Every file is checked against the
 // manifest's size and SHA-256 (shared/artifact/reader.ts), so a truncated or replaced file is refused whole.
+// An index is counted by what it will allocate (its capacity × record size, read from the header before loading),
+// a model over the memory budget is refused, and a loaded model must answer a few real queries (smoke.ts) before
+// anyone is told it loaded.
 
 import type { AnnIndex } from "../../shared/ann/types.ts";
 import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
 import type { Manifest } from "../../shared/artifact/manifest.ts";
 import { decodePack } from "../../shared/artifact/pack.ts";
+import { type SeenList, checkSeenFits, decodeSeen } from "../../shared/artifact/seen.ts";
+import { hnswFileInfo } from "../../shared/ann/hnsw-header.ts";
 import {
   type ArtifactSource,
   decodePopularJson,
@@ -18,6 +23,7 @@ import { createFoldIn } from "../../shared/scoring/foldin.ts";
 import { AnnItemIndex, ExactItemIndex, type ItemIndex } from "./item-index.ts";
 import type { ArtifactStore } from "./ports.ts";
 import { type ServingModel, indexCategories, indexPopular } from "./serving-model.ts";
+import { smokeTest } from "./smoke.ts";
 
 /** Opens `index.hnsw` bytes as an AnnIndex (the HNSW wasm loader); absent → exact search. */
 export type AnnOpener = (bytes: Uint8Array, manifest: Manifest) => Promise<AnnIndex>;
@@ -34,6 +40,8 @@ export async function loadServingModel(
   tenant: string,
   version: string,
   openAnn?: AnnOpener,
+  /** Bytes one model may take (the registry's budget); a model that would need more is refused. */
+  maxBytes = Number.POSITIVE_INFINITY,
 ): Promise<ServingModel> {
   const t0 = Date.now();
   const source = artifactSource(store, tenant, version);
@@ -49,39 +57,62 @@ export async function loadServingModel(
 
   let userRow: Map<string, number> | null = null;
   let userVectors: Float32Array | null = null;
-  if (manifest.files[ARTIFACT_FILES.users] && manifest.files[ARTIFACT_FILES.usersJson]) {
+  const hasSeen = manifest.files[ARTIFACT_FILES.seen] !== undefined;
+  if (manifest.files[ARTIFACT_FILES.usersJson] && (manifest.files[ARTIFACT_FILES.users] || hasSeen)) {
     const ids = decodeUsersJson(await readVerified(source, manifest, ARTIFACT_FILES.usersJson));
-    const users = decodePack(await readVerified(source, manifest, ARTIFACT_FILES.users), ARTIFACT_FILES.users);
-    if (users.rows !== ids.length) throw new ArtifactError("rows", `users.bin has ${users.rows} rows but users.json lists ${ids.length}`);
-    if (users.dim !== vectors.dim) throw new ArtifactError("dim", `users.bin has dim ${users.dim}, items.bin ${vectors.dim}`);
     userRow = new Map();
     ids.forEach((id, r) => userRow!.set(id, r));
-    userVectors = users.data;
+    if (manifest.files[ARTIFACT_FILES.users]) {
+      const users = decodePack(await readVerified(source, manifest, ARTIFACT_FILES.users), ARTIFACT_FILES.users);
+      if (users.rows !== ids.length) throw new ArtifactError("rows", `users.bin has ${users.rows} rows but users.json lists ${ids.length}`);
+      if (users.dim !== vectors.dim) throw new ArtifactError("dim", `users.bin has dim ${users.dim}, items.bin ${vectors.dim}`);
+      userVectors = users.data;
+    }
+  }
+  // Known users' training items: left out of what they are recommended. Older artifacts have none.
+  let seen: SeenList | null = null;
+  if (hasSeen) {
+    if (!userRow) throw new ArtifactError("seen", "seen.bin needs users.json, which the manifest does not list");
+    seen = checkSeenFits(decodeSeen(await readVerified(source, manifest, ARTIFACT_FILES.seen)), userRow.size, vectors.rows);
+  } else {
+    console.warn(`edgerec: ${tenant}/${version} has no seen.bin (an older artifact): known users' training items cannot be excluded`);
   }
 
   const foldIn = createFoldIn(manifest.model.foldIn, vectors.dim, vectors.data, gram?.data ?? null);
+  // Everything but the index, estimated: typed arrays exactly, JS objects of items.json and id maps per entry.
+  const baseBytes =
+    vectors.data.byteLength +
+    (userVectors?.byteLength ?? 0) +
+    (seen ? seen.offsets.byteLength + seen.rows.byteLength : 0) +
+    manifest.files[ARTIFACT_FILES.itemsJson]!.bytes * 3 +
+    (userRow ? userRow.size * 80 : 0) +
+    items.length * 80;
+  const overBudget = (bytes: number, what: string) =>
+    new ArtifactError("memory", `${what} needs ${Math.ceil(bytes / 2 ** 20)} MiB, more than the ${Math.floor(maxBytes / 2 ** 20)} MiB a model may use here`);
 
   let index: ItemIndex;
   if (openAnn && manifest.files[ARTIFACT_FILES.index]) {
     const bytes = await readVerified(source, manifest, ARTIFACT_FILES.index);
+    let resident: number;
+    try {
+      resident = hnswFileInfo(bytes).residentBytes;
+    } catch (e) {
+      throw new ArtifactError("index", `index.hnsw: ${(e as Error).message}`);
+    }
+    // Refused before the index allocates anything: the header says what it would take.
+    if (baseBytes + resident > maxBytes) throw overBudget(baseBytes + resident, "this version with its index.hnsw");
     const ann = await openAnn(bytes, manifest);
     if (ann.size() !== vectors.rows) throw new ArtifactError("rows", `index.hnsw has ${ann.size()} points, items.bin ${vectors.rows} rows`);
-    index = new AnnItemIndex(ann, bytes.byteLength, vectors.data, vectors.dim, vectors.rows);
+    index = new AnnItemIndex(ann, resident, vectors.data, vectors.dim, vectors.rows);
   } else {
     index = new ExactItemIndex(vectors.data, vectors.dim, vectors.rows);
   }
 
   const cats = indexCategories(items);
   const pop = indexPopular(popular, itemRow, items);
-  // Rough resident size: typed arrays exactly, JS objects of items.json and id maps estimated per entry.
-  const bytes =
-    vectors.data.byteLength +
-    (userVectors?.byteLength ?? 0) +
-    index.bytes +
-    manifest.files[ARTIFACT_FILES.itemsJson]!.bytes * 3 +
-    (userRow ? userRow.size * 80 : 0) +
-    items.length * 80;
-  return {
+  const bytes = baseBytes + index.bytes;
+  if (bytes > maxBytes) throw overBudget(bytes, "this version");
+  const model: ServingModel = {
     tenant,
     version,
     manifest,
@@ -95,9 +126,13 @@ export async function loadServingModel(
     foldIn,
     userRow,
     userVectors,
+    seen,
     index,
     bytes,
     loadedAt: Date.now(),
-    loadMs: Date.now() - t0,
+    loadMs: 0,
   };
+  smokeTest(model);
+  model.loadMs = Date.now() - t0;
+  return model;
 }

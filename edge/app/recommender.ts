@@ -1,6 +1,7 @@
 // Recommendations for one request: pick the variant and its model, find the user's vector (memory → KV/Redis →
 // the artifact's users.bin), or fold the user in from recent items, or fall back to popular items; then rank with
-// the filters applied inside the search, so `count` is met whenever enough items pass them.
+// the filters applied inside the search, so `count` is met whenever enough items pass them. Unless the request says
+// `excludeSeen: false`, a known user's training items (seen.bin) and recent items never come back.
 
 import { badRequest, notFound } from "./errors.ts";
 import { compileFilter } from "./filters.ts";
@@ -9,6 +10,7 @@ import type { RecentItemsStore } from "./ports.ts";
 import type { ModelRegistry } from "./registry.ts";
 import type { RecommendationRequest } from "./schemas.ts";
 import type { ServingModel } from "./serving-model.ts";
+import { seenRowsOf } from "../../shared/artifact/seen.ts";
 import { type TopK, topK } from "../../shared/scoring/topk.ts";
 import type { TenantConfig } from "./tenant-config.ts";
 
@@ -70,8 +72,10 @@ export async function recommend(deps: RecommenderDeps, config: TenantConfig, req
     const r = model.itemRow.get(id);
     if (r !== undefined) recentRows.push(r);
   }
-  const excluded = new Set<number>(req.excludeSeen ? recentRows : []);
-  const filter = compileFilter(model, req.filters, excluded);
+  const excludeSeen = req.excludeSeen !== false;
+  const excluded = new Set<number>(excludeSeen ? recentRows : []);
+  const seen = excludeSeen && req.userId ? trainingRows(model, req.userId) : null;
+  const filter = compileFilter(model, req.filters, excluded, seen);
 
   let vector: Float32Array | null = null;
   let source: Source = "popular";
@@ -101,7 +105,7 @@ export async function recommend(deps: RecommenderDeps, config: TenantConfig, req
   }
 
   const items = vector
-    ? ranked(model, vector, req.count, filter.skip, filter.includeCategories)
+    ? ranked(model, vector, req.count, filter.skip, filter.includeCategories, (seen?.length ?? 0) + excluded.size)
     : popular(model, req.count, filter.skip, filter.includeCategories);
   return {
     items,
@@ -113,10 +117,21 @@ export async function recommend(deps: RecommenderDeps, config: TenantConfig, req
   };
 }
 
+/** A known user's training items (sorted rows) from seen.bin; null for unknown users or older artifacts. */
+export function trainingRows(model: ServingModel, userId: string): Uint32Array | null {
+  const row = model.seen ? model.userRow?.get(userId) : undefined;
+  return row === undefined ? null : seenRowsOf(model.seen!, row);
+}
+
 /** Candidates smaller than this share of the catalogue are scanned exactly instead of walking the graph. */
 const SELECTIVE_SHARE = 1 / 8;
+/**
+ * A user whose excluded items are more than this share of the catalogue is ranked by an exact scan: the filtered
+ * graph walk would visit (and reject) many of them before it finds `count` others.
+ */
+const EXCLUDED_SHARE = 1 / 8;
 
-function ranked(model: ServingModel, vector: Float32Array, count: number, skip: ((row: number) => boolean) | undefined, include: string[]) {
+function ranked(model: ServingModel, vector: Float32Array, count: number, skip: ((row: number) => boolean) | undefined, include: string[], excludedCount: number) {
   // A selective include filter makes the graph walk visit many rejected nodes (and fall back to a full scan when it
   // comes up short); scanning only the included categories' rows is exact and cheaper.
   let candidates = 0;
@@ -124,7 +139,9 @@ function ranked(model: ServingModel, vector: Float32Array, count: number, skip: 
   const top =
     include.length > 0 && candidates <= model.rows * SELECTIVE_SHARE
       ? scanRows(model, vector, count, include, skip)
-      : model.index.search(vector, count, skip);
+      : excludedCount > model.rows * EXCLUDED_SHARE
+        ? model.index.searchExact(vector, count, skip)
+        : model.index.search(vector, count, skip);
   const out: { id: string; score: number }[] = [];
   for (let i = 0; i < top.rows.length; i++) out.push({ id: model.items[top.rows[i]!]!.id, score: round(top.scores[i]!) });
   return out;

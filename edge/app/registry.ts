@@ -44,7 +44,7 @@ export class ModelRegistry {
     if (failure && !force && Date.now() - failure.at < (this.options.retryFailedMs ?? 30_000)) throw failure.error;
     let pending = this.loading.get(key);
     if (!pending) {
-      pending = loadServingModel(this.store, tenant, version, this.options.openAnn);
+      pending = loadServingModel(this.store, tenant, version, this.options.openAnn, this.options.budgetBytes);
       this.loading.set(key, pending);
     }
     try {

@@ -13,8 +13,8 @@ import type { EdgeDeps } from "./app.ts";
 import { badRequest, forbidden, notFound } from "./errors.ts";
 import { VERSION_RE, activateVersion } from "./tenant-config.ts";
 
-/** Files that stay on the server: user vectors are published into the cache, never shipped to browsers. */
-const PRIVATE_FILES = new Set<string>([ARTIFACT_FILES.users, ARTIFACT_FILES.usersJson]);
+/** Files that stay on the server: user vectors and users' training items (seen.bin) are never shipped to browsers. */
+const PRIVATE_FILES = new Set<string>([ARTIFACT_FILES.users, ARTIFACT_FILES.usersJson, ARTIFACT_FILES.seen]);
 
 const CONTENT_TYPES: Record<string, string> = { json: "application/json", bin: "application/octet-stream", hnsw: "application/octet-stream" };
 

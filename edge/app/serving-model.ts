@@ -2,6 +2,7 @@
 // popularity, the fold-in solver, trained user vectors (the artifact tier of the user-vector cache) and the index.
 
 import type { ItemRecord, Manifest, PopularFile } from "../../shared/artifact/manifest.ts";
+import type { SeenList } from "../../shared/artifact/seen.ts";
 import type { UserFolder } from "../../shared/scoring/foldin.ts";
 import type { ItemIndex } from "./item-index.ts";
 
@@ -30,6 +31,8 @@ export interface ServingModel {
   /** Trained user vectors from users.bin (null when the artifact has none). */
   userRow: Map<string, number> | null;
   userVectors: Float32Array | null;
+  /** Known users' training items by users.json row (seen.bin); null for an older artifact without one. */
+  seen: SeenList | null;
   index: ItemIndex;
   /** What this model holds in memory, for the per-isolate byte budget. */
   bytes: number;

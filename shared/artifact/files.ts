@@ -9,6 +9,8 @@ export const ARTIFACT_FILES = {
   index: "index.hnsw",
   gram: "gram.bin",
   popular: "popular.json",
+  /** Known users' training items (shared/artifact/seen.ts); server-side only, never shipped to browsers. */
+  seen: "seen.bin",
 } as const;
 
 /** Files a client needs to score on its own (what the widget downloads). */

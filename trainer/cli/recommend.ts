@@ -1,4 +1,5 @@
-// `edgerec recommend`: top-k items for every user in --data, never an item the user has there, written as
+// `edgerec recommend`: top-k items for every user in --data, never an item the user has there nor (for a user the
+// artifact knows) one of their training items in the artifact's seen.bin, as the edge does; written as
 // `user_id<TAB>item,item,…` (best first).
 
 import { createWriteStream } from "node:fs";
@@ -12,10 +13,12 @@ import { loadInteractions } from "../io/load-data.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 import { log } from "./progress.ts";
+import { seenRowsOf } from "../../shared/artifact/seen.ts";
 
 const usage = `edgerec recommend --artifact DIR --data PATH --out FILE [--format F] [--k 20]
 
-Writes one line per user in --data: user_id<TAB>item,item,… (k items, best first, none the user has in --data).
+Writes one line per user in --data: user_id<TAB>item,item,… (k items, best first, none the user has in --data,
+nor, for users the artifact knows, any of their training items in its seen.bin).
 Users the artifact knows use their trained vectors; others are folded in from their items in --data (when the model
 supports fold-in) or get the most popular items.`;
 
@@ -35,6 +38,8 @@ const schema = z.object({
   out: z.string({ error: "is required" }),
 });
 
+const EMPTY = new Uint32Array(0);
+
 export async function runRecommend(args: string[]): Promise<{ users: number; sources: Record<string, number> }> {
   const f = parseFlags("recommend", args, flags, schema);
   const m = await loadArtifactModel(dirSource(f.artifact));
@@ -48,6 +53,7 @@ export async function runRecommend(args: string[]): Promise<{ users: number; sou
   // Every item scored per user by the wasm SIMD kernel (the widget's), or plain JS where wasm SIMD is unavailable.
   const scorer = createItemScorer(m.itemVectors, n, m.dim);
   log(`recommend: scoring with ${scorer.kind}`);
+  if (!m.seen) log("recommend: the artifact has no seen.bin (older artifact): only items in --data are left out");
   const started = performance.now();
   let buffer = "";
   for (let u = 0; u < data.userIds.size; u++) {
@@ -60,9 +66,13 @@ export async function runRecommend(args: string[]): Promise<{ users: number; sou
       scorer.score();
       scores = scorer.scores;
     }
+    const userRow = m.seen ? m.userRow.get(data.userIds.ids[u]!) : undefined;
+    const trained = userRow === undefined ? EMPTY : seenRowsOf(m.seen!, userRow);
     for (const r of history) seen[r] = 1;
+    for (const r of trained) seen[r] = 1;
     const top = topK(scores, f.k, (r) => seen[r] === 1);
     for (const r of history) seen[r] = 0;
+    for (const r of trained) seen[r] = 0;
     buffer += `${data.userIds.ids[u]}\t${Array.from(top.rows, (r) => m.itemIds[r]).join(",")}\n`;
     if (buffer.length > 1 << 20) {
       if (!out.write(buffer)) await once(out, "drain");

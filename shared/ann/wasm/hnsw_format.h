@@ -28,15 +28,29 @@ static const uint64_t kMaxExactLabel = (1ull << 53);  // labels travel to JavaSc
 
 static inline std::string num(uint64_t v) { return std::to_string((unsigned long long)v); }
 
+static const uint64_t kMaxIndexBytes = 3ull << 30;  // what an index may take of wasm32's 4 GiB
+static const uint64_t kPerElementOverhead = 64;      // link-list pointer, level, mutex, visited-list slot
+static const uint64_t kHeadroomMin = 1024;           // capacity kept for items added after loading (item PUTs)
+
+/** Bytes of one level-0 record: links (2M ids + a count), the vector, the 8-byte label. No overflow: M, dim bounded. */
+static inline uint64_t record_bytes(uint64_t dim, uint64_t M) { return 2 * M * 4 + 4 + dim * 4 + 8; }
+
 /**
  * Whether an index of this capacity fits in wasm32 memory. hnswlib sizes its buffers with size_t products, which
- * wrap around at 4 GiB in wasm32 and would allocate too little: refuse before any of them is computed.
- * Per element: the level-0 record, a link-list pointer, a level, a mutex and a visited-list slot.
+ * wrap around at 4 GiB in wasm32 and would allocate too little: refuse before any of them is computed. Compared by
+ * division, so no 64-bit product can overflow whatever max_elements a file claims.
  */
 static bool capacity_fits(uint64_t max_elements, uint64_t dim, uint64_t M) {
-  uint64_t record = 2 * M * 4 + 4 + dim * 4 + 8;
-  return max_elements * (record + 64) <= (3ull << 30);
+  if (M < 2 || M > 10000 || dim < 1 || dim > 65536) return false;
+  return max_elements <= kMaxIndexBytes / (record_bytes(dim, M) + kPerElementOverhead);
 }
+
+/**
+ * The most capacity a file of `count` elements gets: count + count/4 + 1024. A file's max_elements above this is
+ * clamped to it, so a small file cannot claim (and make the host allocate) a huge index; the headroom leaves room
+ * for items added after loading.
+ */
+static inline uint64_t capacity_bound(uint64_t count) { return count + count / 4 + kHeadroomMin; }
 
 static size_t serialized_size(const HierarchicalNSW<float> &a) {
   size_t n = a.cur_element_count;
@@ -87,8 +101,8 @@ struct Reader {
   const uint8_t *p;
   size_t len;
   size_t pos = 0;
-  void need(size_t n, const char *what) {
-    if (n > len - pos) throw CorruptIndex("truncated: " + std::string(what) + " at byte " + num(pos) + " needs " + num(n) + " bytes, " + num(len - pos) + " left");
+  void need(uint64_t n, const char *what) {
+    if (n > (uint64_t)(len - pos)) throw CorruptIndex("truncated: " + std::string(what) + " at byte " + num(pos) + " needs " + num(n) + " bytes, " + num(len - pos) + " left");
   }
   uint64_t u64(const char *what) {
     need(8, what);
@@ -151,7 +165,10 @@ static Header read_header(Reader &r, size_t dim) {
     throw CorruptIndex("size_data_per_element is " + num(size_per_element) + ", expected " + num(label_offset + 8) + " (8-byte labels, x86-64 layout)");
   }
   if (h.count > h.max_elements) throw CorruptIndex("cur_element_count " + num(h.count) + " exceeds max_elements " + num(h.max_elements));
-  if (!capacity_fits(h.max_elements, dim, h.M)) throw CorruptIndex("max_elements " + num(h.max_elements) + " does not fit in wasm32 memory");
+  if (!capacity_fits(h.max_elements, dim, h.M)) {
+    throw CorruptIndex("max_elements " + num(h.max_elements) + " does not fit in wasm32 memory (at most " +
+                       num(kMaxIndexBytes / (record_bytes(dim, h.M) + kPerElementOverhead)) + " for dimension " + num(dim) + " and M " + num(h.M) + ")");
+  }
   if (!(h.mult > 0) || !isfinite(h.mult) || fabs(h.mult * log((double)h.M) - 1.0) > 1e-6) {
     throw CorruptIndex("mult is " + std::to_string(h.mult) + ", expected 1/ln(M) for M = " + num(h.M));
   }
@@ -179,15 +196,21 @@ static void check_links(const uint8_t *list, size_t maxM, uint64_t self, uint64_
 }
 
 /**
- * Builds an index from hnswlib bytes. `space` must outlive it. Capacity is the larger of the file's max_elements
- * and `min_capacity`. Deleted points stay deleted; their slots are reused by later adds.
+ * Builds an index from hnswlib bytes. `space` must outlive it. Capacity is the larger of `min_capacity` and the
+ * file's max_elements clamped to capacity_bound(element count). Deleted points stay deleted; their slots are reused by later adds.
  */
 static HierarchicalNSW<float> *deserialize(hnswlib::SpaceInterface<float> *space, size_t dim, const uint8_t *bytes, size_t len, size_t min_capacity) {
   Reader r{bytes, len};
   Header h = read_header(r, dim);
+  const uint64_t per_element64 = record_bytes(dim, h.M);
+  // count <= max_elements, which fits in 3 GiB of records: the product below cannot overflow, and the division
+  // refuses a count the bytes cannot hold before any buffer is sized by it.
+  if (h.count > (uint64_t)(len - r.pos) / per_element64) {
+    throw CorruptIndex("truncated: " + num(h.count) + " level-0 records of " + num(per_element64) + " bytes need more than the " + num(len - r.pos) + " bytes left");
+  }
   size_t count = (size_t)h.count;
-  size_t per_element = 2 * h.M * 4 + 4 + dim * 4 + 8;
-  r.need(count * per_element, "level-0 records");
+  size_t per_element = (size_t)per_element64;
+  r.need((uint64_t)count * per_element, "level-0 records");
   const uint8_t *level0 = bytes + r.pos;
   r.pos += count * per_element;
 
@@ -224,8 +247,10 @@ static HierarchicalNSW<float> *deserialize(hnswlib::SpaceInterface<float> *space
     if (labels[i] > kMaxExactLabel) throw CorruptIndex("element " + num(i) + " has label " + num(labels[i]) + ", above 2^53");
   }
 
-  size_t capacity = h.max_elements > min_capacity ? (size_t)h.max_elements : min_capacity;
-  if (!capacity_fits(capacity, dim, h.M)) throw std::length_error("capacity " + num(capacity) + " does not fit in wasm32 memory");
+  uint64_t file_capacity = h.max_elements < capacity_bound(h.count) ? h.max_elements : capacity_bound(h.count);
+  uint64_t capacity64 = file_capacity > (uint64_t)min_capacity ? file_capacity : (uint64_t)min_capacity;
+  if (!capacity_fits(capacity64, dim, h.M)) throw std::length_error("capacity " + num(capacity64) + " does not fit in wasm32 memory");
+  size_t capacity = (size_t)capacity64;  // <= 3 GiB / record: no truncation to wasm32 size_t
   HierarchicalNSW<float> *a = new HierarchicalNSW<float>(space, capacity > 0 ? capacity : 1, h.M, h.ef_construction, 100, true);
   try {
     a->max_elements_ = capacity;
