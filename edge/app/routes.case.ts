@@ -3,7 +3,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
-import { type Fixture, buildFixture, categoryName, truncated } from "../testing/fixtures.ts";
+import { type Fixture, buildFixture, categoryName, replaced, truncated, withMaxElements } from "../testing/fixtures.ts";
 import { generateKey, keyRecord } from "./auth.ts";
 import { userVectorKey } from "./embedding-cache.ts";
 import type { EventLine } from "./ports.ts";
@@ -320,6 +320,65 @@ export function routeSuite(host: string, makeHarness: () => Promise<RouteHarness
       expect(seen.get("b")).toBe("v2");
       expect((await recs({ userId: "ab-0", variant: "b" })).modelVersion).toBe("v2");
       await h.putConfig({ ...keys, active: "v1", previous: null, variants: [] });
+    });
+
+    it("never gives a known user a training item (seen.bin), with or without excludeSeen; excludeSeen:false opts out", async () => {
+      await h.putConfig({ ...(await currentKeys()), active: "v1", previous: null });
+      for (let u = 0; u < fx.userIds.length; u++) {
+        const userId = fx.userIds[u]!;
+        const seen = new Set(fx.seen[u]);
+        for (const body of [{ userId, count: 10 }, { userId, count: 10, excludeSeen: true }]) {
+          const r = await recs(body);
+          expect(r.source).toBe("personalized");
+          expect(r.items).toHaveLength(10);
+          expect(r.items.filter((i) => seen.has(i.id)), `${userId}`).toEqual([]);
+        }
+        const seed = await post("/internal/ml/recommendations", acme.read, { tenant_id: "acme", user_id: userId, count: 10 });
+        expect(seed.status).toBe(200);
+        const items = ((await seed.json()) as { recommendations: { item_id: string }[] }).recommendations.map((x) => x.item_id);
+        expect(items).toHaveLength(10);
+        expect(items.filter((id) => seen.has(id)), `seed route, ${userId}`).toEqual([]);
+      }
+      // The fixture's training items are each user's best-scoring ones: opting out gives them back first.
+      const optOut = await recs({ userId: "user-5", count: 6, excludeSeen: false });
+      expect(optOut.items.every((i) => fx.seen[5]!.includes(i.id))).toBe(true);
+      // Recent events merge in: an item viewed now is left out too (on top of the training items).
+      const top = (await recs({ userId: "user-6", count: 1 })).items[0]!.id;
+      const after = await recs({ userId: "user-6", count: 10, recentItems: [top] });
+      expect(after.items.map((i) => i.id)).not.toContain(top);
+      expect(after.items.filter((i) => fx.seen[6]!.includes(i.id))).toEqual([]);
+    });
+
+    it("does not serve seen.bin to clients", async () => {
+      await expectError(await h.fetch("/v1/tenants/acme/artifacts/v1/seen.bin", { headers: auth(acme.read) }), 403);
+      await expectError(await h.fetch("/v1/tenants/acme/artifacts/v1/seen.bin", { headers: auth(acme.admin) }), 403);
+    });
+
+    it("refuses a crafted index.hnsw (max_elements 2^62+1) at activation and keeps serving; bounds one claiming 9,000,000", async () => {
+      await h.putConfig({ ...(await currentKeys()), active: "v1", previous: null });
+      const small = await buildFixture({ tenant: "acme", version: "v-huge", items: 20, seed: 31, hnsw: h.hnsw() });
+      await h.putArtifact("acme", "v-huge", await replaced(small.files, ARTIFACT_FILES.index, withMaxElements(small.files, 2n ** 62n + 1n)));
+      const bad = await post("/v1/tenants/acme/versions/v-huge/activate", acme.admin, {});
+      await expectError(bad, 422, "bad_artifact");
+      for (let i = 0; i < 5; i++) {
+        const r = await recs({ userId: `user-${i}`, count: 5 });
+        expect(r.modelVersion).toBe("v1");
+        expect(r.items).toHaveLength(5);
+      }
+      const roomy = await buildFixture({ tenant: "acme", version: "v-roomy", items: 20, seed: 32, hnsw: h.hnsw() });
+      await h.putArtifact("acme", "v-roomy", await replaced(roomy.files, ARTIFACT_FILES.index, withMaxElements(roomy.files, 9_000_000n)));
+      const act = await post("/v1/tenants/acme/versions/v-roomy/activate", acme.admin, {});
+      expect(act.status, await act.clone().text()).toBe(200);
+      const served = await recs({ userId: "user-1", count: 5 });
+      expect(served.modelVersion).toBe("v-roomy");
+      expect(served.items).toHaveLength(5);
+      // Counted by what it allocates, and bounded: 20 items get at most 20 + 5 + 1024 slots, not 9,000,000.
+      const health = (await (await h.fetch("/healthz")).json()) as { models: { version: string; bytes: number }[] };
+      const model = health.models.find((m) => m.version === "v-roomy")!;
+      const record = 2 * 16 * 4 + 4 + 8 * 4 + 8;
+      expect(model.bytes).toBeGreaterThanOrEqual(1049 * record);
+      expect(model.bytes).toBeLessThan(2 * 2 ** 20);
+      await h.putConfig({ ...(await currentKeys()), active: "v1", previous: null });
     });
 
     // The stored config of acme with the suite's keys (tests that rewrite config keep the keys).

@@ -4,8 +4,10 @@
 
 import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
 import type { ManifestDraft } from "../../shared/artifact/writer.ts";
+import { sha256Hex } from "../../shared/artifact/sha256.ts";
 import { encodeJson, sealArtifact } from "../../shared/artifact/writer.ts";
 import { encodePack } from "../../shared/artifact/pack.ts";
+import { buildSeenList, encodeSeen } from "../../shared/artifact/seen.ts";
 import { Rng } from "../../shared/random.ts";
 import { gramMatrix } from "../../shared/scoring/foldin.ts";
 import { buildHnswIndexBytes } from "../../shared/ann/build-index.ts";
@@ -23,6 +25,8 @@ export interface FixtureOptions {
   noFoldIn?: boolean;
   /** Build index.hnsw with this hnsw.wasm source (a Module in workerd, bytes on Node); omitted → exact search. */
   hnsw?: HnswWasmSource;
+  /** Omit seen.bin (an artifact from before seen lists). */
+  noSeen?: boolean;
 }
 
 export interface Fixture {
@@ -33,6 +37,11 @@ export interface Fixture {
   itemIds: string[];
   userIds: string[];
   userVectors: Float32Array;
+  /**
+   * Each user's training items (what seen.bin lists): the user's 6 best-scoring items plus 2 at random, and for the
+   * last user ("heavy") the best 40 (a third of the catalogue): exactly what a server would return were they not left out.
+   */
+  seen: string[][];
   dim: number;
   /** Item ids by popularity, best first. */
   popular: string[];
@@ -68,6 +77,19 @@ export async function buildFixture(o: FixtureOptions): Promise<Fixture> {
     for (let d = 0; d < dim; d++) users[u * dim + d] = 0.02 * rng.normal();
     users[u * dim + c]! += 1;
   }
+  // Training items: each user's best-scoring items (what exclusion must remove) and a couple at random.
+  const seenRows: number[][] = [];
+  for (let u = 0; u < nUsers; u++) {
+    const scores = Array.from({ length: nItems }, (_, r) => {
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += users[u * dim + d]! * items[r * dim + d]!;
+      return s;
+    });
+    const best = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
+    const rows = new Set(best.slice(0, u === nUsers - 1 ? Math.floor(nItems / 3) : 6));
+    for (let j = 0; j < 2; j++) rows.add(rng.int(nItems));
+    seenRows.push([...rows]);
+  }
   // Popularity: a fixed permutation, counts descending.
   const order = rng.shuffle(Array.from({ length: nItems }, (_, i) => i));
   const popular = order.map((r) => itemIds[r]!);
@@ -82,6 +104,10 @@ export async function buildFixture(o: FixtureOptions): Promise<Fixture> {
   );
   files.set(ARTIFACT_FILES.users, encodePack({ rows: nUsers, dim, data: users }));
   files.set(ARTIFACT_FILES.usersJson, encodeJson({ format: "edgerec-users/1", ids: userIds }));
+  if (!o.noSeen) {
+    const userOf = seenRows.flatMap((rows, u) => rows.map(() => u));
+    files.set(ARTIFACT_FILES.seen, encodeSeen(buildSeenList(nUsers, nItems, userOf, seenRows.flat())));
+  }
   if (!o.noFoldIn) {
     files.set(ARTIFACT_FILES.gram, encodePack({ rows: dim, dim, data: Float32Array.from(gramMatrix(items, nItems, dim)) }));
   }
@@ -114,6 +140,7 @@ export async function buildFixture(o: FixtureOptions): Promise<Fixture> {
     itemIds,
     userIds,
     userVectors: users,
+    seen: seenRows.map((rows) => rows.map((r) => itemIds[r]!)),
     dim,
     popular,
     itemVector: (row) => items.subarray(row * dim, (row + 1) * dim),
@@ -126,4 +153,24 @@ export function truncated(files: Map<string, Uint8Array>, name: string = ARTIFAC
   const bytes = files.get(name)!;
   out.set(name, bytes.subarray(0, Math.floor(bytes.byteLength / 2)));
   return out;
+}
+
+/**
+ * The same artifact with one file replaced and the manifest re-sealed (size and SHA-256 match): what an admin with a
+ * crafted file can publish. Checksums cannot catch it; the format checks must.
+ */
+export async function replaced(files: Map<string, Uint8Array>, name: string, bytes: Uint8Array): Promise<Map<string, Uint8Array>> {
+  const out = new Map(files);
+  out.set(name, bytes);
+  const manifest = JSON.parse(new TextDecoder().decode(files.get(ARTIFACT_FILES.manifest)!)) as { files: Record<string, { bytes: number; sha256: string }> };
+  manifest.files[name] = { bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
+  out.set(ARTIFACT_FILES.manifest, encodeJson(manifest));
+  return out;
+}
+
+/** index.hnsw bytes of `files` with the header's max_elements (u64 at byte 8) set to `maxElements`. */
+export function withMaxElements(files: Map<string, Uint8Array>, maxElements: bigint): Uint8Array {
+  const bytes = files.get(ARTIFACT_FILES.index)!.slice();
+  new DataView(bytes.buffer).setBigUint64(8, maxElements, true);
+  return bytes;
 }
