@@ -68,8 +68,21 @@ describe("LocalRanker", () => {
     expect(r.rank([{ itemId: "no-such-item", type: "click" }], 5).personalised).toBe(false);
     const many = a.items.slice(0, MAX_HISTORY_ITEMS + 30).map((i) => ({ itemId: i.id, type: "view" as const }));
     const ranking = r.rank(many, 20);
-    // Only the newest MAX_HISTORY_ITEMS are folded in and left out; older ones may come back.
+    // Only the newest MAX_HISTORY_ITEMS are folded in; every one of them is left out (older ones too, below).
     const newest = new Set(many.slice(-MAX_HISTORY_ITEMS).map((e) => e.itemId));
     for (const x of ranking.items) expect(newest.has(x.item.id)).toBe(false);
+  });
+
+  it("never shows an item from the visitor's history, even beyond the newest MAX_HISTORY_ITEMS that fold in", async () => {
+    const { a, r } = await ranker();
+    // 80 distinct items, newest last: the oldest 30 do not fold in but must still be left out.
+    const history = a.items.slice(0, 80).map((it) => ({ itemId: it.id, type: "view" as const }));
+    expect(history.length).toBeGreaterThan(MAX_HISTORY_ITEMS);
+    const ranking = r.rank(history, 40);
+    expect(ranking.items).toHaveLength(40);
+    const had = new Set(history.map((h) => h.itemId));
+    expect(ranking.items.filter((x) => had.has(x.item.id))).toEqual([]);
+    // The marks are cleared: a visitor without history may get those items again.
+    expect(r.rank([{ itemId: a.items[100]!.id, type: "click" }], 119).items.some((x) => had.has(x.item.id))).toBe(true);
   });
 });

@@ -81,11 +81,18 @@ export class LocalRanker {
     return this.rowById.get(itemId);
   }
 
-  /** The `count` best items for a visitor with these events (oldest first), seen items left out. */
+  /**
+   * The `count` best items for a visitor with these events (oldest first). Every item in the history is left out,
+   * not only the newest MAX_HISTORY_ITEMS that fold in.
+   */
   rank(history: readonly HistoryEvent[], count: number): Ranking {
     const { rows, weights, types } = this.aggregate(history);
     const seen = this.seen;
-    for (const r of rows) seen[r] = 1;
+    const marked: number[] = [];
+    for (const e of history) {
+      const r = this.rowById.get(e.itemId);
+      if (r !== undefined && seen[r] === 0) (seen[r] = 1, marked.push(r));
+    }
     try {
       if (rows.length === 0) return { items: this.coldStart(count), personalised: false };
       this.foldIn.user(rows, weights, this.scorer.user);
@@ -98,7 +105,7 @@ export class LocalRanker {
       }
       return { items, personalised: true };
     } finally {
-      for (const r of rows) seen[r] = 0;
+      for (const r of marked) seen[r] = 0;
     }
   }
 

@@ -1,8 +1,10 @@
 // `<edgerec-recs tenant endpoint key count private heading currency>`: the embeddable recommendations widget.
 // It loads the active model into IndexedDB once (model-loader.ts), keeps the visitor's events there, and ranks on
 // the device (local-ranker.ts); a click re-ranks and re-renders synchronously, inside the click's own task. Only
-// when there is no usable local model does it ask the edge for recommendations. With `private`, events never leave
-// the device: they are neither sent nor put in any request.
+// when there is no usable local model, or when `user` names a known user, does it ask the edge for recommendations
+// (the edge leaves out that user's training items, a list that never reaches the browser). With `private`, events
+// never leave the device: they are neither sent nor put in any request. Whatever ranks, an item the visitor
+// interacted with on this device is never shown.
 //
 // API for the page: `track(itemId, "view" | "click")` records an event (e.g. on a product page); events
 // `edgerec-render` {items, source, personalised, modelVersion, ms}, `edgerec-select` {itemId, item} (cancelable:
@@ -20,6 +22,9 @@ import { type WidgetConfig, readConfig } from "./widget-config.ts";
 
 export type WidgetMode = "loading" | "local" | "edge" | "unavailable";
 
+/** The edge's most results per request (edge/app/schemas.ts MAX_COUNT). */
+const MAX_EDGE_COUNT = 100;
+
 /** Events kept per tenant on the device (older sent or private ones are pruned on load). */
 const EVENTS_KEPT = 500;
 
@@ -33,7 +38,7 @@ export interface RenderDetail {
 }
 
 export class EdgerecRecsElement extends HTMLElement {
-  static readonly observedAttributes = ["tenant", "endpoint", "key", "count", "private", "heading", "currency"];
+  static readonly observedAttributes = ["tenant", "endpoint", "key", "count", "private", "heading", "currency", "user"];
 
   private readonly cards: CardList;
   private readonly headingEl: HTMLHeadingElement;
@@ -97,7 +102,7 @@ export class EdgerecRecsElement extends HTMLElement {
   attributeChangedCallback(name: string, before: string | null, after: string | null): void {
     if (before === after || !this.started) return;
     this.config = readConfig(this);
-    if (name === "tenant" || name === "endpoint" || name === "key") void this.reload();
+    if (name === "tenant" || name === "endpoint" || name === "key" || name === "user") void this.reload();
     else if (name === "count" || name === "currency") this.rerender(false);
     else this.renderChrome();
   }
@@ -179,7 +184,10 @@ export class EdgerecRecsElement extends HTMLElement {
     }
   }
 
-  /** Ranks on the device with a fold-in model; anything else (no model, no fold-in) asks the edge. */
+  /**
+   * Ranks on the device with a fold-in model; anything else (no model, no fold-in) asks the edge, and so does a
+   * known user (`user`): only the edge has their trained vector and their training items to leave out.
+   */
   private async useModel(m: LocalModel | null, gen: number): Promise<void> {
     this.model = m;
     m?.saved.catch((e: unknown) => {
@@ -187,7 +195,7 @@ export class EdgerecRecsElement extends HTMLElement {
       console.warn(`edgerec-recs: ${this.problems.at(-1)}`);
     });
     const foldIn = m?.manifest.model.foldIn;
-    if (m && foldIn && (foldIn.method === "mean" || m.gram)) {
+    if (m && foldIn && (foldIn.method === "mean" || m.gram) && !this.config.user) {
       this.ranker = new LocalRanker(m.items, m.vectors, m.gram, foldIn, m.popular);
       // The ranker keeps its own copy of the vectors (in the scorer's memory): drop ours.
       this.model = { ...m, vectors: { rows: m.vectors.rows, dim: m.vectors.dim, data: this.ranker.itemVectors } };
@@ -233,19 +241,30 @@ export class EdgerecRecsElement extends HTMLElement {
     });
   }
 
-  /** The edge ranks when nothing local can. In private mode the request carries no visitor id and no events. */
+  /**
+   * The edge ranks when nothing local can, or for a known user. In private mode the request carries no events (and
+   * no visitor id; a configured `user` is the page's own choice). Items the visitor interacted with here are asked
+   * for as extra results and dropped on the device, so none is shown even beyond the recent ones sent.
+   */
   private async renderFromEdge(gen: number): Promise<void> {
     const t0 = performance.now();
-    const recent = [...new Set(this.history.map((e) => e.itemId).reverse())].slice(0, 20);
-    const body = this.config.private ? { count: this.config.count } : { userId: this.visitor, recentItems: recent, count: this.config.count };
+    const local = [...new Set(this.history.map((e) => e.itemId).reverse())];
+    const recent = local.slice(0, 20);
+    const userId = this.config.user ?? (this.config.private ? undefined : this.visitor);
+    const sent = this.config.private ? [] : recent;
+    const hidden = new Set(local);
+    const ask = Math.min(MAX_EDGE_COUNT, this.config.count + local.length - sent.length);
+    const body = { ...(userId ? { userId } : {}), ...(sent.length ? { recentItems: sent } : {}), count: ask };
     try {
       const res = await this.edge().recommendations(body);
       if (gen !== this.generation) return;
+      const items = res.items.filter((r) => !hidden.has(r.id)).slice(0, this.config.count);
       const byId = new Map(this.model?.items.map((item) => [item.id, item]) ?? []);
       const reason = res.source === "popular" ? "Popular right now" : "Picked for you";
-      this.cards.render(res.items.map((r) => cardView(byId.get(r.id) ?? { id: r.id }, reason, this.config.currency)));
+      this.cards.render(items.map((r) => cardView(byId.get(r.id) ?? { id: r.id }, reason, this.config.currency)));
       this.statusEl.hidden = true;
-      this.emitRender({ items: res.items.map((r) => r.id), source: "edge", personalised: !this.config.private && recent.length > 0, modelVersion: res.modelVersion, ms: performance.now() - t0 });
+      const personalised = res.source !== "popular" && (this.config.user !== null || (!this.config.private && recent.length > 0));
+      this.emitRender({ items: items.map((r) => r.id), source: "edge", personalised, modelVersion: res.modelVersion, ms: performance.now() - t0 });
     } catch (e) {
       if (gen === this.generation) this.fail(`no local model and the edge did not answer: ${(e as Error).message}`, true);
     }

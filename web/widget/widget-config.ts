@@ -1,7 +1,8 @@
 // The widget's configuration, read from its attributes with documented defaults:
 //   tenant (required), endpoint (default: this page's origin), key (publishable read key, optional),
 //   count (1–100, default 8), private (boolean, default off), heading (default "Recommended for you"),
-//   currency (ISO 4217 code; prices show only when set).
+//   currency (ISO 4217 code; prices show only when set), user (a known user id of the tenant: the edge then ranks
+//   with that user's trained vector and leaves out their training items, which never reach the browser).
 
 export interface WidgetConfig {
   tenant: string;
@@ -11,6 +12,8 @@ export interface WidgetConfig {
   private: boolean;
   heading: string;
   currency: string | null;
+  /** A user id the tenant knows (signed-in shopper); null for an anonymous visitor. */
+  user: string | null;
 }
 
 export const DEFAULT_COUNT = 8;
@@ -34,5 +37,6 @@ export function readConfig(el: Element): WidgetConfig {
     private: el.hasAttribute("private"),
     heading: el.getAttribute("heading")?.trim() || DEFAULT_HEADING,
     currency: currency && /^[A-Z]{3}$/.test(currency) ? currency : null,
+    user: el.getAttribute("user")?.trim().slice(0, 256) || null,
   };
 }
