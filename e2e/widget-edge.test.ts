@@ -13,6 +13,7 @@ import { readEventLog } from "../edge/node/file-event-log.ts";
 import { FsConfigStore, writeFileAtomic } from "../edge/node/fs-stores.ts";
 import { type NodeHost, createNodeHost } from "../edge/node/server.ts";
 import { artifactPath } from "../edge/node/state-layout.ts";
+import { type Fixture, buildFixture } from "../edge/testing/fixtures.ts";
 import { launchChromium } from "./browser.ts";
 import { type ShopArtifact, makeShopArtifact } from "./fixtures/widget/make-artifact.ts";
 import { buildWidget, clickCardSync, readCards, startShopServer, waitForRender } from "./fixtures/widget/shop-harness.ts";
@@ -26,6 +27,8 @@ let edgeUrl = "";
 let shop: { url: string; close(): Promise<void> };
 let browser: Browser;
 let artifact: ShopArtifact;
+/** A tenant whose artifact knows its users and their training items (seen.bin). */
+let known: Fixture;
 const categoryOf = (id: string): string => artifact.items.find((i) => i.id === id)?.categories?.[0] ?? "?";
 const page = (key: string): string => `${shop.url}/widget.html?endpoint=${encodeURIComponent(edgeUrl)}&tenant=demo&key=${key}`;
 
@@ -38,6 +41,12 @@ beforeAll(async () => {
   config.active = artifact.version;
   config.keys = [await keyRecord(READ_KEY, "read"), await keyRecord(WRITE_KEY, "write")];
   await new FsConfigStore(state).put(config);
+  known = await buildFixture({ tenant: "known", version: "k1" });
+  for (const [name, bytes] of known.files) await writeFileAtomic(artifactPath(state, "known", "k1", name), bytes);
+  const knownConfig = emptyTenantConfig("known");
+  knownConfig.active = "k1";
+  knownConfig.keys = [await keyRecord(READ_KEY, "read")];
+  await new FsConfigStore(state).put(knownConfig);
   host = createNodeHost({ stateDir: state, configTtlMs: 0 });
   await new Promise<void>((resolve) => {
     server = serve({ fetch: host.app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
@@ -79,6 +88,28 @@ describe("<edgerec-recs> against the real edge (Node host)", () => {
     const log = await readEventLog(state, "demo");
     expect(log.every((e) => e.user_id === visitor && e.type === "click" && Math.abs(e.timestamp - Date.now() / 1000) < 120)).toBe(true);
     expect(await p.evaluate(() => document.querySelector("edgerec-recs")!.state.problems)).toEqual([]);
+    await ctx.close();
+  });
+
+  it("for a known user (user attribute) shows none of their training items, nor what they click here", async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.goto(`${shop.url}/widget.html?endpoint=${encodeURIComponent(edgeUrl)}&tenant=known&key=${READ_KEY}&user=user-3`);
+    await waitForRender(p, 8);
+    const state = () => p.evaluate(() => document.querySelector("edgerec-recs")!.state);
+    expect(await state()).toMatchObject({ mode: "edge", modelVersion: "k1", personalised: true });
+    const seen = new Set(known.seen[3]);
+    const first = (await state()).items;
+    expect(first).toHaveLength(8);
+    expect(first.filter((id) => seen.has(id))).toEqual([]);
+    // seen.bin itself is never downloadable with the publishable key.
+    expect((await fetch(`${edgeUrl}/v1/tenants/known/artifacts/k1/seen.bin`, { headers: { authorization: `Bearer ${READ_KEY}` } })).status).toBe(403);
+    const clicked = first[0]!;
+    await p.evaluate((id) => document.querySelector("edgerec-recs")!.track(id, "click"), clicked);
+    await p.waitForFunction((id) => !document.querySelector("edgerec-recs")!.state.items.includes(id), clicked, { timeout: 10_000 });
+    const after = (await state()).items;
+    expect(after).toHaveLength(8);
+    expect(after.filter((id) => seen.has(id) || id === clicked)).toEqual([]);
     await ctx.close();
   });
 });
