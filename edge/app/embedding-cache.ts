@@ -99,11 +99,18 @@ export function vectorToBytes(v: Float32Array): Uint8Array {
   return out;
 }
 
-/** Copies (stores may hand back views at any offset), checks the length is whole floats, and reads LE floats. */
+/**
+ * Copies (stores may hand back views at any offset), checks the length is whole floats, and reads LE floats; a
+ * non-finite value (a corrupt cache entry) gives null, so the caller falls back to the artifact's vector.
+ */
 export function bytesToVector(bytes: Uint8Array): Float32Array | null {
   if (bytes.byteLength % 4 !== 0 || bytes.byteLength === 0) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(bytes.byteLength / 4);
-  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, true);
+  for (let i = 0; i < out.length; i++) {
+    const x = view.getFloat32(4 * i, true);
+    if (!Number.isFinite(x)) return null;
+    out[i] = x;
+  }
   return out;
 }
