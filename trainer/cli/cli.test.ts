@@ -67,6 +67,22 @@ describe("edgerec CLI", () => {
       const seen = new Set(csv.filter((c) => c[0] === user).map((c) => c[1]));
       for (const item of items) expect(seen.has(item)).toBe(false);
     }
+    // With another data file (here the held-out part), known users still never get their training items back:
+    // the artifact's seen.bin has them, as the edge uses it.
+    const outTest = join(dir, "recs-test.tsv");
+    const recTest = await edgerec("recommend", "--artifact", art, "--data", testCsv, "--k", "10", "--out", outTest);
+    expect(recTest.code, recTest.stderr).toBe(0);
+    const trainedBy = new Map<string, Set<string>>();
+    for (const c of csv) (trainedBy.get(c[0]!) ?? trainedBy.set(c[0]!, new Set()).get(c[0]!)!).add(c[1]!);
+    let checked = 0;
+    for (const line of (await readFile(outTest, "utf8")).trim().split("\n")) {
+      const [user, list] = line.split("\t");
+      const trained = trainedBy.get(user!);
+      if (!trained) continue;
+      checked++;
+      expect(list!.split(",").filter((id) => trained.has(id)), user).toEqual([]);
+    }
+    expect(checked).toBeGreaterThan(100);
 
     const again = await edgerec("train", "--data", trainCsv, "--model", "bpr", "--epochs", "3", "--out", join(dir, "art2"), "--no-index");
     expect(again.code, again.stderr).toBe(0);
