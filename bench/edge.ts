@@ -30,12 +30,18 @@ const DIM = 64;
 const RECENT_USERS = 2000;
 const CACHED_USERS = Math.min(USERS, Number(process.env.EDGE_BENCH_CACHED_USERS ?? 4000));
 const TENANT = "bench";
+/**
+ * The synthetic tenant's model takes ≈ 110 MiB by the registry's count (its HNSW index by capacity × record size),
+ * over the Worker's default MODEL_BUDGET_MB of 96, which now refuses a model that does not fit: the bench raises it.
+ */
+const MODEL_BUDGET_MB = process.env.EDGE_BENCH_MODEL_BUDGET_MB ?? "128";
+const WORKER_VARS = { MODEL_BUDGET_MB };
 const repo = path.resolve(import.meta.dirname, "..");
 const log = (msg: string) => process.stderr.write(`bench:edge: ${msg}\n`);
 
 /** The artifact, built once per size and kept under runs/ (HNSW built natively by hnswlib-node, same file format). */
 async function artifact(): Promise<string> {
-  const dir = path.join(repo, "runs", "bench-edge", `${ITEMS}x${DIM}-${USERS}`);
+  const dir = path.join(repo, "runs", "bench-edge", `${ITEMS}x${DIM}-${USERS}-seen1`); // -seen1: with seen.bin
   if (existsSync(path.join(dir, "manifest.json"))) return dir;
   log(`building the synthetic tenant ${ITEMS} items × ${DIM}, ${USERS} users`);
   const { HierarchicalNSW } = (await import("hnswlib-node")).default;
@@ -252,13 +258,13 @@ async function workerd(dir: string): Promise<Record<string, unknown>[]> {
     log(`published to wrangler local state in ${pub.seconds} s`);
     const k = await keys("local", persist);
     const results = [];
-    const direct = await startLocalWorker({ cwd: repo, persistTo: persist });
+    const direct = await startLocalWorker({ cwd: repo, persistTo: persist, vars: WORKER_VARS });
     try {
       results.push({ ...(await run("workerd (Miniflare, wrangler's deploy bundle)", { url: direct.url, ...k })), publishSeconds: pub.seconds });
     } finally {
       await direct.stop();
     }
-    const dev = await startWranglerDev({ cwd: repo, persistTo: persist });
+    const dev = await startWranglerDev({ cwd: repo, persistTo: persist, vars: WORKER_VARS });
     try {
       results.push({ ...(await run("workerd (wrangler dev)", { url: dev.url, ...k })), publishSeconds: pub.seconds });
     } finally {
@@ -312,7 +318,7 @@ if (process.argv.includes("--build-only")) process.exit(0);
 const runs = [...(await workerd(dir)), await nodeHost(dir)];
 const out = {
   bench: "edge",
-  tenant: { items: ITEMS, users: USERS, dim: DIM, recentUsers: RECENT_USERS, index: "hnsw" },
+  tenant: { items: ITEMS, users: USERS, dim: DIM, recentUsers: RECENT_USERS, index: "hnsw", seen: "seen.bin: 5 + Exp(15) own-cluster items per user, 1% with 2,000", workerModelBudgetMb: Number(MODEL_BUDGET_MB) },
   load: { nice: NICE, rate: RATE, seconds: SECONDS, warmupSeconds: 5, mix: "1/6 known+cached, 1/6 known (users.bin), 1/3 recent events only, 1/3 unknown; 20% with includeCategories", cachedUsers: CACHED_USERS, tool: "open-loop generator (edge/node/load.ts): fixed arrival rate, latency from scheduled send time" },
   runs,
   machine: machine(),

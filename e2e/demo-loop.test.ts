@@ -7,7 +7,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeItemsJson } from "../shared/artifact/reader.ts";
+import { decodeItemsJson, decodeUsersJson } from "../shared/artifact/reader.ts";
+import { decodeSeen, seenRowsOf } from "../shared/artifact/seen.ts";
 import { startWranglerDev, type WranglerDev } from "../edge/node/wrangler-dev.ts";
 import { prepareDemo, type PreparedDemo } from "../trainer/demo/prepare.ts";
 import { runPipeline } from "../trainer/pipeline.ts";
@@ -49,9 +50,15 @@ describe("the demo loop", () => {
     const known = await recommend(demo.sampleUser);
     expect(known).toMatchObject({ source: "personalized", modelVersion: demo.version });
     expect(known.items).toHaveLength(10);
+    // The README's curl (the sample user, through the Worker): none of the user's training items comes back.
+    const items = decodeItemsJson(new Uint8Array(await readFile(path.join(demo.artifact, "items.json"))));
+    const userIds = decodeUsersJson(new Uint8Array(await readFile(path.join(demo.artifact, "users.json"))));
+    const seen = decodeSeen(new Uint8Array(await readFile(path.join(demo.artifact, "seen.bin"))));
+    const trained = new Set(Array.from(seenRowsOf(seen, userIds.indexOf(demo.sampleUser)), (r) => items[r]!.id));
+    expect(trained.size).toBeGreaterThan(0);
+    expect(known.items.filter((i) => trained.has(i.id))).toEqual([]);
 
     // New visitors who each look at items of one category.
-    const items = decodeItemsJson(new Uint8Array(await readFile(path.join(demo.artifact, "items.json"))));
     const category = items[0]!.categories![0]!;
     const inCategory = items.filter((i) => i.categories?.includes(category)).map((i) => i.id);
     const share = (ids: string[]) => ids.filter((id) => inCategory.includes(id)).length / ids.length;

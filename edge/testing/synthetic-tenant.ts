@@ -1,9 +1,12 @@
 // A synthetic tenant at benchmark scale (bench:edge: 100k items × 64 dims, 50k users): clustered item and user
-// vectors, categories, Zipf popularity, fold-in data. Runtime-agnostic; the caller supplies the HNSW builder.
+// vectors, categories, Zipf popularity, fold-in data, and seen.bin (each user's training items: a few dozen items of
+// the user's own cluster, so exactly the ones the search ranks high; 1% heavy users with 2,000). Runtime-agnostic;
+// the caller supplies the HNSW builder.
 
 import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
 import type { IndexParams } from "../../shared/artifact/manifest.ts";
 import { encodePack } from "../../shared/artifact/pack.ts";
+import { buildSeenList, encodeSeen } from "../../shared/artifact/seen.ts";
 import { encodeJson, sealArtifact } from "../../shared/artifact/writer.ts";
 import { Rng } from "../../shared/random.ts";
 import { gramMatrix } from "../../shared/scoring/foldin.ts";
@@ -32,15 +35,29 @@ export async function syntheticTenant(o: SyntheticTenantOptions): Promise<Map<st
   };
   const items = new Float32Array(nItems * dim);
   const records = [];
+  const byCluster: number[][] = Array.from({ length: nClusters }, () => []);
   for (let r = 0; r < nItems; r++) {
     const c = rng.int(nClusters);
+    byCluster[c]!.push(r);
     around(items, r, c);
     const cats = [`cat${c % nCats}`];
     if (rng.next() < 0.3) cats.push(`cat${rng.int(nCats)}`);
     records.push({ id: `i${r}`, categories: [...new Set(cats)] });
   }
   const users = new Float32Array(nUsers * dim);
-  for (let u = 0; u < nUsers; u++) around(users, u, rng.int(nClusters));
+  const seenUser: number[] = [];
+  const seenItem: number[] = [];
+  for (let u = 0; u < nUsers; u++) {
+    const c = rng.int(nClusters);
+    around(users, u, c);
+    const own = byCluster[c]!;
+    const heavy = rng.next() < 0.01;
+    const n = heavy ? 2000 : 5 + Math.floor(-Math.log(1 - rng.next()) * 15);
+    for (let k = 0; k < n; k++) {
+      seenUser.push(u);
+      seenItem.push(own.length > 0 && (!heavy || k < own.length) ? own[rng.int(own.length)]! : rng.int(nItems));
+    }
+  }
 
   // Zipf-like popularity over a random order of items; the file keeps the head globally and per category.
   const order = rng.shuffle(Int32Array.from({ length: nItems }, (_, i) => i));
@@ -58,6 +75,7 @@ export async function syntheticTenant(o: SyntheticTenantOptions): Promise<Map<st
   files.set(ARTIFACT_FILES.itemsJson, encodeJson({ format: "edgerec-items/1", items: records }));
   files.set(ARTIFACT_FILES.users, encodePack({ rows: nUsers, dim, data: users }));
   files.set(ARTIFACT_FILES.usersJson, encodeJson({ format: "edgerec-users/1", ids: Array.from({ length: nUsers }, (_, u) => `u${u}`) }));
+  files.set(ARTIFACT_FILES.seen, encodeSeen(buildSeenList(nUsers, nItems, seenUser, seenItem)));
   files.set(ARTIFACT_FILES.gram, encodePack({ rows: dim, dim, data: Float32Array.from(gramMatrix(items, nItems, dim)) }));
   files.set(ARTIFACT_FILES.popular, encodeJson({ format: "edgerec-popular/1", global, byCategory }));
   let index: IndexParams | undefined;
