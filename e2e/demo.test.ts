@@ -110,7 +110,7 @@ describe.skipIf(!chromiumAvailable())("training demo in Chromium", () => {
     const manifest = await readManifest(source);
     expect(manifest).toMatchObject({ format: "edgerec-artifact/1", tenant: "synthetic", model: { kind: "bpr", dim: 33 }, trainer: { backend: "tfjs-wasm" } });
     expect(manifest.metrics["ndcg@10"]).toBeCloseTo(s.final!.ndcg10, 3);
-    expect(Object.keys(manifest.files).sort()).toEqual(["items.bin", "items.json", "popular.json", "users.bin", "users.json"]);
+    expect(Object.keys(manifest.files).sort()).toEqual(["items.bin", "items.json", "popular.json", "seen.bin", "users.bin", "users.json"]);
     const items = decodePack(await readVerified(source, manifest, "items.bin"), "items.bin");
     expect(items.rows).toBe(500);
     expect(Array.from(items.data.subarray(0, 33))).toEqual(s.model!.firstItem.map((v) => Math.fround(v)));
