@@ -1,4 +1,4 @@
-// `<edgerec-recs tenant endpoint key count private heading currency>`: the embeddable recommendations widget.
+// `<edgerec-recs tenant endpoint key count private heading currency user>`: the embeddable recommendations widget.
 // It loads the active model into IndexedDB once (model-loader.ts), keeps the visitor's events there, and ranks on
 // the device (local-ranker.ts); a click re-ranks and re-renders synchronously, inside the click's own task. Only
 // when there is no usable local model, or when `user` names a known user, does it ask the edge for recommendations
