@@ -260,7 +260,13 @@ describe("<edgerec-recs> in Chromium", () => {
       await expect.poll(() => other.requests.slice(before).filter((r) => r.method === "POST").length).toBeGreaterThanOrEqual(1);
       await p.waitForTimeout(500);
       const privatePosts = other.requests.slice(before).filter((r) => r.method === "POST");
-      expect(privatePosts.map((r) => [r.path.split("/").pop(), JSON.parse(r.body)])).toEqual(privatePosts.map(() => ["recommendations", { count: 8 }]));
+      // Private: no events, no visitor id, and a constant count (100) that says nothing about the local history;
+      // the items the visitor viewed or clicked here are dropped on the device.
+      expect(privatePosts.map((r) => [r.path.split("/").pop(), JSON.parse(r.body)])).toEqual(privatePosts.map(() => ["recommendations", { count: 100 }]));
+      await expect.poll(() => p.evaluate(() => document.querySelector("edgerec-recs")!.state.items.length)).toBe(8);
+      const shown = await p.evaluate(() => document.querySelector("edgerec-recs")!.state.items);
+      expect(shown).not.toContain(bpr.items[5]!.id);
+      expect(shown).not.toContain(bpr.items[6]!.id);
       await ctx.close();
     } finally {
       await other.close();

@@ -243,8 +243,9 @@ export class EdgerecRecsElement extends HTMLElement {
 
   /**
    * The edge ranks when nothing local can, or for a known user. In private mode the request carries no events (and
-   * no visitor id; a configured `user` is the page's own choice). Items the visitor interacted with here are asked
-   * for as extra results and dropped on the device, so none is shown even beyond the recent ones sent.
+   * no visitor id; a configured `user` is the page's own choice) and always asks for the most results. Items the
+   * visitor interacted with here are asked for as extra results and dropped on the device, so none is shown even
+   * beyond the recent ones sent.
    */
   private async renderFromEdge(gen: number): Promise<void> {
     const t0 = performance.now();
@@ -253,7 +254,8 @@ export class EdgerecRecsElement extends HTMLElement {
     const userId = this.config.user ?? (this.config.private ? undefined : this.visitor);
     const sent = this.config.private ? [] : recent;
     const hidden = new Set(local);
-    const ask = Math.min(MAX_EDGE_COUNT, this.config.count + local.length - sent.length);
+    // Private: a constant ask, so not even the number of local items leaves the device.
+    const ask = this.config.private ? MAX_EDGE_COUNT : Math.min(MAX_EDGE_COUNT, this.config.count + local.length - sent.length);
     const body = { ...(userId ? { userId } : {}), ...(sent.length ? { recentItems: sent } : {}), count: ask };
     try {
       const res = await this.edge().recommendations(body);
