@@ -161,6 +161,7 @@ export class HnswIndex implements AnnIndex {
   serialize(): Uint8Array {
     const handle = this.live();
     const len = this.wasm.exports.hnsw_serialized_size(handle);
+    if (len === 0) throw new AnnError("ann_internal", `hnsw: ${this.wasm.lastError()}`);
     const ptr = this.wasm.malloc(len);
     try {
       this.check(this.wasm.exports.hnsw_serialize(handle, ptr, len));

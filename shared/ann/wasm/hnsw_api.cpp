@@ -209,12 +209,20 @@ API int hnsw_distances(Index *ix, const float *query, const uint32_t *labels, ui
   });
 }
 
-API uint32_t hnsw_serialized_size(Index *ix) { return (uint32_t)edgerec::serialized_size(*ix->alg); }
+/** The serialized size in bytes; 0 (with hnsw_last_error set) when it would not fit in a wasm32 buffer. */
+API uint32_t hnsw_serialized_size(Index *ix) {
+  uint64_t size = edgerec::serialized_size(*ix->alg);
+  if (size > 0xffffffffull) {
+    last_error = "the serialized index would be " + std::to_string((unsigned long long)size) + " bytes, more than a wasm32 buffer holds";
+    return 0;
+  }
+  return (uint32_t)size;
+}
 
 /** Writes hnsw_serialized_size() bytes into out. */
 API int hnsw_serialize(Index *ix, uint8_t *out, uint32_t len) {
   return guarded([&] {
-    if (len != edgerec::serialized_size(*ix->alg)) return fail(BAD_PARAMS, "serialize buffer has the wrong size");
+    if ((uint64_t)len != edgerec::serialized_size(*ix->alg)) return fail(BAD_PARAMS, "serialize buffer has the wrong size");
     edgerec::serialize_into(*ix->alg, out);
     return (int)OK;
   });

@@ -52,11 +52,12 @@ static bool capacity_fits(uint64_t max_elements, uint64_t dim, uint64_t M) {
  */
 static inline uint64_t capacity_bound(uint64_t count) { return count + count / 4 + kHeadroomMin; }
 
-static size_t serialized_size(const HierarchicalNSW<float> &a) {
-  size_t n = a.cur_element_count;
-  size_t total = kHeaderBytes + n * a.size_data_per_element_ + n * 4;
-  for (size_t i = 0; i < n; i++) {
-    if (a.element_levels_[i] > 0) total += a.size_links_per_element_ * a.element_levels_[i];
+/** Bytes serialize_into writes, summed in 64 bits (a wasm32 size_t could wrap around near 4 GiB). */
+static uint64_t serialized_size(const HierarchicalNSW<float> &a) {
+  uint64_t n = a.cur_element_count;
+  uint64_t total = kHeaderBytes + n * (uint64_t)a.size_data_per_element_ + n * 4;
+  for (size_t i = 0; i < a.cur_element_count; i++) {
+    if (a.element_levels_[i] > 0) total += (uint64_t)a.size_links_per_element_ * (uint64_t)a.element_levels_[i];
   }
   return total;
 }
