@@ -12,6 +12,8 @@ import { hnswModuleNode, openHnswNode } from "../node/hnsw.ts";
 import { type AnnOpener, loadServingModel } from "./model-loader.ts";
 import type { ArtifactStore } from "./ports.ts";
 import { ModelRegistry } from "./registry.ts";
+import { HnswIndex } from "../../shared/ann/hnsw.ts";
+import { HnswWasm } from "../../shared/ann/wasm/loader.ts";
 
 const storeOf = (files: Map<string, Uint8Array>): ArtifactStore => ({
   get: async (_t, _v, name) => files.get(name) ?? null,
@@ -45,6 +47,18 @@ describe("loadServingModel", () => {
     // A registry with a small budget refuses it too (it used to keep any model, whatever its size).
     const registry = new ModelRegistry(storeOf(fx.files), { budgetBytes: 200_000, openAnn: counting });
     await expect(registry.load("t", "v1")).rejects.toThrow(/more than the/);
+  });
+
+  it("counts slots an opener reserves beyond the file (room for item PUTs)", async () => {
+    const fx = await buildFixture({ tenant: "t", version: "v1", items: 20, hnsw: hnswModuleNode() });
+    const roomy: AnnOpener = async (b, m) => {
+      const wasm = await HnswWasm.load(hnswModuleNode());
+      return HnswIndex.deserialize(wasm, b, { space: "ip", dim: m.model.dim, capacity: 20_000 });
+    };
+    const record = 2 * 16 * 4 + 4 + 8 * 4 + 8;
+    const model = await loadServingModel(storeOf(fx.files), "t", "v1", roomy);
+    expect(model.bytes).toBeGreaterThan(20_000 * (record + 64));
+    expect((await refusal(loadServingModel(storeOf(fx.files), "t", "v1", roomy, 2 * 2 ** 20))).check).toBe("memory");
   });
 
   it("bounds a 20-item index claiming 9,000,000 slots, so it fits a small budget", async () => {

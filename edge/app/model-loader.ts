@@ -9,7 +9,7 @@ import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
 import type { Manifest } from "../../shared/artifact/manifest.ts";
 import { decodePack } from "../../shared/artifact/pack.ts";
 import { type SeenList, checkSeenFits, decodeSeen } from "../../shared/artifact/seen.ts";
-import { hnswFileInfo } from "../../shared/ann/hnsw-header.ts";
+import { HNSW_SLOT_OVERHEAD, type HnswFileInfo, hnswFileInfo } from "../../shared/ann/hnsw-header.ts";
 import {
   type ArtifactSource,
   decodePopularJson,
@@ -93,15 +93,19 @@ export async function loadServingModel(
   let index: ItemIndex;
   if (openAnn && manifest.files[ARTIFACT_FILES.index]) {
     const bytes = await readVerified(source, manifest, ARTIFACT_FILES.index);
-    let resident: number;
+    let info: HnswFileInfo;
     try {
-      resident = hnswFileInfo(bytes).residentBytes;
+      info = hnswFileInfo(bytes);
     } catch (e) {
       throw new ArtifactError("index", `index.hnsw: ${(e as Error).message}`);
     }
+    let resident = info.residentBytes;
     // Refused before the index allocates anything: the header says what it would take.
     if (baseBytes + resident > maxBytes) throw overBudget(baseBytes + resident, "this version with its index.hnsw");
     const ann = await openAnn(bytes, manifest);
+    // An opener may reserve more slots than the file has (room for item PUTs): count those too.
+    const capacity = (ann as { capacity?: unknown }).capacity;
+    if (typeof capacity === "number" && capacity > info.capacity) resident += (capacity - info.capacity) * (info.recordBytes + HNSW_SLOT_OVERHEAD);
     if (ann.size() !== vectors.rows) throw new ArtifactError("rows", `index.hnsw has ${ann.size()} points, items.bin ${vectors.rows} rows`);
     index = new AnnItemIndex(ann, resident, vectors.data, vectors.dim, vectors.rows);
   } else {
