@@ -1,0 +1,162 @@
+// The ranking stage after retrieval, shared by the edge and the widget: from a pool of candidates (rows with model
+// scores) to the final list. Steps: drop scores under `minScore`; normalise relevance to 0..1 over the pool; add
+// boosts, subtract buries and the rotation penalty of recently shown items; then pick greedily with MMR
+// (Carbonell & Goldstein 1998) under category caps:
+//
+//   pick argmax  (1 − λ) · rel(i) − λ · max_{j picked} sim(i, j),   sim = max(0, cosine of the item vectors)
+//
+// Selection is lazy: candidates are visited in relevance order and a candidate's max-similarity is brought up to
+// date only when it can still win (since sim ≥ 0, (1 − λ)·rel(i) bounds its value), so a long pool costs little
+// more than the handful of candidates near the top. Everything runs on typed arrays; nothing allocates per item.
+
+import type { ItemRecord } from "../artifact/manifest.ts";
+import { type RankingOptions } from "./options.ts";
+import { applyRules } from "./rules.ts";
+
+export interface RerankContext {
+  /** Item vectors, row-major `rows × dim`. */
+  vectors: Float32Array;
+  dim: number;
+  /** items[row]: categories and numeric attributes for rules and caps. */
+  items: readonly ItemRecord[];
+}
+
+export interface Reranked {
+  rows: Int32Array;
+  /** The model's score of each picked row (the order is the re-ranked one, so these need not descend). */
+  scores: Float32Array;
+}
+
+/**
+ * Re-ranks a candidate pool to `count` items. `shown` lists rows recently shown to this user, newest first: the
+ * newest is demoted by `rotation`, the oldest by half of it.
+ */
+export function rerank(ctx: RerankContext, rows: Int32Array, scores: Float32Array, count: number, o: RankingOptions, shown: readonly number[] = []): Reranked {
+  // 1. minScore on the model's score.
+  let n = 0;
+  const keep = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) if (o.minScore === undefined || scores[i]! >= o.minScore) keep[n++] = i;
+  const candRows = new Int32Array(n);
+  const rel = new Float32Array(n);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const s = scores[keep[i]!]!;
+    candRows[i] = rows[keep[i]!]!;
+    if (s < lo) lo = s;
+    if (s > hi) hi = s;
+  }
+  // 2. Relevance 0..1 over the pool (all 1 when the scores are equal).
+  const span = hi - lo;
+  for (let i = 0; i < n; i++) rel[i] = span > 0 ? (scores[keep[i]!]! - lo) / span : 1;
+  // 3. Business rules and rotation, in relevance units.
+  const adjust = new Float32Array(n);
+  applyRules(ctx.items, candRows, o.boost ?? [], o.bury ?? [], adjust);
+  const rotation = o.rotation ?? 0;
+  if (rotation > 0 && shown.length > 0) {
+    const penalty = new Map<number, number>();
+    shown.forEach((row, k) => penalty.has(row) || penalty.set(row, rotation * (1 - (0.5 * k) / shown.length)));
+    for (let i = 0; i < n; i++) adjust[i]! -= penalty.get(candRows[i]!) ?? 0;
+  }
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    rel[i]! += adjust[i]!;
+    if (i > 0 && rel[i]! > rel[i - 1]!) sorted = false;
+  }
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (!sorted) order.sort((a, b) => rel[b]! - rel[a]! || a - b);
+  // 4. Greedy selection.
+  const picked = select(ctx, candRows, rel, order, count, o);
+  const outRows = new Int32Array(picked.length);
+  const outScores = new Float32Array(picked.length);
+  for (let k = 0; k < picked.length; k++) {
+    outRows[k] = candRows[picked[k]!]!;
+    outScores[k] = scores[keep[picked[k]!]!]!;
+  }
+  return { rows: outRows, scores: outScores };
+}
+
+/** MMR under caps; returns pool indices in pick order. */
+function select(ctx: RerankContext, rows: Int32Array, rel: Float32Array, order: Int32Array, count: number, o: RankingOptions): number[] {
+  const n = rows.length;
+  const lambda = o.diversity ?? 0;
+  const caps = capsOf(o);
+  const perCategory = new Map<string, number>();
+  const taken = new Uint8Array(n);
+  const picked: number[] = [];
+  const { vectors, dim } = ctx;
+  const maxSim = new Float32Array(n);
+  const upTo = new Int32Array(n); // how many picks maxSim[i] accounts for
+  const invNorm = new Float32Array(n).fill(-1);
+  const norm = (i: number): number => {
+    if (invNorm[i]! < 0) {
+      const base = rows[i]! * dim;
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += vectors[base + d]! * vectors[base + d]!;
+      invNorm[i] = s > 0 ? 1 / Math.sqrt(s) : 0;
+    }
+    return invNorm[i]!;
+  };
+  let first = 0; // order[0..first) are all taken or capped for good
+  while (picked.length < count) {
+    let best = -Infinity;
+    let bestI = -1;
+    for (let t = first; t < n; t++) {
+      const i = order[t]!;
+      if (taken[i]) {
+        if (t === first) first++;
+        continue;
+      }
+      if (caps && capped(ctx.items[rows[i]!], caps, perCategory)) {
+        if (t === first) first++; // counts only grow, so a capped item stays capped
+        continue;
+      }
+      const bound = (1 - lambda) * rel[i]!;
+      if (bound <= best) break; // sim ≥ 0: nothing later in relevance order can beat `best`
+      if (lambda > 0 && upTo[i]! < picked.length) {
+        const base = rows[i]! * dim;
+        const ni = norm(i);
+        let m = maxSim[i]!;
+        for (let p = upTo[i]!; p < picked.length; p++) {
+          const j = picked[p]!;
+          const bj = rows[j]! * dim;
+          let dot = 0;
+          for (let d = 0; d < dim; d++) dot += vectors[base + d]! * vectors[bj + d]!;
+          const sim = dot * ni * norm(j);
+          if (sim > m) m = sim;
+        }
+        maxSim[i] = m;
+        upTo[i] = picked.length;
+      }
+      const value = bound - lambda * maxSim[i]!;
+      if (value > best) {
+        best = value;
+        bestI = i;
+      }
+    }
+    if (bestI < 0) break;
+    taken[bestI] = 1;
+    picked.push(bestI);
+    if (caps) for (const c of ctx.items[rows[bestI]!]?.categories ?? []) perCategory.set(c, (perCategory.get(c) ?? 0) + 1);
+  }
+  return picked;
+}
+
+interface Caps {
+  all: number;
+  by: Record<string, number>;
+}
+
+function capsOf(o: RankingOptions): Caps | null {
+  if (o.maxPerCategory === undefined && (!o.categoryCaps || Object.keys(o.categoryCaps).length === 0)) return null;
+  return { all: o.maxPerCategory ?? Infinity, by: o.categoryCaps ?? {} };
+}
+
+function capped(item: ItemRecord | undefined, caps: Caps, counts: Map<string, number>): boolean {
+  for (const c of item?.categories ?? []) {
+    const cap = Object.hasOwn(caps.by, c) ? caps.by[c]! : caps.all;
+    if ((counts.get(c) ?? 0) >= cap) return true;
+  }
+  return false;
+}
