@@ -11,6 +11,7 @@ import type { ArtifactStore, EventLog, RecentItemsStore } from "./ports.ts";
 import type { ModelRegistry } from "./registry.ts";
 import { artifactRoutes } from "./routes-artifacts.ts";
 import { eventRoutes } from "./routes-events.ts";
+import { experimentRoutes } from "./routes-experiments.ts";
 import { recommendationRoutes } from "./routes-recommendations.ts";
 import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from "./schemas.ts";
 import type { TenantDirectory } from "./tenants.ts";
@@ -59,6 +60,7 @@ export function createApp(deps: EdgeDeps): Hono {
   recommendationRoutes(app, deps);
   eventRoutes(app, deps);
   artifactRoutes(app, deps);
+  experimentRoutes(app, deps);
 
   app.notFound((c) => c.json(errorJson("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
   app.onError((err, c) => {

@@ -40,6 +40,8 @@ export interface EventLine {
   item_id: string;
   type: string;
   timestamp: number;
+  /** The recommendation list the event refers to (impression, click, conversion), when the client sent one. */
+  recomm_id?: string;
 }
 
 /** A durable, append-only log of events per tenant. `append` resolves only once the batch is durably written. */

@@ -13,6 +13,9 @@ import type { ServingModel } from "./serving-model.ts";
 import { seenRowsOf } from "../../shared/artifact/seen.ts";
 import { type TopK, topK } from "../../shared/scoring/topk.ts";
 import type { TenantConfig } from "./tenant-config.ts";
+import { assignExperiment, newRecommId, runningExperiment } from "./experiments.ts";
+import { type RankingPlan, planRanking, rerankCandidates, shownItems } from "./ranking.ts";
+import type { RankingOptions } from "../../shared/ranking/options.ts";
 
 export type Source = "personalized" | "fold-in" | "content" | "popular";
 
@@ -20,6 +23,10 @@ export interface Recommendation {
   items: { id: string; score: number }[];
   modelVersion: string;
   variant: string;
+  /** Names the served list (experiment, variant, nonce): clients send it back with impression/click/conversion. */
+  recommId: string;
+  /** The running experiment this list was served under, null when none. */
+  experiment: string | null;
   source: Source;
   cacheHit: boolean;
   /** Which tier gave the user vector (memory, kv, redis, artifact), null when none did. */
@@ -39,8 +46,21 @@ export function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-export function chooseVariant(config: TenantConfig, userId: string | undefined, requested: string | undefined): { variant: string; version: string } {
+export interface VariantChoice {
+  variant: string;
+  version: string;
+  ranking?: RankingOptions;
+  experiment?: string | null;
+}
+
+export function chooseVariant(config: TenantConfig, userId: string | undefined, requested: string | undefined): VariantChoice {
   if (!config.active) throw notFound("no_active_version", `tenant '${config.tenant}' has no active model version`);
+  const exp = runningExperiment(config.experiments);
+  if (exp && requested !== "default") {
+    const a = assignExperiment(exp, userId, requested);
+    if (!a) throw badRequest("unknown_variant", `unknown variant '${requested}'; expected one of: default, ${exp.variants.map((x) => x.name).join(", ")}`);
+    return { variant: a.variant, version: a.version ?? config.active, ranking: a.ranking, experiment: a.experiment };
+  }
   const variants = config.variants.filter((v) => v.weight > 0);
   if (requested) {
     if (requested === "default") return { variant: "default", version: config.active };
@@ -60,13 +80,20 @@ export function chooseVariant(config: TenantConfig, userId: string | undefined, 
 
 export async function recommend(deps: RecommenderDeps, config: TenantConfig, req: RecommendationRequest): Promise<Recommendation> {
   const tenant = config.tenant;
-  const { variant, version } = chooseVariant(config, req.userId, req.variant);
+  const choice = chooseVariant(config, req.userId, req.variant);
+  const { variant, version } = choice;
   const { model } = await deps.registry.serve(tenant, version, variant === "default" ? config.previous : config.active);
+  const plan = planRanking(req.count, config.ranking, choice.ranking, req.ranking);
+  const wantShown = req.userId !== undefined && (plan.options.rotation ?? 0) > 0;
 
-  // The user's recent items and cached vector are independent reads: one round trip to KV/Redis, not two.
-  const [stored, hits] = req.userId
-    ? await Promise.all([deps.recent.get(tenant, req.userId), deps.cache.lookup([userVectorKey(tenant, model.version, req.userId)])])
-    : [[], []];
+  // The user's recent items, cached vector (and shown items) are independent reads: one round trip to KV/Redis.
+  const [stored, hits, shown] = req.userId
+    ? await Promise.all([
+        deps.recent.get(tenant, req.userId),
+        deps.cache.lookup([userVectorKey(tenant, model.version, req.userId)]),
+        wantShown ? shownItems(deps.recent, tenant, req.userId) : [],
+      ])
+    : [[], [], []];
   const recentRows: number[] = [];
   for (const id of [...(req.recentItems ?? []), ...stored]) {
     const r = model.itemRow.get(id);
@@ -104,13 +131,15 @@ export async function recommend(deps: RecommenderDeps, config: TenantConfig, req
     }
   }
 
-  const items = vector
-    ? ranked(model, vector, req.count, filter.skip, filter.includeCategories, (seen?.length ?? 0) + excluded.size)
-    : popular(model, req.count, filter.skip, filter.includeCategories);
+  const candidates = vector
+    ? ranked(model, vector, plan.fetch, filter.skip, filter.includeCategories, (seen?.length ?? 0) + excluded.size)
+    : popular(model, plan.fetch, filter.skip, filter.includeCategories);
   return {
-    items,
+    items: reranked(model, candidates, req.count, plan, shown),
     modelVersion: model.version,
     variant,
+    recommId: newRecommId(choice.experiment ?? null, variant),
+    experiment: choice.experiment ?? null,
     source,
     cacheHit: tier !== null && tier !== "artifact",
     vectorTier: tier,
@@ -121,6 +150,13 @@ export async function recommend(deps: RecommenderDeps, config: TenantConfig, req
 export function trainingRows(model: ServingModel, userId: string): Uint32Array | null {
   const row = model.seen ? model.userRow?.get(userId) : undefined;
   return row === undefined ? null : seenRowsOf(model.seen!, row);
+}
+
+function reranked(model: ServingModel, items: { id: string; score: number }[], count: number, plan: RankingPlan, shown: string[]) {
+  if (!plan.active) return items;
+  const rows = Int32Array.from(items, (it) => model.itemRow.get(it.id)!);
+  const top = rerankCandidates(model, { rows, scores: Float32Array.from(items, (it) => it.score) }, count, plan, shown);
+  return Array.from(top.rows, (r, k) => ({ id: model.items[r]!.id, score: round(top.scores[k]!) }));
 }
 
 /** Candidates smaller than this share of the catalogue are scanned exactly instead of walking the graph. */

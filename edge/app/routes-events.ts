@@ -9,6 +9,7 @@ import { forbidden } from "./errors.ts";
 import { type EdgeDeps, requestDeps } from "./app.ts";
 import type { EventLine } from "./ports.ts";
 import { type EventInput, eventsBodySchema, parseBody } from "./schemas.ts";
+import { IMPRESSION_TYPES, recordShown } from "./ranking.ts";
 
 /** Event time in seconds (the training format), from epoch ms or ISO-8601, or now. */
 export function eventSeconds(ts: EventInput["ts"], now = Date.now()): number {
@@ -32,16 +33,22 @@ export function eventRoutes(app: Hono, deps: EdgeDeps): void {
     const events = parseBody(await c.req.text(), eventsBodySchema);
     if ((await authorize(config, c.req.header("Authorization"), "read")) === "read") checkVisitorBatch(events);
     const now = Date.now();
-    const lines: EventLine[] = events.map((e) => ({ user_id: e.userId, item_id: e.itemId, type: e.type, timestamp: eventSeconds(e.ts, now) }));
+    const lines: EventLine[] = events.map((e) => ({ user_id: e.userId, item_id: e.itemId, type: e.type, timestamp: eventSeconds(e.ts, now), ...(e.recommId ? { recomm_id: e.recommId } : {}) }));
     await deps.events.append(config.tenant, lines);
+    // Impressions are what a user was shown (for rotation), not what they did: they go to the shown list.
     const byUser = new Map<string, string[]>();
+    const shownByUser = new Map<string, string[]>();
     for (const e of events) {
-      const list = byUser.get(e.userId) ?? [];
+      const map = IMPRESSION_TYPES.has(e.type) ? shownByUser : byUser;
+      const list = map.get(e.userId) ?? [];
       list.push(e.itemId);
-      byUser.set(e.userId, list);
+      map.set(e.userId, list);
     }
     const { recent } = requestDeps(deps, c.env);
-    await Promise.all([...byUser].map(([user, items]) => recent.push(config.tenant, user, items)));
-    return c.json({ accepted: lines.length, users: byUser.size }, 202);
+    await Promise.all([
+      ...[...byUser].map(([user, items]) => recent.push(config.tenant, user, items)),
+      ...[...shownByUser].map(([user, items]) => recordShown(recent, config.tenant, user, items)),
+    ]);
+    return c.json({ accepted: lines.length, users: new Set(events.map((e) => e.userId)).size }, 202);
   });
 }

@@ -18,6 +18,8 @@ export function recommendationRoutes(app: Hono, deps: EdgeDeps): void {
       items: rec.items,
       modelVersion: rec.modelVersion,
       variant: rec.variant,
+      recommId: rec.recommId,
+      ...(rec.experiment ? { experiment: rec.experiment } : {}),
       source: rec.source,
       latencyMs: elapsed(t0),
       cacheHit: rec.cacheHit,

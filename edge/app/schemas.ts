@@ -3,6 +3,7 @@
 
 import { z } from "zod";
 import { badRequest } from "./errors.ts";
+import { rankingOptionsSchema } from "../../shared/ranking/options.ts";
 
 export const MAX_COUNT = 100;
 export const MAX_EVENTS = 500;
@@ -12,7 +13,7 @@ export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
 
 const id = z.string().min(1).max(256);
 
-export const filtersSchema = z.object({
+export const filtersSchema = z.strictObject({
   includeCategories: z.array(z.string().min(1).max(128)).max(100).optional(),
   excludeCategories: z.array(z.string().min(1).max(128)).max(100).optional(),
   excludeIds: z.array(id).max(1000).optional(),
@@ -21,22 +22,26 @@ export type Filters = z.infer<typeof filtersSchema>;
 
 export const countSchema = z.number().int().min(1).max(MAX_COUNT);
 
-export const recommendationRequestSchema = z.object({
+export const recommendationRequestSchema = z.strictObject({
   userId: id.optional(),
   recentItems: z.array(id).max(200).optional(),
   count: countSchema.default(10),
   filters: filtersSchema.optional(),
   excludeSeen: z.boolean().default(true),
   variant: z.string().min(1).max(32).optional(),
+  /** Re-ranking for this request, over the tenant's and the variant's defaults (shared/ranking/options.ts). */
+  ranking: z.optional(rankingOptionsSchema),
 });
 export type RecommendationRequest = z.infer<typeof recommendationRequestSchema>;
 
-export const eventSchema = z.object({
+export const eventSchema = z.strictObject({
   userId: id,
   itemId: id,
   type: z.string().min(1).max(64),
   /** Epoch milliseconds or an ISO-8601 string; the server's clock when absent. */
   ts: z.union([z.number().finite().nonnegative(), z.iso.datetime({ offset: true })]).optional(),
+  /** The `recommId` of the list this event is about (impression, click, conversion), for experiment reports. */
+  recommId: z.string().regex(/^[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]{1,32}\.[0-9a-z]{16}$/, "must be a recommId from a recommendations response").optional(),
 });
 export const eventsBodySchema = z.array(eventSchema).min(1).max(MAX_EVENTS);
 export type EventInput = z.infer<typeof eventSchema>;

@@ -2,6 +2,8 @@
 // one (for rollback), A/B variants with traffic weights, and API keys stored as SHA-256 hashes with a role.
 
 import { z } from "zod";
+import { rankingOptionsSchema } from "../../shared/ranking/options.ts";
+import { experimentSchema } from "./experiments.ts";
 
 export const ROLES = ["read", "write", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -32,12 +34,16 @@ export const tenantConfigSchema = z.object({
   previous: z.string().regex(VERSION_RE).nullable(),
   variants: z.array(variantSchema).default([]),
   keys: z.array(apiKeySchema).default([]),
+  /** Ranking defaults of every list (a variant's and a request's settings win key by key). */
+  ranking: z.optional(rankingOptionsSchema),
+  /** A/B tests, the running one (at most one) and stopped ones kept for their reports. */
+  experiments: z.array(experimentSchema).default([]),
   updatedAt: z.string(),
 });
 export type TenantConfig = z.infer<typeof tenantConfigSchema>;
 
 export function emptyTenantConfig(tenant: string): TenantConfig {
-  return { format: "edgerec-tenant/1", tenant, active: null, previous: null, variants: [], keys: [], updatedAt: new Date().toISOString() };
+  return { format: "edgerec-tenant/1", tenant, active: null, previous: null, variants: [], keys: [], experiments: [], updatedAt: new Date().toISOString() };
 }
 
 /** Parses stored config; a stored value that fails the schema is a server-side fault, reported with the reason. */

@@ -18,7 +18,8 @@ export function mergeEvents(base: Interactions, events: readonly LoggedEvent[], 
   for (let k = 0; k < base.users.length; k++) {
     b.add(base.userIds.ids[base.users[k]!]!, base.itemIds.ids[base.items[k]!]!, base.weights[k]!, base.timestamps[k]!);
   }
-  events.forEach((e, k) => b.add(e.user_id, e.item_id, typeWeight(e.type), e.timestamp, { row: k + 1 }));
+  // An impression is what the user was shown, not something they did: it is no interaction to learn from.
+  events.forEach((e, k) => e.type === "impression" || b.add(e.user_id, e.item_id, typeWeight(e.type), e.timestamp, { row: k + 1 }));
   for (const [row, meta] of base.itemMeta ?? []) b.setItemMeta(base.itemIds.ids[row]!, meta);
   for (const [row, meta] of base.userMeta ?? []) b.setUserMeta(base.userIds.ids[row]!, meta);
   return b.build();

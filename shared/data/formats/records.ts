@@ -22,6 +22,7 @@ export const TYPE_WEIGHTS: Readonly<Record<string, number>> = {
   purchase: 4,
   buy: 4,
   order: 4,
+  conversion: 4,
 };
 
 export const typeWeight = (type: string): number => TYPE_WEIGHTS[type.trim().toLowerCase()] ?? 1;
