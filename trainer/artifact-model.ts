@@ -2,7 +2,7 @@
 // with the fold-in for users the artifact has never seen and popularity for users with no usable history.
 
 import { ARTIFACT_FILES } from "../shared/artifact/files.ts";
-import type { Manifest } from "../shared/artifact/manifest.ts";
+import type { ItemRecord, Manifest } from "../shared/artifact/manifest.ts";
 import { decodePack } from "../shared/artifact/pack.ts";
 import { type SeenList, checkSeenFits, decodeSeen } from "../shared/artifact/seen.ts";
 import { type ArtifactSource, decodePopularJson, decodeUsersJson, readItems, readManifest, readVerified } from "../shared/artifact/reader.ts";
@@ -15,6 +15,8 @@ export interface ArtifactModel {
   manifest: Manifest;
   dim: number;
   itemIds: string[];
+  /** items.json records in row order (categories and numeric attributes, for re-ranking). */
+  items: ItemRecord[];
   itemRow: Map<string, number>;
   itemVectors: Float32Array;
   userRow: Map<string, number>;
@@ -45,6 +47,7 @@ export async function loadArtifactModel(source: ArtifactSource): Promise<Artifac
     manifest,
     dim: vectors.dim,
     itemIds,
+    items,
     itemRow,
     itemVectors: vectors.data,
     userRow: new Map(userIds.map((id, row) => [id, row])),

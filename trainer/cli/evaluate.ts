@@ -5,15 +5,20 @@ import { z } from "zod";
 import { dirSource } from "../artifact-dir.ts";
 import { loadArtifactModel } from "../artifact-model.ts";
 import { evaluateArtifact } from "../evaluate-artifact.ts";
+import { evaluateDiversity } from "../evaluate-diversity.ts";
 import { loadInteractions } from "../io/load-data.ts";
 import { parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 
-const usage = `edgerec evaluate --artifact DIR --data TRAIN --test TEST [--format F] [--k 10,20]
+const usage = `edgerec evaluate --artifact DIR --data TRAIN --test TEST [--format F] [--k 10,20] [--diversity 0,0.25,0.5]
 
 Full-ranking evaluation: for each user in TEST, every item of the artifact is scored, the user's TRAIN items are
 excluded, and NDCG, recall, precision, MAP, hit rate and catalog coverage at each K are averaged.
-Prints one JSON object.`;
+Prints one JSON object.
+
+--diversity L1,L2,…  also re-ranks each list with MMR at each diversity setting (0..1, the edge's \`ranking.diversity\`)
+                     over a pool of 100 candidates and reports, per setting, ndcg@K and recall@K with intra-list
+                     diversity (ild@K, mean pairwise 1 − cosine), categories per list, category and item coverage.`;
 
 const flags = {
   artifact: { type: "string" },
@@ -21,6 +26,7 @@ const flags = {
   test: { type: "string" },
   format: { type: "string" },
   k: { type: "string" },
+  diversity: { type: "string" },
 } as const;
 
 const schema = z.object({
@@ -33,6 +39,11 @@ const schema = z.object({
     .default("10,20")
     .transform((s) => s.split(",").map(Number))
     .pipe(z.array(z.number().int().min(1).max(1000)).min(1, "expected cut-offs like 10,20")),
+  diversity: z
+    .string()
+    .transform((s) => s.split(",").map((x) => (x.trim() === "" ? NaN : Number(x))))
+    .pipe(z.array(z.number().min(0, "settings are 0..1").max(1, "settings are 0..1")).min(1).max(21))
+    .optional(),
 });
 
 export async function runEvaluate(args: string[]): Promise<Record<string, unknown>> {
@@ -41,7 +52,9 @@ export async function runEvaluate(args: string[]): Promise<Record<string, unknow
   const train = (await loadInteractions(f.data, f.format)).data;
   const test = (await loadInteractions(f.test, f.format)).data;
   const { report, sources, unknownTestItems } = evaluateArtifact(m, train, test, f.k);
-  return { artifact: f.artifact, version: m.manifest.version, model: m.manifest.model.kind, ...report, sources, unknownTestItems };
+  const out: Record<string, unknown> = { artifact: f.artifact, version: m.manifest.version, model: m.manifest.model.kind, ...report, sources, unknownTestItems };
+  if (f.diversity) out.diversity = evaluateDiversity(m, train, test, f.k, f.diversity);
+  return out;
 }
 
 export const evaluateCommand: Command = {
