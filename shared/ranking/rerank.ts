@@ -88,20 +88,14 @@ function select(ctx: RerankContext, rows: Int32Array, rel: Float32Array, order: 
   const { vectors, dim } = ctx;
   const maxSim = new Float32Array(n);
   const upTo = new Int32Array(n); // how many picks maxSim[i] accounts for
-  const invNorm = new Float32Array(n).fill(-1);
-  const norm = (i: number): number => {
-    if (invNorm[i]! < 0) {
-      const base = rows[i]! * dim;
-      let s = 0;
-      for (let d = 0; d < dim; d++) s += vectors[base + d]! * vectors[base + d]!;
-      invNorm[i] = s > 0 ? 1 / Math.sqrt(s) : 0;
-    }
-    return invNorm[i]!;
-  };
+  const invNorm = new Float32Array(lambda > 0 ? n : 0).fill(-1);
+  // Picked items' unit vectors, contiguous, so a similarity is one dot product over two flat arrays.
+  const unit = new Float32Array(Math.max(0, Math.min(count, n)) * dim);
   let first = 0; // order[0..first) are all taken or capped for good
   while (picked.length < count) {
     let best = -Infinity;
     let bestI = -1;
+    const p = picked.length;
     for (let t = first; t < n; t++) {
       const i = order[t]!;
       if (taken[i]) {
@@ -114,20 +108,12 @@ function select(ctx: RerankContext, rows: Int32Array, rel: Float32Array, order: 
       }
       const bound = (1 - lambda) * rel[i]!;
       if (bound <= best) break; // sim ≥ 0: nothing later in relevance order can beat `best`
-      if (lambda > 0 && upTo[i]! < picked.length) {
-        const base = rows[i]! * dim;
-        const ni = norm(i);
-        let m = maxSim[i]!;
-        for (let p = upTo[i]!; p < picked.length; p++) {
-          const j = picked[p]!;
-          const bj = rows[j]! * dim;
-          let dot = 0;
-          for (let d = 0; d < dim; d++) dot += vectors[base + d]! * vectors[bj + d]!;
-          const sim = dot * ni * norm(j);
-          if (sim > m) m = sim;
-        }
-        maxSim[i] = m;
-        upTo[i] = picked.length;
+      if (lambda > 0 && upTo[i]! < p) {
+        // maxSim only grows, so the value with the stale maxSim bounds the true one: refresh only if it can win.
+        if (bound - lambda * maxSim[i]! <= best) continue;
+        if (invNorm[i]! < 0) invNorm[i] = inverseNorm(vectors, rows[i]! * dim, dim);
+        maxSim[i] = maxCosine(vectors, rows[i]! * dim, invNorm[i]!, unit, upTo[i]!, p, dim, maxSim[i]!);
+        upTo[i] = p;
       }
       const value = bound - lambda * maxSim[i]!;
       if (value > best) {
@@ -137,10 +123,35 @@ function select(ctx: RerankContext, rows: Int32Array, rel: Float32Array, order: 
     }
     if (bestI < 0) break;
     taken[bestI] = 1;
+    if (lambda > 0) setUnit(vectors, rows[bestI]! * dim, unit, picked.length * dim, dim);
     picked.push(bestI);
     if (caps) for (const c of ctx.items[rows[bestI]!]?.categories ?? []) perCategory.set(c, (perCategory.get(c) ?? 0) + 1);
   }
   return picked;
+}
+
+/** max(m, the largest cosine of the vector at `base` with unit rows from..to of `unit`). */
+function maxCosine(vectors: Float32Array, base: number, inv: number, unit: Float32Array, from: number, to: number, dim: number, m: number): number {
+  if (inv === 0) return m;
+  for (let q = from; q < to; q++) {
+    const o = q * dim;
+    let dot = 0;
+    for (let d = 0; d < dim; d++) dot += vectors[base + d]! * unit[o + d]!;
+    const sim = dot * inv;
+    if (sim > m) m = sim;
+  }
+  return m;
+}
+
+function inverseNorm(vectors: Float32Array, base: number, dim: number): number {
+  let nn = 0;
+  for (let d = 0; d < dim; d++) nn += vectors[base + d]! * vectors[base + d]!;
+  return nn > 0 ? 1 / Math.sqrt(nn) : 0;
+}
+
+function setUnit(vectors: Float32Array, base: number, unit: Float32Array, at: number, dim: number): void {
+  const inv = inverseNorm(vectors, base, dim);
+  for (let d = 0; d < dim; d++) unit[at + d] = vectors[base + d]! * inv;
 }
 
 interface Caps {

@@ -85,4 +85,23 @@ describe("LocalRanker", () => {
     // The marks are cleared: a visitor without history may get those items again.
     expect(r.rank([{ itemId: a.items[100]!.id, type: "click" }], 119).items.some((x) => had.has(x.item.id))).toBe(true);
   });
+
+  it("re-ranks on the device with the shared ranking stage: caps, boosts, rotation", async () => {
+    const { a, r } = await ranker();
+    const shoes = a.items.filter((_, row) => a.categoryOf[row] === 0).slice(0, 3);
+    const history = shoes.map((s) => ({ itemId: s.id, type: "click" as const }));
+    const plain = r.rank(history, 8);
+    const catOf = (id: string) => a.categoryOf[a.items.findIndex((x) => x.id === id)];
+    expect(plain.items.every((x) => catOf(x.item.id) === 0)).toBe(true);
+    const capped = r.rank(history, 8, { maxPerCategory: 2 });
+    expect(capped.items).toHaveLength(8);
+    const per = new Map<number, number>();
+    for (const x of capped.items) per.set(catOf(x.item.id)!, (per.get(catOf(x.item.id)!) ?? 0) + 1);
+    expect(Math.max(...per.values())).toBeLessThanOrEqual(2);
+    for (const x of capped.items) expect(shoes.map((s) => s.id)).not.toContain(x.item.id);
+    const rotated = r.rank(history, 8, { rotation: 1 }, plain.items.slice(0, 4).map((x) => x.item.id));
+    for (const x of plain.items.slice(0, 4)) expect(rotated.items.map((y) => y.item.id)).not.toContain(x.item.id);
+    const diverse = r.rank(history, 8, { diversity: 0.8 });
+    expect(new Set(diverse.items.map((x) => catOf(x.item.id))).size).toBeGreaterThan(1);
+  });
 });

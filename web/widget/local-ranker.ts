@@ -12,6 +12,8 @@ import { createFoldIn, type UserFolder } from "../../shared/scoring/foldin.ts";
 import { scoreAll, topK } from "../../shared/scoring/topk.ts";
 import type { EventType } from "./edge-client.ts";
 import { type ItemScorer, createItemScorer } from "../../shared/scoring/item-scorer.ts";
+import { type RankingOptions, poolSize, reranks } from "../../shared/ranking/options.ts";
+import { rerank } from "../../shared/ranking/rerank.ts";
 
 export const EVENT_WEIGHTS: Record<EventType, number> = { view: 1, click: 2 };
 /** Only the most recent distinct items fold in: tastes drift, and it bounds the O(n·d²) fold-in. */
@@ -83,9 +85,10 @@ export class LocalRanker {
 
   /**
    * The `count` best items for a visitor with these events (oldest first). Every item in the history is left out,
-   * not only the newest MAX_HISTORY_ITEMS that fold in.
+   * not only the newest MAX_HISTORY_ITEMS that fold in. Re-ranked by `options` (shared/ranking) over a pool of
+   * candidates, with `shown` (item ids, newest first) for rotation.
    */
-  rank(history: readonly HistoryEvent[], count: number): Ranking {
+  rank(history: readonly HistoryEvent[], count: number, options: RankingOptions = {}, shown: readonly string[] = []): Ranking {
     const { rows, weights, types } = this.aggregate(history);
     const seen = this.seen;
     const marked: number[] = [];
@@ -97,7 +100,9 @@ export class LocalRanker {
       if (rows.length === 0) return { items: this.coldStart(count), personalised: false };
       this.foldIn.user(rows, weights, this.scorer.user);
       this.scorer.score();
-      const top = topK(this.scorer.scores, count, (row) => seen[row] === 1);
+      const active = reranks(options);
+      let top = topK(this.scorer.scores, active ? poolSize(options, count) : count, (row) => seen[row] === 1);
+      if (active) top = this.rerankPool(top.rows, top.scores, count, options, shown);
       const items: RankedItem[] = [];
       for (let k = 0; k < top.rows.length; k++) {
         const row = top.rows[k]!;
@@ -107,6 +112,16 @@ export class LocalRanker {
     } finally {
       for (const r of marked) seen[r] = 0;
     }
+  }
+
+  /** Re-ranks a candidate pool (rows best first) with the shared ranking stage. */
+  rerankPool(rows: Int32Array, scores: Float32Array, count: number, options: RankingOptions, shown: readonly string[] = []): { rows: Int32Array; scores: Float32Array } {
+    const shownRows: number[] = [];
+    for (const id of shown) {
+      const r = this.rowById.get(id);
+      if (r !== undefined) shownRows.push(r);
+    }
+    return rerank({ vectors: this.scorer.items, dim: this.dim, items: this.items }, rows, scores, count, options, shownRows);
   }
 
   /** Distinct rows of the most recent items with summed weights; the latest event type of each for the reason. */

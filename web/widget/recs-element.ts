@@ -38,7 +38,7 @@ export interface RenderDetail {
 }
 
 export class EdgerecRecsElement extends HTMLElement {
-  static readonly observedAttributes = ["tenant", "endpoint", "key", "count", "private", "heading", "currency", "user"];
+  static readonly observedAttributes = ["tenant", "endpoint", "key", "count", "private", "heading", "currency", "user", "ranking"];
 
   private readonly cards: CardList;
   private readonly headingEl: HTMLHeadingElement;
@@ -50,6 +50,7 @@ export class EdgerecRecsElement extends HTMLElement {
   private model: LocalModel | null = null;
   private ranker: LocalRanker | null = null;
   private history: StoredEvent[] = [];
+  private shown: string[] = [];
   private visitor = "";
   private generation = 0;
   private outbox: EventOutbox | null = null;
@@ -103,7 +104,7 @@ export class EdgerecRecsElement extends HTMLElement {
     if (before === after || !this.started) return;
     this.config = readConfig(this);
     if (name === "tenant" || name === "endpoint" || name === "key" || name === "user") void this.reload();
-    else if (name === "count" || name === "currency") this.rerender(false);
+    else if (name === "count" || name === "currency" || name === "ranking") this.rerender(false);
     else this.renderChrome();
   }
 
@@ -227,7 +228,9 @@ export class EdgerecRecsElement extends HTMLElement {
     if (!this.ranker || !this.model) return;
     const t0 = performance.now();
     const focusAt = this.focusedCardIndex();
-    const ranking = this.ranker.rank(this.history, this.config.count);
+    const ranking = this.ranker.rank(this.history, this.config.count, this.config.ranking, this.shown);
+    // What this visitor was shown (newest first, capped), for rotation on the next render.
+    this.shown = [...ranking.items.map((r) => r.item.id), ...this.shown.filter((id) => !ranking.items.some((r) => r.item.id === id))].slice(0, 50);
     this.cards.render(ranking.items.map((r) => cardView(r.item, reasonText(r.reason), this.config.currency)));
     if (focusAt >= 0) this.restoreFocus(focusAt);
     this.renderChrome();
