@@ -4,6 +4,7 @@ import { EdgerecError } from "../../shared/errors.ts";
 import type { Command } from "./command.ts";
 import { demoCommand } from "./demo.ts";
 import { evaluateCommand } from "./evaluate.ts";
+import { experimentCommand } from "./experiment.ts";
 import { recommendCommand } from "./recommend.ts";
 import { keysCommand } from "./keys.ts";
 import { pipelineCommand } from "./pipeline.ts";
@@ -17,6 +18,7 @@ export const COMMANDS: Command[] = [
   evaluateCommand,
   publishCommand,
   keysCommand,
+  experimentCommand,
   pipelineCommand,
   runsCommand,
   demoCommand,
