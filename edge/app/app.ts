@@ -12,6 +12,8 @@ import type { ModelRegistry } from "./registry.ts";
 import { artifactRoutes } from "./routes-artifacts.ts";
 import { eventRoutes } from "./routes-events.ts";
 import { experimentRoutes } from "./routes-experiments.ts";
+import { methodMatcher } from "./method-not-allowed.ts";
+import { openApiRoutes } from "./openapi.ts";
 import { recommendationRoutes } from "./routes-recommendations.ts";
 import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from "./schemas.ts";
 import type { TenantDirectory } from "./tenants.ts";
@@ -61,8 +63,15 @@ export function createApp(deps: EdgeDeps): Hono {
   eventRoutes(app, deps);
   artifactRoutes(app, deps);
   experimentRoutes(app, deps);
+  openApiRoutes(app);
 
-  app.notFound((c) => c.json(errorJson("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  const allowedMethods = methodMatcher(app);
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const allow = allowedMethods(path);
+    if (allow.length > 0) return c.json(errorJson("method_not_allowed", `${c.req.method} is not allowed on ${path}; allowed: ${allow.join(", ")}`), 405, { Allow: allow.join(", ") });
+    return c.json(errorJson("not_found", `no route for ${c.req.method} ${path}`), 404);
+  });
   app.onError((err, c) => {
     if (err instanceof EdgerecError) return c.json(errorJson(err.code, err.message), err.status as ErrorStatus);
     const status = (err as { status?: number }).status;

@@ -1,0 +1,50 @@
+// zod schemas of the edge API's responses: the reference (edge/app/openapi.ts) is generated from them, and the
+// OpenAPI test checks real responses of the app against them, so the document cannot drift from what is served.
+
+import { z } from "zod";
+import { experimentSchema } from "./experiments.ts";
+
+export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+const scored = z.object({ id: z.string(), score: z.number() });
+
+export const recommendationsResponse = z
+  .object({
+    items: z.array(scored).describe("best first (after re-ranking; `score` is the model's score)"),
+    modelVersion: z.string(),
+    variant: z.string().describe("`default`, a legacy variant, or the experiment arm"),
+    recommId: z.string().describe("names this list; send it back with impression/click/conversion events"),
+    experiment: z.string().optional().describe("the running experiment this list was served under"),
+    source: z.string().describe("personalized | fold-in | content | popular (and others as models add them)"),
+    latencyMs: z.number(),
+    cacheHit: z.boolean(),
+  })
+  ;
+
+export const similarResponse = z
+  .object({ item: z.string(), items: z.array(scored), modelVersion: z.string(), variant: z.string(), source: z.string(), latencyMs: z.number(), cacheHit: z.boolean() })
+  ;
+
+export const eventsResponse = z.object({ accepted: z.number().int(), users: z.number().int() });
+
+export const healthResponse = z
+  .object({
+    ok: z.boolean(),
+    runtime: z.string(),
+    models: z.array(z.object({ tenant: z.string(), version: z.string(), bytes: z.number(), index: z.string(), loadMs: z.number() })),
+  })
+  ;
+
+export const uploadResponse = z.object({ tenant: z.string(), version: z.string(), file: z.string(), bytes: z.number().int() });
+export const activateResponse = z.object({ tenant: z.string(), active: z.string().nullable(), previous: z.string().nullable() });
+export const experimentResponse = experimentSchema;
+export const experimentsResponse = z.object({ tenant: z.string(), experiments: z.array(experimentSchema) });
+
+export const seedResponse = z
+  .object({
+    recommendations: z.array(z.object({ item_id: z.string(), score: z.number() })),
+    model_version: z.string(),
+    latency_ms: z.number(),
+    cache_hit: z.boolean(),
+  })
+  ;
