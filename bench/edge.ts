@@ -28,6 +28,10 @@ const SECONDS = Number(process.env.EDGE_BENCH_SECONDS ?? 30);
 const RATE = Number(process.env.EDGE_BENCH_RATE ?? 200);
 const DIM = 64;
 const RECENT_USERS = 2000;
+/** Re-ranking options sent with every request (the `ranking` field), e.g. '{"diversity":0.5}'; none by default. */
+const RANKING = process.env.EDGE_BENCH_RANKING ? (JSON.parse(process.env.EDGE_BENCH_RANKING) as Record<string, unknown>) : null;
+/** Which hosts to drive: all (default), workerd or node. */
+const TARGETS = process.env.EDGE_BENCH_TARGETS ?? "all";
 const CACHED_USERS = Math.min(USERS, Number(process.env.EDGE_BENCH_CACHED_USERS ?? 4000));
 const TENANT = "bench";
 /**
@@ -169,6 +173,7 @@ function mix(seed: number): () => string {
             : `anon${rng.nextU32()}`;
     const body: Record<string, unknown> = { userId, count: 10 };
     if (rng.next() < 0.2) body.filters = { includeCategories: [`cat${rng.int(24)}`] };
+    if (RANKING) body.ranking = RANKING;
     return JSON.stringify(body);
   };
 }
@@ -315,10 +320,11 @@ async function nodeHost(dir: string): Promise<Record<string, unknown>> {
 
 const dir = await artifact();
 if (process.argv.includes("--build-only")) process.exit(0);
-const runs = [...(await workerd(dir)), await nodeHost(dir)];
+const runs = [...(TARGETS === "node" ? [] : await workerd(dir)), ...(TARGETS === "workerd" ? [] : [await nodeHost(dir)])];
 const out = {
   bench: "edge",
   tenant: { items: ITEMS, users: USERS, dim: DIM, recentUsers: RECENT_USERS, index: "hnsw", seen: "seen.bin: 5 + Exp(15) own-cluster items per user, 1% with 2,000", workerModelBudgetMb: Number(MODEL_BUDGET_MB) },
+  ranking: RANKING,
   load: { nice: NICE, rate: RATE, seconds: SECONDS, warmupSeconds: 5, mix: "1/6 known+cached, 1/6 known (users.bin), 1/3 recent events only, 1/3 unknown; 20% with includeCategories", cachedUsers: CACHED_USERS, tool: "open-loop generator (edge/node/load.ts): fixed arrival rate, latency from scheduled send time" },
   runs,
   machine: machine(),
