@@ -3,15 +3,18 @@
 
 import { EdgerecError } from "../../shared/errors.ts";
 
-export type EventType = "view" | "click";
+export type EventType = "view" | "click" | "conversion";
 
 /** One visitor event as the edge takes it: `POST /v1/tenants/{t}/events` with an array of these. */
 export interface EdgeEvent {
   userId: string;
   itemId: string;
-  type: EventType;
+  /** `impression`: the visitor was shown the item (rotation and experiment reports; never history). */
+  type: EventType | "impression";
   /** Milliseconds since the Unix epoch. */
   ts: number;
+  /** The edge list (`recommId`) the event is about, for experiment reports. */
+  recommId?: string;
 }
 
 export interface EdgeRecommendationRequest {
@@ -24,6 +27,7 @@ export interface EdgeRecommendations {
   items: { id: string; score: number }[];
   modelVersion: string;
   variant?: string;
+  recommId?: string;
   source: string;
 }
 
@@ -79,7 +83,7 @@ export class EdgeClient {
     const res = await this.request(`${this.base}/recommendations`, { method: "POST", headers: this.headers(true), body: JSON.stringify(body) });
     const json = (await res.json()) as Partial<EdgeRecommendations>;
     if (!Array.isArray(json.items)) throw new EdgeRequestError(res.status, "recommendations: the response has no items array");
-    return { items: json.items, modelVersion: String(json.modelVersion ?? ""), variant: json.variant, source: String(json.source ?? "edge") };
+    return { items: json.items, modelVersion: String(json.modelVersion ?? ""), variant: json.variant, recommId: typeof json.recommId === "string" ? json.recommId : undefined, source: String(json.source ?? "edge") };
   }
 
   private headers(json: boolean): Record<string, string> {

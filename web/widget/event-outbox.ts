@@ -31,7 +31,7 @@ export class EventOutbox {
         if (pending.length === 0) return;
         const seqs = pending.map((e) => e.seq!);
         try {
-          await this.edge.sendEvents(pending.map((e) => ({ userId: this.visitorId, itemId: e.itemId, type: e.type, ts: e.ts })));
+          await this.edge.sendEvents(pending.map((e) => ({ userId: this.visitorId, itemId: e.itemId, type: e.type, ts: e.ts, ...(e.recommId ? { recommId: e.recommId } : {}) })));
         } catch (e) {
           const status = e instanceof EdgeRequestError ? e.httpStatus : 0;
           if (status === 401 || status === 403) {

@@ -4,7 +4,7 @@
 // ("because you viewed X": the seen item most similar to it). Buffers are allocated once, so a re-rank after a
 // click allocates only its result.
 //
-// Event weights (the r of c = 1 + α·r in the fold-in): view 1, click 2; repeated events on an item add up.
+// Event weights (the r of c = 1 + α·r in the fold-in): view 1, click 2, conversion 4; repeated events on an item add up.
 
 import type { FoldInParams, ItemRecord } from "../../shared/artifact/manifest.ts";
 import type { EmbeddingMatrix } from "../../shared/artifact/pack.ts";
@@ -15,7 +15,7 @@ import { type ItemScorer, createItemScorer } from "../../shared/scoring/item-sco
 import { type RankingOptions, poolSize, reranks } from "../../shared/ranking/options.ts";
 import { rerank } from "../../shared/ranking/rerank.ts";
 
-export const EVENT_WEIGHTS: Record<EventType, number> = { view: 1, click: 2 };
+export const EVENT_WEIGHTS: Record<EventType, number> = { view: 1, click: 2, conversion: 4 };
 /** Only the most recent distinct items fold in: tastes drift, and it bounds the O(n·d²) fold-in. */
 export const MAX_HISTORY_ITEMS = 50;
 

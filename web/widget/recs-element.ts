@@ -51,6 +51,8 @@ export class EdgerecRecsElement extends HTMLElement {
   private ranker: LocalRanker | null = null;
   private history: StoredEvent[] = [];
   private shown: string[] = [];
+  /** The list the edge ranked last (clicks on its cards carry its recommId). */
+  private edgeList: { recommId: string; ids: Set<string> } | null = null;
   private visitor = "";
   private generation = 0;
   private outbox: EventOutbox | null = null;
@@ -130,11 +132,12 @@ export class EdgerecRecsElement extends HTMLElement {
     };
   }
 
-  /** Records that the visitor viewed or clicked an item (e.g. from a product page) and re-ranks at once. */
+  /** Records that the visitor viewed, clicked or bought (conversion) an item and re-ranks at once. */
   track(itemId: string, type: EventType = "view"): void {
     if (typeof itemId !== "string" || itemId === "") throw new TypeError("track(itemId, type): itemId must be a non-empty string");
-    if (type !== "view" && type !== "click") throw new TypeError(`track: unknown event type '${String(type)}'; expected one of: view, click`);
+    if (type !== "view" && type !== "click" && type !== "conversion") throw new TypeError(`track: unknown event type '${String(type)}'; expected one of: view, click, conversion`);
     const event: StoredEvent = { tenant: this.config.tenant, itemId, type, ts: Date.now(), sent: 0, local: this.config.private ? 1 : 0 };
+    if (this.edgeList?.ids.has(itemId)) event.recommId = this.edgeList.recommId;
     this.history.push(event);
     this.rerender(true);
     void this.store
@@ -267,12 +270,23 @@ export class EdgerecRecsElement extends HTMLElement {
       const byId = new Map(this.model?.items.map((item) => [item.id, item]) ?? []);
       const reason = res.source === "popular" ? "Popular right now" : "Picked for you";
       this.cards.render(items.map((r) => cardView(byId.get(r.id) ?? { id: r.id }, reason, this.config.currency)));
+      this.recordImpressions(items.map((r) => r.id), res.recommId, userId);
       this.statusEl.hidden = true;
       const personalised = res.source !== "popular" && (this.config.user !== null || (!this.config.private && recent.length > 0));
       this.emitRender({ items: items.map((r) => r.id), source: "edge", personalised, modelVersion: res.modelVersion, ms: performance.now() - t0 });
     } catch (e) {
       if (gen === this.generation) this.fail(`no local model and the edge did not answer: ${(e as Error).message}`, true);
     }
+  }
+
+  /** Tells the edge what this visitor was shown (rotation; experiment reports), unless private. Best effort. */
+  private recordImpressions(ids: string[], recommId: string | undefined, userId: string | undefined): void {
+    this.edgeList = recommId ? { recommId, ids: new Set(ids) } : null;
+    if (this.config.private || !userId || ids.length === 0) return;
+    const ts = Date.now();
+    this.edge()
+      .sendEvents(ids.map((itemId) => ({ userId, itemId, type: "impression" as const, ts, ...(recommId ? { recommId } : {}) })))
+      .catch((e: unknown) => this.problems.push(`impressions not sent: ${(e as Error).message}`));
   }
 
   private onCardClick(e: MouseEvent): void {

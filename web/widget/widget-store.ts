@@ -21,6 +21,8 @@ export interface StoredEvent {
   type: EventType;
   /** Milliseconds since the Unix epoch. */
   ts: number;
+  /** The edge list it is about (a click on a card the edge ranked). */
+  recommId?: string;
   /** 1 once the edge accepted it. */
   sent: 0 | 1;
   /** 1 when recorded in `private` mode: it never leaves the device. */
