@@ -44,5 +44,7 @@ export function rerankCandidates(model: ServingModel, top: TopK, count: number, 
     const r = model.itemRow.get(id);
     if (r !== undefined) shown.push(r);
   }
-  return rerank({ vectors: model.vectors, dim: model.dim, items: model.items }, top.rows, top.scores, count, plan.options, shown);
+  // MMR's similarity updates run on the index's distance kernel (wasm SIMD in the HNSW module).
+  const dots = (v: Float32Array, rows: Int32Array, out: Float32Array) => model.index.scoreRows(v, rows, out);
+  return rerank({ vectors: model.vectors, dim: model.dim, items: model.items, dots }, top.rows, top.scores, count, plan.options, shown);
 }

@@ -54,7 +54,12 @@ describe("rerank", () => {
         const lo = w.scores[w.scores.length - 1]!, hi = w.scores[0]!;
         const rel = [...w.scores].map((s) => (s - lo) / (hi - lo));
         const out = rerank(w, w.rows, w.scores, 12, { diversity: lambda });
-        expect([...out.rows]).toEqual(naiveMmr(w, w.rows, rel, 12, lambda));
+        const want = naiveMmr(w, w.rows, rel, 12, lambda);
+        expect([...out.rows]).toEqual(want);
+        // The batch path (a dots kernel, as the widget's wasm scorer and the edge's index provide) picks the same.
+        const dots = (v: Float32Array, rows: Int32Array, o: Float32Array) =>
+          rows.forEach((r, k) => (o[k] = v.reduce((s, x, d) => s + x * w.vectors[r * w.dim + d]!, 0)));
+        expect([...rerank({ ...w, dots }, w.rows, w.scores, 12, { diversity: lambda }).rows]).toEqual(want);
       }
     }
   });

@@ -19,6 +19,13 @@ export interface RerankContext {
   dim: number;
   /** items[row]: categories and numeric attributes for rules and caps. */
   items: readonly ItemRecord[];
+  /**
+   * A fast kernel (wasm SIMD) for out[k] = vector · item rows[k]. With it, MMR updates every candidate's similarity
+   * to each new pick in one batch instead of lazily in JS (worth it for pools of thousands).
+   */
+  dots?(vector: Float32Array, rows: Int32Array, out: Float32Array): void;
+  /** 1 / ‖item row‖ for every row, when the caller keeps them (else computed for the pool as needed). */
+  invNorms?: Float32Array;
 }
 
 export interface Reranked {
@@ -89,6 +96,9 @@ function select(ctx: RerankContext, rows: Int32Array, rel: Float32Array, order: 
   const maxSim = new Float32Array(n);
   const upTo = new Int32Array(n); // how many picks maxSim[i] accounts for
   const invNorm = new Float32Array(lambda > 0 ? n : 0).fill(-1);
+  const eager = lambda > 0 && ctx.dots !== undefined;
+  const dots = eager ? new Float32Array(n) : null;
+  if (eager) for (let i = 0; i < n; i++) invNorm[i] = ctx.invNorms ? ctx.invNorms[rows[i]!]! : inverseNorm(vectors, rows[i]! * dim, dim);
   // Picked items' unit vectors, contiguous, so a similarity is one dot product over two flat arrays.
   const unit = new Float32Array(Math.max(0, Math.min(count, n)) * dim);
   let first = 0; // order[0..first) are all taken or capped for good
@@ -109,7 +119,7 @@ function select(ctx: RerankContext, rows: Int32Array, rel: Float32Array, order: 
       }
       const bound = (1 - lambda) * rel[i]!;
       if (bound <= best) break; // sim ≥ 0: nothing later in relevance order can beat `best`
-      if (lambda > 0 && upTo[i]! < p) {
+      if (lambda > 0 && !eager && upTo[i]! < p) {
         // maxSim only grows, so the value with the stale maxSim bounds the true one: refresh only if it can win.
         if (bound - lambda * maxSim[i]! <= best) continue;
         if (invNorm[i]! < 0) invNorm[i] = inverseNorm(vectors, rows[i]! * dim, dim);
@@ -125,6 +135,13 @@ function select(ctx: RerankContext, rows: Int32Array, rel: Float32Array, order: 
     if (bestI < 0) break;
     taken[bestI] = 1;
     if (lambda > 0) setUnit(vectors, rows[bestI]! * dim, unit, picked.length * dim, dim);
+    if (eager && picked.length + 1 < count) {
+      ctx.dots!(unit.subarray(picked.length * dim, (picked.length + 1) * dim), rows, dots!);
+      for (let i = 0; i < n; i++) {
+        const sim = dots![i]! * invNorm[i]!;
+        if (sim > maxSim[i]!) maxSim[i] = sim;
+      }
+    }
     picked.push(bestI);
     if (caps) for (const c of ctx.items[rows[bestI]!]?.categories ?? []) perCategory.set(c, (perCategory.get(c) ?? 0) + 1);
   }

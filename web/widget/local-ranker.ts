@@ -121,7 +121,32 @@ export class LocalRanker {
       const r = this.rowById.get(id);
       if (r !== undefined) shownRows.push(r);
     }
-    return rerank({ vectors: this.scorer.items, dim: this.dim, items: this.items }, rows, scores, count, options, shownRows);
+    const scorer = this.scorer;
+    // MMR's similarity updates run on the scoring kernel (wasm SIMD): score every item against the pick, gather.
+    const dots = (v: Float32Array, rs: Int32Array, out: Float32Array) => {
+      scorer.user.set(v);
+      scorer.score();
+      for (let k = 0; k < rs.length; k++) out[k] = scorer.scores[rs[k]!]!;
+    };
+    // Scoring the whole catalogue per pick pays only with the SIMD kernel; the JS scorer keeps MMR's lazy updates.
+    const fast = scorer.kind === "wasm-simd" ? { dots, invNorms: this.inverseNorms() } : {};
+    return rerank({ vectors: scorer.items, dim: this.dim, items: this.items, ...fast }, rows, scores, count, options, shownRows);
+  }
+
+  private invNorms: Float32Array | null = null;
+
+  /** 1 / ‖item‖ per row, computed once per model (MMR's cosine). */
+  private inverseNorms(): Float32Array {
+    if (this.invNorms) return this.invNorms;
+    const { dim } = this;
+    const data = this.scorer.items;
+    const out = new Float32Array(this.items.length);
+    for (let r = 0; r < out.length; r++) {
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += data[r * dim + d]! * data[r * dim + d]!;
+      out[r] = s > 0 ? 1 / Math.sqrt(s) : 0;
+    }
+    return (this.invNorms = out);
   }
 
   /** Distinct rows of the most recent items with summed weights; the latest event type of each for the reason. */
