@@ -6,6 +6,8 @@
 //   rerank10kMs/100kMs a click on a card → fold-in, exact scores of every item (wasm SIMD kernel), top-k, cards
 //                      re-rendered; the click call returns only after all of it (it runs inside the click's task),
 //                      median of CLICKS clicks
+//   rerank10kMmrMs     the same click with ranking='{"diversity":0.5,"pool":1000}': MMR over 1000 candidates
+//                      (similarity updates on the wasm SIMD scorer) before the cards render
 //   gzipBytes          the ES module bundle, gzip -9 (gzipBytesIife: the script-tag build)
 // Prints one JSON object.
 
@@ -85,31 +87,43 @@ async function main(): Promise<void> {
     const cold: number[] = [];
     const warm: number[] = [];
     const rerank10k: number[] = [];
+    const rerank10kMmr: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const context = await browser.newContext();
       const page = await context.newPage();
       cold.push(await firstRender(page, shop.url, small.edge, small.seed));
       warm.push(await firstRender(page, shop.url, small.edge, null));
       rerank10k.push(await rerank(page));
+      // The same click with MMR on (diversity 0.5) over the largest pool a list may ask for.
+      await page.evaluate(() => document.querySelector("edgerec-recs")!.setAttribute("ranking", JSON.stringify({ diversity: 0.5, pool: 1000 })));
+      rerank10kMmr.push(await rerank(page));
       await context.close();
     }
-    log(`10k: cold ${cold.map(Math.round)} ms, warm ${warm.map(Math.round)} ms, re-rank ${rerank10k.map(round)} ms`);
+    log(`10k: cold ${cold.map(Math.round)} ms, warm ${warm.map(Math.round)} ms, re-rank ${rerank10k.map(round)} ms, with MMR ${rerank10kMmr.map(round)} ms`);
     await small.edge.close();
+    // WIDGET_BENCH_SKIP_100K=1: the 10k figures only (the 100k catalogue takes minutes to build here).
+    const skip100k = process.env.WIDGET_BENCH_SKIP_100K === "1";
 
-    const big = await catalogue(100_000);
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const cold100k = await firstRender(page, shop.url, big.edge, big.seed);
-    const rerank100k = await rerank(page);
-    const scorer = await page.evaluate(() => document.querySelector("edgerec-recs")!.state.scorer);
-    log(`100k: cold ${Math.round(cold100k)} ms, re-rank ${round(rerank100k)} ms`);
-    await context.close();
-    await big.edge.close();
+    let cold100k = NaN;
+    let rerank100k = NaN;
+    let scorer: string | null = null;
+    if (!skip100k) {
+      const big = await catalogue(100_000);
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      cold100k = await firstRender(page, shop.url, big.edge, big.seed);
+      rerank100k = await rerank(page);
+      scorer = await page.evaluate(() => document.querySelector("edgerec-recs")!.state.scorer);
+      log(`100k: cold ${Math.round(cold100k)} ms, re-rank ${round(rerank100k)} ms`);
+      await context.close();
+      await big.edge.close();
+    }
 
     const result = {
       firstRenderColdMs: round(median(cold)),
       firstRenderWarmMs: round(median(warm)),
       rerank10kMs: round(median(rerank10k)),
+      rerank10kMmrMs: round(median(rerank10kMmr)),
       rerank100kMs: round(rerank100k),
       gzipBytes: gzipSync(esBytes, { level: 9 }).byteLength,
       gzipBytesIife: gzipSync(iifeBytes, { level: 9 }).byteLength,

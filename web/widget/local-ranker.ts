@@ -128,8 +128,9 @@ export class LocalRanker {
       scorer.score();
       for (let k = 0; k < rs.length; k++) out[k] = scorer.scores[rs[k]!]!;
     };
-    // Scoring the whole catalogue per pick pays only with the SIMD kernel; the JS scorer keeps MMR's lazy updates.
-    const fast = scorer.kind === "wasm-simd" ? { dots, invNorms: this.inverseNorms() } : {};
+    // The kernel scores the whole catalogue per pick: that pays only with SIMD and for a pool that is a good share
+    // of the catalogue; otherwise MMR's lazy updates in JS touch fewer items.
+    const fast = scorer.kind === "wasm-simd" && rows.length * 4 >= this.items.length ? { dots, invNorms: this.inverseNorms() } : {};
     return rerank({ vectors: scorer.items, dim: this.dim, items: this.items, ...fast }, rows, scores, count, options, shownRows);
   }
 
