@@ -32,6 +32,7 @@ function world(): { m: ArtifactModel; train: InteractionsBuilder; test: Interact
     userRow: new Map(Array.from({ length: users }, (_, u) => [`u${u}`, u])),
     userVectors,
     foldIn: null,
+    seen: null,
     popularScores: new Float32Array(itemIds.length),
   };
   const train = new InteractionsBuilder("train");
