@@ -2,11 +2,11 @@
 // Adapters (edge/worker, edge/node) only build the deps. Every error leaves as JSON `{"error": {"code", "message"}}`.
 
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { EdgerecError } from "../../shared/errors.ts";
 import { errorJson } from "./errors.ts";
 import type { LayeredEmbeddingCache } from "./embedding-cache.ts";
+import type { Guard } from "./guard.ts";
 import type { ArtifactStore, EventLog, RecentItemsStore } from "./ports.ts";
 import type { ModelRegistry } from "./registry.ts";
 import { artifactRoutes } from "./routes-artifacts.ts";
@@ -15,7 +15,6 @@ import { experimentRoutes } from "./routes-experiments.ts";
 import { methodMatcher } from "./method-not-allowed.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { recommendationRoutes } from "./routes-recommendations.ts";
-import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from "./schemas.ts";
 import type { TenantDirectory } from "./tenants.ts";
 
 export interface EdgeDeps {
@@ -26,6 +25,8 @@ export interface EdgeDeps {
   cache: LayeredEmbeddingCache;
   recent: RecentItemsStore;
   events: EventLog;
+  /** Guards of the remote dependencies (Redis, KV): their state makes `/healthz` say ok or degraded. */
+  guards?: Guard[];
   /**
    * Remote tiers bound to one request (the Worker coalesces a request's KV reads, and workerd forbids resolving one
    * request's promises from another's I/O). Called once per request with Hono's `c.env`; absent → `cache`/`recent`.
@@ -39,26 +40,33 @@ export function requestDeps(deps: EdgeDeps, env: unknown): EdgeDeps {
 }
 
 /** Statuses an error may leave with. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 411 | 413 | 415 | 422 | 429 | 500 | 503;
 
 export function createApp(deps: EdgeDeps): Hono {
   const app = new Hono();
   app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST", "PUT", "OPTIONS"], exposeHeaders: ["ETag"], maxAge: 86400 }));
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => c.json(errorJson("body_too_large", `request body is over ${MAX_BODY_BYTES} bytes`), 413),
-  });
-  const uploadLimit = bodyLimit({
-    maxSize: MAX_UPLOAD_BYTES,
-    onError: (c) => c.json(errorJson("body_too_large", `an artifact file may be at most ${MAX_UPLOAD_BYTES} bytes`), 413),
-  });
-  // Artifact uploads (PUT) carry binary files; everything else is small JSON.
-  app.use("/v1/*", (c, next) => (c.req.method === "PUT" ? uploadLimit(c, next) : limit(c, next)));
-  app.use("/internal/*", limit);
+  // No body-limit middleware: it would read bodies before the route checks the key. Each route authenticates first,
+  // then reads its body with a running limit (body.ts); uploads stream to the store.
 
-  app.get("/healthz", (c) =>
-    c.json({ ok: true, runtime: deps.runtime, models: deps.registry.loaded() }, 200, { "Cache-Control": "no-store" }),
-  );
+  // Health without a key: no tenant names, only whether the dependencies answer and how much model is loaded.
+  app.get("/healthz", (c) => {
+    const dependencies = Object.fromEntries((deps.guards ?? []).map((g) => [g.name, g.health()]));
+    const degraded = Object.values(dependencies).some((d) => d.state !== "ok");
+    const models = deps.registry.loaded();
+    const indexes: Record<string, number> = {};
+    for (const m of models) indexes[m.index] = (indexes[m.index] ?? 0) + 1;
+    return c.json(
+      {
+        ok: true,
+        status: degraded ? "degraded" : "ok",
+        runtime: deps.runtime,
+        dependencies,
+        models: { loaded: models.length, bytes: models.reduce((s, m) => s + m.bytes, 0), indexes },
+      },
+      200,
+      { "Cache-Control": "no-store" },
+    );
+  });
   recommendationRoutes(app, deps);
   eventRoutes(app, deps);
   artifactRoutes(app, deps);

@@ -1,6 +1,7 @@
 // User-vector caches: the per-isolate memory LRU, and the layering memory → remote (KV / Redis). The artifact's
 // users.bin is the last tier (ServingModel.userVectors), consulted by the recommender after both miss.
 
+import { DependencyDown } from "./guard.ts";
 import { ByteLru } from "./lru.ts";
 import type { EmbeddingCache } from "./ports.ts";
 
@@ -66,7 +67,14 @@ export class LayeredEmbeddingCache implements EmbeddingCache {
     const missIdx: number[] = [];
     near.forEach((v, i) => v || this.misses.get(keys[i]!) || missIdx.push(i));
     if (missIdx.length === 0) return out;
-    const far = await this.remote.getMany(missIdx.map((i) => keys[i]!));
+    let far: (Float32Array | null)[];
+    try {
+      far = await this.remote.getMany(missIdx.map((i) => keys[i]!));
+    } catch (e) {
+      // The remote tier is down or slow: answer from memory (the caller falls back to the artifact); remember nothing.
+      if (e instanceof DependencyDown) return out;
+      throw e;
+    }
     const fill: [string, Float32Array][] = [];
     far.forEach((v, j) => {
       const i = missIdx[j]!;
@@ -81,13 +89,22 @@ export class LayeredEmbeddingCache implements EmbeddingCache {
   async setMany(entries: [string, Float32Array][], ttlSeconds?: number): Promise<void> {
     for (const [k] of entries) this.misses.delete(k);
     await this.memory.setMany(entries, Math.min(ttlSeconds ?? this.memoryTtlSeconds, this.memoryTtlSeconds));
-    await this.remote?.setMany(entries, ttlSeconds);
+    await skipIfDown(this.remote?.setMany(entries, ttlSeconds));
   }
 
   async delete(key: string): Promise<void> {
     this.misses.delete(key);
     await this.memory.delete(key);
-    await this.remote?.delete(key);
+    await skipIfDown(this.remote?.delete(key));
+  }
+}
+
+/** Awaits a remote write; a dependency that is down is skipped (memory holds the value meanwhile). */
+export async function skipIfDown(p: Promise<void> | undefined): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if (!(e instanceof DependencyDown)) throw e;
   }
 }
 

@@ -8,6 +8,14 @@ export interface ArtifactStore {
   get(tenant: string, version: string, file: string): Promise<Uint8Array | null>;
   /** Stores one file of a version (the upload route; `edgerec publish` writes the stores directly). */
   put(tenant: string, version: string, file: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Streams one uploaded file into the store; nothing is kept when `body` errors (the route's byte limit) or ends
+   * short of `length`. `length` is the declared size (null: unknown; a store that needs it answers 411).
+   * Throws 409 `version_sealed` when the version's manifest is stored by the time the file would be committed.
+   */
+  putStream(tenant: string, version: string, file: string, body: ReadableStream<Uint8Array>, length: number | null): Promise<void>;
+  /** A stored file as a stream with its size (artifact GETs never hold whole files); null when missing. */
+  getStream(tenant: string, version: string, file: string): Promise<{ body: ReadableStream<Uint8Array>; size: number } | null>;
 }
 
 /** Tenant configuration: active/previous version, A/B variants, hashed API keys. */

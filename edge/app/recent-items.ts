@@ -1,6 +1,8 @@
 // Recent items per user: the per-isolate memory store, and a layering over a remote store (KV / Redis) that writes
 // both and reads memory first, so the request right after an event already sees it in this isolate.
 
+import { skipIfDown } from "./embedding-cache.ts";
+import { DependencyDown } from "./guard.ts";
 import { ByteLru } from "./lru.ts";
 import { RECENT_ITEMS_CAP, type RecentItemsStore } from "./ports.ts";
 
@@ -67,13 +69,20 @@ export class LayeredRecentItems implements RecentItemsStore {
   async get(tenant: string, userId: string): Promise<string[]> {
     const near = await this.memory.get(tenant, userId);
     if (near.length || !this.remote || this.memory.has(tenant, userId)) return near;
-    const far = await this.remote.get(tenant, userId);
+    let far: string[];
+    try {
+      far = await this.remote.get(tenant, userId);
+    } catch (e) {
+      // Remote down or slow: what this isolate knows (possibly nothing) answers; nothing is remembered.
+      if (e instanceof DependencyDown) return near;
+      throw e;
+    }
     this.memory.set(tenant, userId, far, far.length ? undefined : this.emptyTtlSeconds * 1000);
     return far;
   }
 
   async push(tenant: string, userId: string, itemIds: string[]): Promise<void> {
-    await this.remote?.push(tenant, userId, itemIds);
     await this.memory.push(tenant, userId, itemIds);
+    await skipIfDown(this.remote?.push(tenant, userId, itemIds));
   }
 }

@@ -12,12 +12,7 @@ import { emptyTenantConfig } from "./tenant-config.ts";
 
 describe("recommend with filters", async () => {
   const fx = await buildFixture({ tenant: "t", version: "v1", items: 1600, categories: 16, dim: 16, users: 32, hnsw: hnswModuleNode() });
-  const store: ArtifactStore = {
-    get: async (_t, _v, name) => fx.files.get(name) ?? null,
-    put: async () => {
-      throw new Error("read-only in this test");
-    },
-  };
+  const store: Pick<ArtifactStore, "get"> = { get: async (_t, _v, name) => fx.files.get(name) ?? null };
   const registry = new ModelRegistry(store, { budgetBytes: 1 << 30, openAnn: (await import("../node/hnsw.ts")).openHnswNode });
   const deps = { registry, cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(), null), recent: new MemoryRecentItems() };
   const config = { ...emptyTenantConfig("t"), active: "v1" };

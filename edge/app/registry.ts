@@ -29,7 +29,7 @@ export class ModelRegistry {
   private readonly lastGood = new Map<string, string>();
 
   constructor(
-    private readonly store: ArtifactStore,
+    private readonly store: Pick<ArtifactStore, "get">,
     private readonly options: RegistryOptions,
   ) {
     this.lru = new ByteLru(options.budgetBytes);

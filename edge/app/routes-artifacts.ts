@@ -10,11 +10,17 @@ import { parseManifest } from "../../shared/artifact/reader.ts";
 import { sha256Hex } from "../../shared/artifact/sha256.ts";
 import { EdgerecError } from "../../shared/errors.ts";
 import type { EdgeDeps } from "./app.ts";
+import { declaredLength, limitedStream, readLimited, tooLarge } from "./body.ts";
 import { badRequest, forbidden, notFound } from "./errors.ts";
+import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from "./schemas.ts";
 import { VERSION_RE, activateVersion } from "./tenant-config.ts";
 
 /** Files that stay on the server: user vectors and users' training items (seen.bin) are never shipped to browsers. */
 const PRIVATE_FILES = new Set<string>([ARTIFACT_FILES.users, ARTIFACT_FILES.usersJson, ARTIFACT_FILES.seen]);
+/** Longest artifact file name (path) the routes take. */
+const MAX_FILE_NAME = 128;
+/** `active` names the active manifest route, so no version may be called that. */
+const RESERVED_VERSIONS = new Set(["active"]);
 
 const CONTENT_TYPES: Record<string, string> = { json: "application/json", bin: "application/octet-stream", hnsw: "application/octet-stream" };
 
@@ -22,9 +28,15 @@ function checkVersion(version: string): void {
   if (!VERSION_RE.test(version)) throw badRequest("bad_version", `version '${version.slice(0, 80)}' must be 1–64 of [A-Za-z0-9._-]`);
 }
 
+function checkFile(file: string): void {
+  if (file.length > MAX_FILE_NAME || !isSafeArtifactPath(file)) {
+    throw badRequest("bad_file", `'${file.slice(0, 80)}' is not an artifact file name (1–${MAX_FILE_NAME} of [A-Za-z0-9._-])`);
+  }
+}
+
 export function artifactRoutes(app: Hono, deps: EdgeDeps): void {
   const serveFile = async (c: Context, tenant: string, version: string, file: string, immutable: boolean) => {
-    if (!isSafeArtifactPath(file)) throw badRequest("bad_file", `'${file.slice(0, 80)}' is not an artifact file name`);
+    checkFile(file);
     if (PRIVATE_FILES.has(file)) throw forbidden(`${file} is not served to clients`);
     const manifestBytes = await deps.artifacts.get(tenant, version, ARTIFACT_FILES.manifest);
     if (!manifestBytes) throw notFound("unknown_version", `tenant '${tenant}' has no version '${version}'`);
@@ -38,9 +50,11 @@ export function artifactRoutes(app: Hono, deps: EdgeDeps): void {
       ETag: etag,
     };
     if (c.req.header("If-None-Match") === etag) return c.body(null, 304, headers);
-    const bytes = entry ? await deps.artifacts.get(tenant, version, file) : manifestBytes;
-    if (!bytes) throw notFound("unknown_file", `${file} is listed in version '${version}' but missing from the store`);
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, headers);
+    if (!entry) return c.body(manifestBytes as Uint8Array<ArrayBuffer>, 200, headers);
+    // Files stream from the store: concurrent downloads of large files never sit whole in memory.
+    const file$ = await deps.artifacts.getStream(tenant, version, file);
+    if (!file$) throw notFound("unknown_file", `${file} is listed in version '${version}' but missing from the store`);
+    return c.body(file$.body, 200, { ...headers, "Content-Length": String(file$.size) });
   };
 
   app.get("/v1/tenants/:tenant/artifacts/active/manifest.json", async (c) => {
@@ -57,23 +71,34 @@ export function artifactRoutes(app: Hono, deps: EdgeDeps): void {
   });
 
   app.put("/v1/tenants/:tenant/artifacts/:version/:file{.+}", async (c) => {
+    // The key is checked before a byte of the body is read; the body then streams to the store, counted and hashed.
     const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "admin");
     const version = c.req.param("version");
     checkVersion(version);
+    if (RESERVED_VERSIONS.has(version)) throw badRequest("bad_version", `'${version}' is reserved (it names the active version's route)`);
     const file = c.req.param("file");
-    if (!isSafeArtifactPath(file)) throw badRequest("bad_file", `'${file.slice(0, 80)}' is not an artifact file name`);
-    if (await deps.artifacts.get(config.tenant, version, ARTIFACT_FILES.manifest)) {
-      throw new EdgerecError("version_sealed", `version '${version}' is already published; versions are immutable, upload a new one`, 409);
-    }
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    checkFile(file);
+    const length = declaredLength(c.req.raw);
+    if (length !== null && length > MAX_UPLOAD_BYTES) throw tooLarge(MAX_UPLOAD_BYTES, "an artifact file");
     if (file === ARTIFACT_FILES.manifest) {
+      // A manifest is small JSON, checked before it seals the version.
+      const bytes = await readLimited(c.req.raw, MAX_BODY_BYTES, "a manifest");
       const manifest = parseManifest(bytes);
       if (manifest.tenant !== config.tenant || manifest.version !== version) {
         throw badRequest("bad_manifest", `the manifest is for ${manifest.tenant}/${manifest.version}, not ${config.tenant}/${version}`);
       }
+      await deps.artifacts.putStream(config.tenant, version, file, new Blob([bytes as Uint8Array<ArrayBuffer>]).stream(), bytes.byteLength);
+      return c.json({ tenant: config.tenant, version, file, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) }, 201);
     }
-    await deps.artifacts.put(config.tenant, version, file, bytes);
-    return c.json({ tenant: config.tenant, version, file, bytes: bytes.byteLength }, 201);
+    const body = c.req.raw.body ?? new ReadableStream<Uint8Array>({ start: (ctl) => ctl.close() });
+    const { stream, tally } = limitedStream(body, MAX_UPLOAD_BYTES, "an artifact file");
+    try {
+      await deps.artifacts.putStream(config.tenant, version, file, stream, length ?? (c.req.raw.body ? null : 0));
+    } catch (e) {
+      if (tally.bytes > MAX_UPLOAD_BYTES) throw tooLarge(MAX_UPLOAD_BYTES, "an artifact file");
+      throw e;
+    }
+    return c.json({ tenant: config.tenant, version, file, bytes: tally.bytes, sha256: tally.sha256() }, 201);
   });
 
   app.post("/v1/tenants/:tenant/versions/:version/activate", async (c) => {

@@ -8,7 +8,8 @@ import { authorize } from "./auth.ts";
 import { forbidden } from "./errors.ts";
 import { type EdgeDeps, requestDeps } from "./app.ts";
 import type { EventLine } from "./ports.ts";
-import { type EventInput, eventsBodySchema, parseBody } from "./schemas.ts";
+import { readLimitedText } from "./body.ts";
+import { type EventInput, MAX_BODY_BYTES, eventsBodySchema, parseBody } from "./schemas.ts";
 import { IMPRESSION_TYPES, recordShown } from "./ranking.ts";
 
 /** Event time in seconds (the training format), from epoch ms or ISO-8601, or now. */
@@ -30,7 +31,7 @@ function checkVisitorBatch(events: EventInput[]): void {
 export function eventRoutes(app: Hono, deps: EdgeDeps): void {
   app.post("/v1/tenants/:tenant/events", async (c) => {
     const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read");
-    const events = parseBody(await c.req.text(), eventsBodySchema);
+    const events = parseBody(await readLimitedText(c.req.raw, MAX_BODY_BYTES), eventsBodySchema);
     if ((await authorize(config, c.req.header("Authorization"), "read")) === "read") checkVisitorBatch(events);
     const now = Date.now();
     const lines: EventLine[] = events.map((e) => ({ user_id: e.userId, item_id: e.itemId, type: e.type, timestamp: eventSeconds(e.ts, now), ...(e.recommId ? { recomm_id: e.recommId } : {}) }));

@@ -1,18 +1,23 @@
 // Routes that read a model: recommendations, similar items, and the seed service's internal contract.
 
 import type { Hono } from "hono";
+import { bearerToken } from "./auth.ts";
+import { readLimitedText } from "./body.ts";
 import { notFound } from "./errors.ts";
 import { type EdgeDeps, requestDeps } from "./app.ts";
 import { chooseVariant, recommend } from "./recommender.ts";
-import { type RecommendationRequest, parseBody, recommendationRequestSchema, seedRequestSchema, similarQuerySchema, validate } from "./schemas.ts";
+import { MAX_BODY_BYTES, type RecommendationRequest, parseBody, recommendationRequestSchema, seedRequestSchema, similarQuerySchema, validate } from "./schemas.ts";
 
 const elapsed = (t0: number): number => Math.round((performance.now() - t0) * 1000) / 1000;
+
+/** The seed contract's body is a few fields; it is read before the tenant (named in it) can check the key. */
+const SEED_BODY_BYTES = 16 * 1024;
 
 export function recommendationRoutes(app: Hono, deps: EdgeDeps): void {
   app.post("/v1/tenants/:tenant/recommendations", async (c) => {
     const t0 = performance.now();
     const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read");
-    const body = parseBody(await c.req.text(), recommendationRequestSchema);
+    const body = parseBody(await readLimitedText(c.req.raw, MAX_BODY_BYTES), recommendationRequestSchema);
     const rec = await recommend(requestDeps(deps, c.env), config, body);
     return c.json({
       items: rec.items,
@@ -45,7 +50,9 @@ export function recommendationRoutes(app: Hono, deps: EdgeDeps): void {
   // The seed service's contract, unchanged for existing callers: snake_case in and out.
   app.post("/internal/ml/recommendations", async (c) => {
     const t0 = performance.now();
-    const body = parseBody(await c.req.text(), seedRequestSchema);
+    // The tenant is named inside the body: a key must be present before a small body is read, then it is checked.
+    bearerToken(c.req.header("Authorization"));
+    const body = parseBody(await readLimitedText(c.req.raw, SEED_BODY_BYTES), seedRequestSchema);
     const config = await deps.tenants.authorized(body.tenant_id, c.req.header("Authorization"), "read");
     const req: RecommendationRequest = {
       userId: body.user_id,

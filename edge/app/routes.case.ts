@@ -82,14 +82,12 @@ export function routeSuite(host: string, makeHarness: () => Promise<RouteHarness
       expect((await post("/v1/tenants/globex/recommendations", globex.read, { userId: "user-1" })).status).toBe(200);
       const res = await h.fetch("/healthz");
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { ok: boolean; models: { tenant: string; version: string; index: string }[] };
+      const body = (await res.json()) as { ok: boolean; status: string; models: { loaded: number; indexes: Record<string, number> } };
       expect(body.ok).toBe(true);
-      expect(body.models).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ tenant: "acme", version: "v1", index: "hnsw" }),
-          expect.objectContaining({ tenant: "globex", version: "v1", index: "exact" }),
-        ]),
-      );
+      expect(body.status).toBe("ok");
+      expect(body.models.loaded).toBeGreaterThanOrEqual(2);
+      expect(body.models.indexes.hnsw).toBeGreaterThanOrEqual(1);
+      expect(body.models.indexes.exact).toBeGreaterThanOrEqual(1);
     });
 
     it("personalizes a cached user: cache hit, count met, best first, the user's cluster on top", async () => {
@@ -214,7 +212,7 @@ export function routeSuite(host: string, makeHarness: () => Promise<RouteHarness
       await expectError(await post("/v1/tenants/acme/recommendations", acme.read, { filters: { excludeIds: "x" } }), 400);
       await expectError(await post("/v1/tenants/acme/recommendations", acme.read, { variant: "nope" }), 400, "unknown_variant");
       await expectError(await post("/v1/tenants/acme/recommendations", acme.read, []), 400);
-      await expectError(await post("/v1/tenants/nobody/recommendations", acme.read, {}), 404, "unknown_tenant");
+      await expectError(await post("/v1/tenants/nobody/recommendations", acme.read, {}), 403, "forbidden");
       await expectError(await post("/v1/tenants/bad%20tenant/recommendations", acme.read, {}), 400, "bad_tenant");
       await expectError(await post("/v1/tenants/acme/recommendations", acme.read, { userId: "x".repeat(300_000) }), 413, "body_too_large");
       await expectError(await post("/v1/tenants/acme/events", acme.write, []), 400);

@@ -1,37 +1,65 @@
 // Tenant lookup for a request: validates the tenant id, reads its config through a short per-isolate TTL cache
-// (so an activation elsewhere is seen within `ttlMs`; one in this isolate at once), and checks the API key.
+// bounded in bytes (so an activation elsewhere is seen within `ttlMs`; one in this isolate at once; random tenant ids
+// cannot grow it), and checks the API key. A request without a key gets 401 before any lookup; a key that is not
+// one of the tenant's gets 403 whether or not the tenant exists, so tenant ids cannot be enumerated.
 
-import { authorize } from "./auth.ts";
-import { badRequest, notFound } from "./errors.ts";
+import { authorize, bearerToken } from "./auth.ts";
+import { badRequest, forbidden } from "./errors.ts";
+import { ByteLru } from "./lru.ts";
 import type { ConfigStore } from "./ports.ts";
 import { type Role, TENANT_RE, type TenantConfig } from "./tenant-config.ts";
 
+/** Bytes of tenant configs cached per isolate. */
+export const TENANT_CACHE_BYTES = 4 << 20;
+
 export class TenantDirectory {
-  private readonly cache = new Map<string, { config: TenantConfig | null; at: number }>();
+  private readonly cache: ByteLru<string, TenantConfig | null>;
 
   constructor(
     readonly store: ConfigStore,
     private readonly ttlMs = 2000,
-  ) {}
+    cacheBytes = TENANT_CACHE_BYTES,
+  ) {
+    this.cache = new ByteLru(cacheBytes, ttlMs);
+  }
+
+  /** Entries in the per-isolate cache (bounded by bytes). */
+  get cached(): number {
+    return this.cache.size;
+  }
 
   async get(tenant: string): Promise<TenantConfig | null> {
-    const hit = this.cache.get(tenant);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.config;
+    if (this.ttlMs > 0) {
+      const hit = this.cache.get(tenant);
+      if (hit !== undefined) return hit;
+    }
     const config = await this.store.get(tenant);
-    this.cache.set(tenant, { config, at: Date.now() });
+    this.remember(tenant, config);
     return config;
+  }
+
+  private remember(tenant: string, config: TenantConfig | null): void {
+    if (this.ttlMs <= 0) return;
+    const bytes = 128 + tenant.length * 2 + (config ? 256 + config.keys.length * 200 + config.variants.length * 120 : 0);
+    this.cache.set(tenant, config, bytes);
   }
 
   async put(config: TenantConfig): Promise<void> {
     await this.store.put(config);
-    this.cache.set(config.tenant, { config, at: Date.now() });
+    this.remember(config.tenant, config);
+  }
+
+  /** Drops a tenant from this isolate's cache (after a compare-and-swap update, the next read sees the store). */
+  forget(tenant: string): void {
+    this.cache.delete(tenant);
   }
 
   /** The tenant's config when `authorization` holds a key of this tenant with at least `role`. */
   async authorized(tenant: string, authorization: string | undefined, role: Role): Promise<TenantConfig> {
+    bearerToken(authorization);
     if (!TENANT_RE.test(tenant)) throw badRequest("bad_tenant", `tenant id '${tenant.slice(0, 80)}' must be 1–64 of [A-Za-z0-9_-]`);
     const config = await this.get(tenant);
-    if (!config) throw notFound("unknown_tenant", `unknown tenant '${tenant}'`);
+    if (!config) throw forbidden(`this key is not valid for tenant '${tenant}'`);
     await authorize(config, authorization, role);
     return config;
   }

@@ -7,6 +7,8 @@ export interface RedisProcess {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** SIGKILLs the server (a crash, for fault tests); `startRedis(port)` brings one back on the same port. */
+  kill(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -20,8 +22,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(): Promise<RedisProcess> {
-  const port = await freePort();
+export async function startRedis(fixedPort?: number): Promise<RedisProcess> {
+  const port = fixedPort ?? (await freePort());
   const proc: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -36,11 +38,15 @@ export async function startRedis(): Promise<RedisProcess> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    stop: () =>
-      new Promise((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        proc.once("exit", () => resolve());
-        proc.kill("SIGTERM");
-      }),
+    stop: () => stopWith(proc, "SIGTERM"),
+    kill: () => stopWith(proc, "SIGKILL"),
   };
+}
+
+function stopWith(proc: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    proc.once("exit", () => resolve());
+    proc.kill(signal);
+  });
 }

@@ -7,6 +7,8 @@ import { Redis } from "ioredis";
 import { pathToFileURL } from "node:url";
 import { type EdgeDeps, createApp } from "../app/app.ts";
 import { LayeredEmbeddingCache, MemoryEmbeddingCache } from "../app/embedding-cache.ts";
+import { Guard } from "../app/guard.ts";
+import { GuardedEmbeddingCache, GuardedRecentItems } from "../app/guarded-stores.ts";
 import { LayeredRecentItems, MemoryRecentItems } from "../app/recent-items.ts";
 import { ModelRegistry } from "../app/registry.ts";
 import { TenantDirectory } from "../app/tenants.ts";
@@ -21,6 +23,29 @@ export interface NodeHostOptions {
   redisUrl?: string | undefined;
   modelBudgetBytes?: number;
   configTtlMs?: number;
+  /** Longest a Redis call may take before the request goes on without it (ms, default 150). */
+  redisTimeoutMs?: number;
+}
+
+/**
+ * A Redis client that never queues: commands fail at once while disconnected (no offline queue, no retries per
+ * request), reconnects in the background with a capped backoff, and logs connection errors at most every 10 s.
+ */
+export function connectRedis(url: string): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+    commandTimeout: 1000,
+    retryStrategy: (times) => Math.min(50 * times, 1000),
+  });
+  let lastLog = 0;
+  redis.on("error", (e: Error) => {
+    if (Date.now() - lastLog < 10_000) return;
+    lastLog = Date.now();
+    console.error(`edgerec: redis: ${e.message} (serving from memory and the artifact meanwhile)`);
+  });
+  return redis;
 }
 
 export interface NodeHost {
@@ -31,15 +56,17 @@ export interface NodeHost {
 }
 
 export function createNodeHost(o: NodeHostOptions): NodeHost {
-  const redis = o.redisUrl ? new Redis(o.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
+  const redis = o.redisUrl ? connectRedis(o.redisUrl) : null;
+  const guard = new Guard("redis", { timeoutMs: o.redisTimeoutMs ?? 150 });
   const artifacts = new FsArtifactStore(o.stateDir);
   const deps: EdgeDeps = {
     runtime: "node",
     artifacts,
     tenants: new TenantDirectory(new FsConfigStore(o.stateDir), o.configTtlMs ?? 2000),
     registry: new ModelRegistry(artifacts, { budgetBytes: o.modelBudgetBytes ?? 512 * 2 ** 20, openAnn: openHnswNode }),
-    cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(32 << 20), redis ? new RedisEmbeddingCache(redis) : null),
-    recent: new LayeredRecentItems(new MemoryRecentItems(), redis ? new RedisRecentItems(redis) : null),
+    cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(32 << 20), redis ? new GuardedEmbeddingCache(new RedisEmbeddingCache(redis), guard) : null),
+    recent: new LayeredRecentItems(new MemoryRecentItems(), redis ? new GuardedRecentItems(new RedisRecentItems(redis), guard) : null),
+    guards: redis ? [guard] : [],
     events: new FileEventLog(o.stateDir),
   };
   return {
@@ -47,7 +74,7 @@ export function createNodeHost(o: NodeHostOptions): NodeHost {
     deps,
     redis,
     close: async () => {
-      if (redis) await redis.quit();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

@@ -9,6 +9,8 @@ export interface Env {
   MODEL_BUDGET_MB?: string;
   /** Seconds a tenant config is cached per isolate (default 2). */
   CONFIG_TTL_SECONDS?: string;
+  /** Longest a KV call may take before the request goes on without it (ms, default 300). */
+  KV_TIMEOUT_MS?: string;
 }
 
 export const r2ArtifactKey = (tenant: string, version: string, file: string): string => `tenants/${tenant}/versions/${version}/${file}`;

@@ -3,6 +3,8 @@
 
 import { createApp } from "../app/app.ts";
 import { LayeredEmbeddingCache, MemoryEmbeddingCache } from "../app/embedding-cache.ts";
+import { Guard } from "../app/guard.ts";
+import { GuardedEmbeddingCache, GuardedRecentItems } from "../app/guarded-stores.ts";
 import { LayeredRecentItems, MemoryRecentItems } from "../app/recent-items.ts";
 import { ModelRegistry } from "../app/registry.ts";
 import { TenantDirectory } from "../app/tenants.ts";
@@ -22,6 +24,8 @@ function build(env: Env): ReturnType<typeof createApp> {
   // bulk get (KvBatchReader) and no request resolves another's promises.
   const cache = new LayeredEmbeddingCache(new MemoryEmbeddingCache(8 << 20), null);
   const recent = new LayeredRecentItems(new MemoryRecentItems(), null);
+  // One guard per isolate for KV: slow or failing KV is skipped (memory and the artifact answer) and /healthz says so.
+  const kvGuard = new Guard("kv", { timeoutMs: Number(env.KV_TIMEOUT_MS ?? 300) });
   return createApp({
     runtime: "cloudflare-workers",
     artifacts,
@@ -30,10 +34,14 @@ function build(env: Env): ReturnType<typeof createApp> {
     cache,
     recent,
     events: new R2EventLog(env.ARTIFACTS),
+    guards: [kvGuard],
     forRequest(requestEnv) {
       const kv = (requestEnv as Env).EMBEDDINGS;
       const reads = new KvBatchReader(kv);
-      return { cache: cache.withRemote(new KvEmbeddingCache(kv, reads)), recent: recent.withRemote(new KvRecentItems(kv, reads)) };
+      return {
+        cache: cache.withRemote(new GuardedEmbeddingCache(new KvEmbeddingCache(kv, reads), kvGuard)),
+        recent: recent.withRemote(new GuardedRecentItems(new KvRecentItems(kv, reads), kvGuard)),
+      };
     },
   });
 }
