@@ -14,7 +14,8 @@ export default defineConfig({
       main: at("./worker/index.ts"),
       wrangler: { configPath: at("../wrangler.toml") },
       // Tests rewrite tenant config directly and expect the next request to see it.
-      miniflare: { bindings: { CONFIG_TTL_SECONDS: "0" } },
+      // The event rate limit is lowered so a test can reach it.
+      miniflare: { bindings: { CONFIG_TTL_SECONDS: "0" }, ratelimits: { EVENTS_LIMITER: { simple: { limit: 30, period: 60 } } } },
     }),
   ],
   test: {

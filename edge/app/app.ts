@@ -6,7 +6,9 @@ import { cors } from "hono/cors";
 import { EdgerecError } from "../../shared/errors.ts";
 import { errorJson } from "./errors.ts";
 import type { LayeredEmbeddingCache } from "./embedding-cache.ts";
+import type { EventIdMemory } from "./event-rules.ts";
 import type { Guard } from "./guard.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 import type { ArtifactStore, EventLog, RecentItemsStore } from "./ports.ts";
 import type { ModelRegistry } from "./registry.ts";
 import { artifactRoutes } from "./routes-artifacts.ts";
@@ -27,6 +29,10 @@ export interface EdgeDeps {
   events: EventLog;
   /** Guards of the remote dependencies (Redis, KV): their state makes `/healthz` say ok or degraded. */
   guards?: Guard[];
+  /** Limits event requests per key and per client IP (absent: no limit). */
+  rateLimiter?: RateLimiter;
+  /** Event ids seen recently (dedupe); one is made per app when absent. */
+  eventIds?: EventIdMemory;
   /**
    * Remote tiers bound to one request (the Worker coalesces a request's KV reads, and workerd forbids resolving one
    * request's promises from another's I/O). Called once per request with Hono's `c.env`; absent → `cache`/`recent`.
@@ -81,7 +87,10 @@ export function createApp(deps: EdgeDeps): Hono {
     return c.json(errorJson("not_found", `no route for ${c.req.method} ${path}`), 404);
   });
   app.onError((err, c) => {
-    if (err instanceof EdgerecError) return c.json(errorJson(err.code, err.message), err.status as ErrorStatus);
+    if (err instanceof EdgerecError) {
+      if (err.status === 429) c.header("Retry-After", String(deps.rateLimiter?.periodSeconds ?? 60));
+      return c.json(errorJson(err.code, err.message), err.status as ErrorStatus);
+    }
     const status = (err as { status?: number }).status;
     if (typeof status === "number" && status >= 400 && status < 500) return c.json(errorJson("bad_request", err.message), status as ErrorStatus);
     console.error("edgerec: unhandled error", err);

@@ -116,5 +116,59 @@ export function hardeningSuite(host: string, makeHarness: () => Promise<RouteHar
       const text = await (await h.fetch("/healthz")).text();
       expect(text).not.toContain("hard");
     });
+    const visitor = "v:" + "0123456789abcdef".repeat(2);
+    const postEvents = (key: string, body: unknown) =>
+      h.fetch("/v1/tenants/hard/events", { method: "POST", headers: auth(key, { "Content-Type": "application/json" }), body: JSON.stringify(body) });
+
+    it("takes each eventId once: a retried batch is acknowledged again but logged once", async () => {
+      const batch = [0, 1, 2].map((i) => ({ userId: "dedupe-user", itemId: `item-${i}`, type: "view", ts: 1_700_000_000_000 + i, eventId: `dd-${i}` }));
+      const first = await postEvents(keys.write, [...batch, batch[0]]);
+      expect(first.status).toBe(202);
+      expect(await first.json()).toMatchObject({ accepted: 3, duplicates: 1 });
+      const retry = await postEvents(keys.write, batch);
+      expect(retry.status).toBe(202);
+      expect(await retry.json()).toMatchObject({ accepted: 0, duplicates: 3 });
+      const logged = (await h.readEvents("hard")).filter((e) => e.user_id === "dedupe-user");
+      expect(logged.map((e) => e.event_id)).toEqual(["dd-0", "dd-1", "dd-2"]);
+    });
+
+    it("takes ts in epoch milliseconds only within sane bounds; a 400 names the field", async () => {
+      const one = (ts: unknown) => postEvents(keys.write, [{ userId: "ts-user", itemId: "item-1", type: "view" }, { userId: "ts-user", itemId: "item-2", type: "view", ts }]);
+      for (const ts of [1_700_000_000, 1e20, "1970-01-02T00:00:00Z", Date.now() + 7 * 86_400_000]) {
+        const res = await one(ts);
+        expect(res.status, String(ts)).toBe(400);
+        expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^1\.ts: /);
+      }
+      const ok = await one(1_700_000_000_000);
+      expect(ok.status).toBe(202);
+    });
+
+    it("binds publishable-key events to anonymous visitor ids, never a known user's id", async () => {
+      const forUser = await postEvents(keys.read, [{ userId: "user-3", itemId: "item-1", type: "view" }]);
+      expect(forUser.status).toBe(403);
+      expect(((await forUser.json()) as { error: { message: string } }).error.message).toContain("visitor");
+      const ok = await postEvents(keys.read, [{ userId: visitor, itemId: "item-1", type: "view", eventId: "vis-1" }]);
+      expect(ok.status).toBe(202);
+      const line = (await h.readEvents("hard")).find((e) => e.event_id === "vis-1");
+      expect(line).toMatchObject({ user_id: visitor, origin: "publishable" });
+      // A write key may post for known users (server-side ingestion).
+      expect((await postEvents(keys.write, [{ userId: "user-3", itemId: "item-1", type: "view" }])).status).toBe(202);
+    });
+
+    it("rate-limits a publishable key's events (429 with Retry-After)", async () => {
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 40; i++) {
+        const res = await postEvents(keys.read, [{ userId: visitor, itemId: "item-2", type: "view" }]);
+        statuses.push(res.status);
+        if (res.status === 429) {
+          retryAfter = res.headers.get("Retry-After");
+          expect(((await res.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+        } else await res.body?.cancel();
+      }
+      expect(statuses).toContain(429);
+      expect(statuses.filter((s) => s !== 202 && s !== 429)).toEqual([]);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+    });
   });
 }

@@ -50,11 +50,17 @@ export interface EventLine {
   timestamp: number;
   /** The recommendation list the event refers to (impression, click, conversion), when the client sent one. */
   recomm_id?: string;
+  /** The client's idempotency id, when it sent one. */
+  event_id?: string;
+  /** "publishable" when a read key posted it (the pipeline keeps such events' unknown items out of the catalogue). */
+  origin?: "publishable";
 }
 
 /** A durable, append-only log of events per tenant. `append` resolves only once the batch is durably written. */
 export interface EventLog {
   append(tenant: string, events: EventLine[]): Promise<void>;
+  /** Event ids already in the durable log (its recent part), so a retry after a restart is still a duplicate. */
+  recentEventIds?(tenant: string): Promise<string[]>;
 }
 
 export const RECENT_ITEMS_CAP = 50;

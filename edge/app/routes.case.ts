@@ -249,9 +249,10 @@ export function routeSuite(host: string, makeHarness: () => Promise<RouteHarness
       const own = await post("/v1/tenants/globex/recommendations", globex.read, { userId: "user-1" });
       expect(own.status).toBe(200);
       // A publishable (read) key sends one visitor's events; bulk (several users, or more than 50) needs a write key.
-      expect((await post("/v1/tenants/acme/events", acme.read, [{ userId: "visitor", itemId: "item-1", type: "view" }])).status).toBe(202);
+      const visitor = "v:" + "ab".repeat(16);
+      expect((await post("/v1/tenants/acme/events", acme.read, [{ userId: visitor, itemId: "item-1", type: "view" }])).status).toBe(202);
       await expectError(await post("/v1/tenants/acme/events", acme.read, [{ userId: "a", itemId: "item-1", type: "view" }, { userId: "b", itemId: "item-1", type: "view" }]), 403);
-      const burst = Array.from({ length: 51 }, () => ({ userId: "visitor", itemId: "item-1", type: "view" }));
+      const burst = Array.from({ length: 51 }, () => ({ userId: visitor, itemId: "item-1", type: "view" }));
       await expectError(await post("/v1/tenants/acme/events", acme.read, burst), 403);
       await expectError(await post("/v1/tenants/acme/versions/v2/activate", acme.write, {}), 403);
     });

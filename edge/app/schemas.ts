@@ -38,10 +38,12 @@ export const eventSchema = z.strictObject({
   userId: id,
   itemId: id,
   type: z.string().min(1).max(64),
-  /** Epoch milliseconds or an ISO-8601 string; the server's clock when absent. */
+  /** Epoch milliseconds or an ISO-8601 string; the server's clock when absent (bounds: edge/app/event-rules.ts). */
   ts: z.union([z.number().finite().nonnegative(), z.iso.datetime({ offset: true })]).optional(),
   /** The `recommId` of the list this event is about (impression, click, conversion), for experiment reports. */
   recommId: z.string().regex(/^[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]{1,32}\.[0-9a-z]{16}$/, "must be a recommId from a recommendations response").optional(),
+  /** Idempotency id: an event whose id the edge has taken recently is acknowledged again, not logged twice. */
+  eventId: z.string().regex(/^[\x21-\x7e]{1,128}$/, "must be 1–128 printable ASCII characters").optional(),
 });
 export const eventsBodySchema = z.array(eventSchema).min(1).max(MAX_EVENTS);
 export type EventInput = z.infer<typeof eventSchema>;

@@ -38,12 +38,14 @@ export const tenantConfigSchema = z.object({
   ranking: z.optional(rankingOptionsSchema),
   /** A/B tests, the running one (at most one) and stopped ones kept for their reports. */
   experiments: z.array(experimentSchema).default([]),
+  /** Whose events a publishable (read) key may post: anonymous visitor ids only (default), or any user id. */
+  publishableEvents: z.enum(["visitor", "any-user"]).default("visitor"),
   updatedAt: z.string(),
 });
 export type TenantConfig = z.infer<typeof tenantConfigSchema>;
 
 export function emptyTenantConfig(tenant: string): TenantConfig {
-  return { format: "edgerec-tenant/1", tenant, active: null, previous: null, variants: [], keys: [], experiments: [], updatedAt: new Date().toISOString() };
+  return { format: "edgerec-tenant/1", tenant, active: null, previous: null, variants: [], keys: [], experiments: [], publishableEvents: "visitor", updatedAt: new Date().toISOString() };
 }
 
 /** Parses stored config; a stored value that fails the schema is a server-side fault, reported with the reason. */

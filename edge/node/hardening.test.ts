@@ -26,7 +26,7 @@ afterAll(async () => {
 hardeningSuite("node + redis", async () => {
   redis = await startRedis();
   state = await mkdtemp(path.join(tmpdir(), "edgerec-hard-"));
-  host = createNodeHost({ stateDir: state, redisUrl: redis.url, configTtlMs: 0 });
+  host = createNodeHost({ stateDir: state, redisUrl: redis.url, configTtlMs: 0, eventRequestsPerMinute: 30 });
   const h = host;
   return {
     hnsw: hnswModuleNode,

@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { type EdgeDeps, createApp } from "../app/app.ts";
 import { LayeredEmbeddingCache, MemoryEmbeddingCache } from "../app/embedding-cache.ts";
 import { Guard } from "../app/guard.ts";
+import { MemoryRateLimiter } from "../app/rate-limit.ts";
 import { GuardedEmbeddingCache, GuardedRecentItems } from "../app/guarded-stores.ts";
 import { LayeredRecentItems, MemoryRecentItems } from "../app/recent-items.ts";
 import { ModelRegistry } from "../app/registry.ts";
@@ -25,6 +26,8 @@ export interface NodeHostOptions {
   configTtlMs?: number;
   /** Longest a Redis call may take before the request goes on without it (ms, default 150). */
   redisTimeoutMs?: number;
+  /** Event requests per minute per key and per client IP (default 600). */
+  eventRequestsPerMinute?: number;
 }
 
 /**
@@ -67,6 +70,7 @@ export function createNodeHost(o: NodeHostOptions): NodeHost {
     cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(32 << 20), redis ? new GuardedEmbeddingCache(new RedisEmbeddingCache(redis), guard) : null),
     recent: new LayeredRecentItems(new MemoryRecentItems(), redis ? new GuardedRecentItems(new RedisRecentItems(redis), guard) : null),
     guards: redis ? [guard] : [],
+    rateLimiter: new MemoryRateLimiter(o.eventRequestsPerMinute ?? 600, 60),
     events: new FileEventLog(o.stateDir),
   };
   return {

@@ -11,6 +11,10 @@ export interface Env {
   CONFIG_TTL_SECONDS?: string;
   /** Longest a KV call may take before the request goes on without it (ms, default 300). */
   KV_TIMEOUT_MS?: string;
+  /** Cloudflare's rate-limiting binding for event requests (wrangler.toml `[[ratelimits]]`, per minute). */
+  EVENTS_LIMITER?: import("../app/rate-limit.ts").RateLimitBinding;
+  /** Event requests per minute per key / IP when EVENTS_LIMITER is absent (default 600, counted per isolate). */
+  EVENT_REQUESTS_PER_MINUTE?: string;
 }
 
 export const r2ArtifactKey = (tenant: string, version: string, file: string): string => `tenants/${tenant}/versions/${version}/${file}`;

@@ -4,6 +4,7 @@
 import { createApp } from "../app/app.ts";
 import { LayeredEmbeddingCache, MemoryEmbeddingCache } from "../app/embedding-cache.ts";
 import { Guard } from "../app/guard.ts";
+import { BindingRateLimiter, MemoryRateLimiter } from "../app/rate-limit.ts";
 import { GuardedEmbeddingCache, GuardedRecentItems } from "../app/guarded-stores.ts";
 import { LayeredRecentItems, MemoryRecentItems } from "../app/recent-items.ts";
 import { ModelRegistry } from "../app/registry.ts";
@@ -35,6 +36,8 @@ function build(env: Env): ReturnType<typeof createApp> {
     recent,
     events: new R2EventLog(env.ARTIFACTS),
     guards: [kvGuard],
+    // The rate-limiting binding counts across isolates; without it each isolate counts in memory.
+    rateLimiter: env.EVENTS_LIMITER ? new BindingRateLimiter(env.EVENTS_LIMITER, 60) : new MemoryRateLimiter(Number(env.EVENT_REQUESTS_PER_MINUTE ?? 600), 60),
     forRequest(requestEnv) {
       const kv = (requestEnv as Env).EMBEDDINGS;
       const reads = new KvBatchReader(kv);
