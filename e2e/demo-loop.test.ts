@@ -65,7 +65,7 @@ describe("the demo loop", () => {
     const events = [];
     for (let u = 0; u < 12; u++) {
       for (let k = 0; k < 4; k++) {
-        events.push({ userId: `newcomer-${u}`, itemId: inCategory[(u * 4 + k) % inCategory.length]!, type: "click", ts: 1_800_000_000_000 + u * 10 + k });
+        events.push({ userId: `newcomer-${u}`, itemId: inCategory[(u * 4 + k) % inCategory.length]!, type: "click", ts: Date.now() - 3_600_000 + u * 10 + k });
       }
     }
     const before = await recommend("newcomer-0");

@@ -15,6 +15,8 @@ export interface EdgeEvent {
   ts: number;
   /** The edge list (`recommId`) the event is about, for experiment reports. */
   recommId?: string;
+  /** Idempotency id: a retry of the same event carries the same id and is not logged twice. */
+  eventId?: string;
 }
 
 export interface EdgeRecommendationRequest {

@@ -1,5 +1,6 @@
 // Sends the visitor's events to the edge (`POST /v1/tenants/{t}/events`) in batches, looping while more arrive, and
 // marks them sent in IndexedDB. Offline or a 5xx: they wait for the next flush (next event, load, `online`).
+// Each event carries an eventId, so a retried batch is logged once. 429 (rate limited) waits like a 5xx.
 // 401/403: this key may not send events; no more tries until the widget reloads. Another 4xx: the batch is malformed
 // by the edge's rules; it stays on the device for ranking but is not sent again. Private events are never sent.
 
@@ -8,6 +9,9 @@ import type { StoredEvent, WidgetStore } from "./widget-store.ts";
 
 /** Events per POST: the edge takes up to 50 of one visitor per request from a publishable key (edge/app/routes-events.ts). */
 export const EVENT_BATCH = 50;
+
+/** The idempotency id of a stored event. */
+export const eventIdOf = (visitorId: string, seq: number): string => `${visitorId}:${seq}`;
 
 export class EventOutbox {
   private flushing = false;
@@ -31,7 +35,11 @@ export class EventOutbox {
         if (pending.length === 0) return;
         const seqs = pending.map((e) => e.seq!);
         try {
-          await this.edge.sendEvents(pending.map((e) => ({ userId: this.visitorId, itemId: e.itemId, type: e.type, ts: e.ts, ...(e.recommId ? { recommId: e.recommId } : {}) })));
+          // Each stored event keeps one id (visitor + its IndexedDB sequence), so a retry after a 5xx or a lost answer
+          // is recognised by the edge and logged once.
+          await this.edge.sendEvents(
+            pending.map((e) => ({ userId: this.visitorId, itemId: e.itemId, type: e.type, ts: e.ts, eventId: eventIdOf(this.visitorId, e.seq!), ...(e.recommId ? { recommId: e.recommId } : {}) })),
+          );
         } catch (e) {
           const status = e instanceof EdgeRequestError ? e.httpStatus : 0;
           if (status === 401 || status === 403) {

@@ -9,7 +9,7 @@ describe("WidgetStore", () => {
   it("keeps one visitor id per browser", async () => {
     const a = await WidgetStore.open("store-test-1");
     const id = await a.visitorId();
-    expect(id).toMatch(/^v-[0-9a-f]{32}$/);
+    expect(id).toMatch(/^v:[0-9a-f]{32}$/);
     expect(await a.visitorId()).toBe(id);
     a.close();
     const b = await WidgetStore.open("store-test-1");

@@ -57,12 +57,15 @@ export class WidgetStore {
     this.db.close();
   }
 
-  /** A random id for this browser, created on first use and kept. */
+  /**
+   * A random id for this browser, created on first use and kept: `v:` + 32 hex digits. The edge takes events from a
+   * publishable key only for ids of this shape (an anonymous visitor, never a known user's id); older `v-` ids still pass.
+   */
   async visitorId(): Promise<string> {
     const known = await this.db.get("meta", "visitorId");
     if (known) return known;
     const bytes = crypto.getRandomValues(new Uint8Array(16));
-    let id = "v-";
+    let id = "v:";
     for (const b of bytes) id += b.toString(16).padStart(2, "0");
     // Two tabs may race here; the first write wins and both read it back.
     const tx = this.db.transaction("meta", "readwrite");
