@@ -14,6 +14,7 @@ import { randomHoldout, splitByMask, type Split } from "../shared/data/split.ts"
 import type { Interactions } from "../shared/data/interactions.ts";
 import { EdgerecError } from "../shared/errors.ts";
 import { dirSource, writeArtifactDir } from "./artifact-dir.ts";
+import { trainingEvents } from "./event-filter.ts";
 import { loadArtifactModel } from "./artifact-model.ts";
 import { evaluateArtifact } from "./evaluate-artifact.ts";
 import { evaluateFactors, headlineMetrics } from "./evaluate-model.ts";
@@ -77,6 +78,10 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineSummary> 
   const base = (await loadInteractions(basePath, o.data ? (o.format ?? "auto") : (lastRun?.data.format ?? "auto"))).data;
   const model = o.model ?? ((lastRun?.model as TrainableModel | undefined) ?? "als");
   log(`pipeline: ${o.tenant}: ${events.length} events, base ${basePath}, active ${activeVersion ?? "none"}`);
+  // Publishable-key events may not add items to the catalogue (issue 13): unknown items are dropped here.
+  const filtered = trainingEvents(base, events);
+  if (filtered.unknownItems > 0) log(`pipeline: ${filtered.unknownItems} visitor events name items not in the catalogue: left out`);
+  events = filtered.kept;
 
   const merged = mergeEvents(base, events);
   const { split, kind } = holdoutSlice(base, events, merged, seed);
