@@ -1,6 +1,7 @@
 // The edge app's dependencies as small interfaces on Web-standard types. The Worker adapter implements them with
 // R2 / KV, the Node host with the file system / Redis, and tests use the same implementations they ship with.
 
+import type { CasConfigStore } from "./config-update.ts";
 import type { TenantConfig } from "./tenant-config.ts";
 
 /** Artifact files of a tenant's versions. `get` resolves null when the file does not exist. */
@@ -18,8 +19,8 @@ export interface ArtifactStore {
   getStream(tenant: string, version: string, file: string): Promise<{ body: ReadableStream<Uint8Array>; size: number } | null>;
 }
 
-/** Tenant configuration: active/previous version, A/B variants, hashed API keys. */
-export interface ConfigStore {
+/** Tenant configuration: active/previous version, A/B variants, hashed API keys; updated by compare-and-swap. */
+export interface ConfigStore extends CasConfigStore {
   get(tenant: string): Promise<TenantConfig | null>;
   put(config: TenantConfig): Promise<void>;
 }

@@ -114,8 +114,9 @@ export function artifactRoutes(app: Hono, deps: EdgeDeps): void {
       if (e instanceof EdgerecError) throw new EdgerecError("bad_artifact", `version '${version}' refused: ${e.message}`, 422);
       throw e;
     }
-    const next = activateVersion(config, version);
-    await deps.tenants.put(next);
+    // Applied to the freshest stored config by compare-and-swap: keys added meanwhile are kept, not overwritten.
+    const next = await deps.tenants.update(config.tenant, (cur) => (cur ? activateVersion(cur, version) : null));
+    if (!next) throw forbidden(`this key is not valid for tenant '${config.tenant}'`);
     return c.json({ tenant: next.tenant, active: next.active, previous: next.previous });
   });
 }

@@ -4,6 +4,7 @@
 // one of the tenant's gets 403 whether or not the tenant exists, so tenant ids cannot be enumerated.
 
 import { authorize, bearerToken } from "./auth.ts";
+import { updateTenantConfig } from "./config-update.ts";
 import { badRequest, forbidden } from "./errors.ts";
 import { ByteLru } from "./lru.ts";
 import type { ConfigStore } from "./ports.ts";
@@ -47,6 +48,13 @@ export class TenantDirectory {
   async put(config: TenantConfig): Promise<void> {
     await this.store.put(config);
     this.remember(config.tenant, config);
+  }
+
+  /** Changes the tenant's config by compare-and-swap on the stored one (never on this cache's copy). */
+  async update(tenant: string, change: (current: TenantConfig | null) => TenantConfig | null): Promise<TenantConfig | null> {
+    const next = await updateTenantConfig(this.store, tenant, change);
+    if (next) this.remember(tenant, next);
+    return next;
   }
 
   /** Drops a tenant from this isolate's cache (after a compare-and-swap update, the next read sees the store). */

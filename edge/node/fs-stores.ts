@@ -4,6 +4,8 @@
 import { createReadStream, promises as fs } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { createHash } from "node:crypto";
+import type { VersionedConfig } from "../app/config-update.ts";
 import { EdgerecError } from "../../shared/errors.ts";
 import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
 import type { ArtifactStore, ConfigStore } from "../app/ports.ts";
@@ -128,8 +130,56 @@ export class FsArtifactStore implements ArtifactStore {
   }
 }
 
+/** A lock file older than this is taken to be left by a crashed writer. */
+const STALE_LOCK_MS = 10_000;
+
+/**
+ * Runs `fn` holding `<file>.lock` (created exclusively; other processes — the host, `edgerec keys` — wait for it),
+ * so a compare-and-swap on the file is one step across processes.
+ */
+async function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const lock = `${file}.lock`;
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  for (let i = 0; ; i++) {
+    try {
+      const fh = await fs.open(lock, "wx");
+      await fh.close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const st = await fs.stat(lock).catch(() => null);
+      if (st && Date.now() - st.mtimeMs > STALE_LOCK_MS) await fs.rm(lock, { force: true });
+      if (i > 1000) throw new EdgerecError("config_locked", `${path.basename(file)} stays locked (${lock}); remove the lock file if no edgerec process is writing`, 409);
+      await new Promise((r) => setTimeout(r, 2 + Math.random() * 8));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await fs.rm(lock, { force: true });
+  }
+}
+
+const etagOf = (buf: Buffer): string => createHash("sha256").update(buf).digest("hex");
+
 export class FsConfigStore implements ConfigStore {
   constructor(private readonly state: string) {}
+
+  async getVersioned(tenant: string): Promise<VersionedConfig | null> {
+    if (!TENANT_RE.test(tenant)) return null;
+    const buf = await readOrNull(configPath(this.state, tenant));
+    return buf ? { config: parseTenantConfig(JSON.parse(buf.toString("utf8"))), etag: etagOf(buf) } : null;
+  }
+
+  async putIfMatch(config: TenantConfig, etag: string | null): Promise<boolean> {
+    const file = configPath(this.state, config.tenant);
+    return withFileLock(file, async () => {
+      const buf = await readOrNull(file);
+      if ((buf ? etagOf(buf) : null) !== etag) return false;
+      await writeFileAtomic(file, JSON.stringify(config, null, 2));
+      return true;
+    });
+  }
 
   async get(tenant: string): Promise<TenantConfig | null> {
     if (!TENANT_RE.test(tenant)) return null;
@@ -137,7 +187,9 @@ export class FsConfigStore implements ConfigStore {
     return buf ? parseTenantConfig(JSON.parse(buf.toString("utf8"))) : null;
   }
 
+  /** Unconditional write (tests, first setup); updates go through putIfMatch. */
   async put(config: TenantConfig): Promise<void> {
-    await writeFileAtomic(configPath(this.state, config.tenant), JSON.stringify(config, null, 2));
+    const file = configPath(this.state, config.tenant);
+    await withFileLock(file, () => writeFileAtomic(file, JSON.stringify(config, null, 2)));
   }
 }

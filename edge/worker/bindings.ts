@@ -19,6 +19,9 @@ export interface Env {
 
 export const r2ArtifactKey = (tenant: string, version: string, file: string): string => `tenants/${tenant}/versions/${version}/${file}`;
 export const r2EventsPrefix = (tenant: string): string => `events/${tenant}/`;
+/** Legacy place of tenant config (read when R2 has none; see r2-config.ts). */
 export const kvConfigKey = (tenant: string): string => `tenant:${tenant}`;
+/** Tenant config in R2: updated by compare-and-swap (R2 conditional put). */
+export const r2ConfigKey = (tenant: string): string => `config/${tenant}.json`;
 export const kvUserVectorKey = (cacheKey: string): string => `uv:${cacheKey}`;
 export const kvRecentKey = (tenant: string, userId: string): string => `recent:${tenant}:${userId}`;

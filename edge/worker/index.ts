@@ -10,7 +10,7 @@ import { LayeredRecentItems, MemoryRecentItems } from "../app/recent-items.ts";
 import { ModelRegistry } from "../app/registry.ts";
 import { TenantDirectory } from "../app/tenants.ts";
 import type { Env } from "./bindings.ts";
-import { KvConfigStore } from "./kv-config.ts";
+import { R2ConfigStore } from "./r2-config.ts";
 import { KvBatchReader } from "./kv-batch.ts";
 import { KvEmbeddingCache, KvRecentItems } from "./kv-cache.ts";
 import { R2ArtifactStore } from "./r2-artifacts.ts";
@@ -30,7 +30,7 @@ function build(env: Env): ReturnType<typeof createApp> {
   return createApp({
     runtime: "cloudflare-workers",
     artifacts,
-    tenants: new TenantDirectory(new KvConfigStore(env.CONFIG), Number(env.CONFIG_TTL_SECONDS ?? 2) * 1000),
+    tenants: new TenantDirectory(new R2ConfigStore(env.ARTIFACTS, env.CONFIG), Number(env.CONFIG_TTL_SECONDS ?? 2) * 1000),
     registry: new ModelRegistry(artifacts, { budgetBytes: Number(env.MODEL_BUDGET_MB ?? 96) * 2 ** 20, openAnn: openHnsw }),
     cache,
     recent,

@@ -112,9 +112,12 @@ export async function runPublish(args: string[], storeOverride?: EdgeStore): Pro
       userVectors = entries.length;
     }
 
-    let config = (await store.getConfig(manifest.tenant)) ?? emptyTenantConfig(manifest.tenant);
-    if (f.activate) config = activateVersion(config, manifest.version);
-    await store.putConfig(config);
+    // Compare-and-swap on the freshest config: keys or an activation made meanwhile are kept.
+    const config =
+      (await store.updateConfig(manifest.tenant, (cur) => {
+        if (!cur) return f.activate ? activateVersion(emptyTenantConfig(manifest.tenant), manifest.version) : emptyTenantConfig(manifest.tenant);
+        return f.activate ? activateVersion(cur, manifest.version) : null;
+      })) ?? emptyTenantConfig(manifest.tenant);
     return {
       tenant: manifest.tenant,
       version: manifest.version,

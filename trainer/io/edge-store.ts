@@ -14,11 +14,13 @@ import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import type { EventLine } from "../../edge/app/ports.ts";
 import { type TenantConfig, parseTenantConfig } from "../../edge/app/tenant-config.ts";
+import { updateTenantConfig } from "../../edge/app/config-update.ts";
+import { R2ConfigStore } from "../../edge/worker/r2-config.ts";
 import { readEventLog } from "../../edge/node/file-event-log.ts";
 import { FsConfigStore, writeFileAtomic } from "../../edge/node/fs-stores.ts";
 import { RedisEmbeddingCache } from "../../edge/node/redis-stores.ts";
 import { artifactPath, stateDirFromEnv } from "../../edge/node/state-layout.ts";
-import { kvConfigKey, kvUserVectorKey, r2ArtifactKey, r2EventsPrefix } from "../../edge/worker/bindings.ts";
+import { kvConfigKey, kvUserVectorKey, r2ArtifactKey, r2ConfigKey, r2EventsPrefix } from "../../edge/worker/bindings.ts";
 import { encodeVectorText } from "../../edge/worker/kv-cache.ts";
 import { EdgerecError } from "../../shared/errors.ts";
 
@@ -35,6 +37,11 @@ export interface EdgeStore {
   putArtifactFile(tenant: string, version: string, name: string, bytes: Uint8Array): Promise<void>;
   getConfig(tenant: string): Promise<TenantConfig | null>;
   putConfig(config: TenantConfig): Promise<void>;
+  /**
+   * Changes the tenant's config atomically (compare-and-swap, retried): `change` gets the freshest stored config
+   * (null when none) and returns the new one, or null for no change. Returns what is stored afterwards.
+   */
+  updateConfig(tenant: string, change: (current: TenantConfig | null) => TenantConfig | null): Promise<TenantConfig | null>;
   /** Writes user vectors (cache key → vector) into KV / Redis; `onProgress` gets the count written so far. */
   putUserVectors(entries: [string, Float32Array][], ttlSeconds: number, onProgress?: (done: number) => void): Promise<void>;
   /** The tenant's event log, in order (the JSONL training format). */
@@ -118,13 +125,21 @@ class LocalEdgeStore implements EdgeStore {
     await this.r2.put(r2ArtifactKey(tenant, version, name), bytes);
   }
 
-  async getConfig(tenant: string): Promise<TenantConfig | null> {
-    const text = await this.kvConfig.get(kvConfigKey(tenant), "text");
-    return text === null ? null : parseTenantConfig(JSON.parse(text));
+  // Config lives in R2 (conditional writes make updates compare-and-swap); KV CONFIG is read when R2 has none.
+  private get configs(): R2ConfigStore {
+    return new R2ConfigStore(this.r2, this.kvConfig);
   }
 
-  async putConfig(config: TenantConfig): Promise<void> {
-    await this.kvConfig.put(kvConfigKey(config.tenant), JSON.stringify(config));
+  getConfig(tenant: string): Promise<TenantConfig | null> {
+    return this.configs.get(tenant);
+  }
+
+  putConfig(config: TenantConfig): Promise<void> {
+    return this.configs.put(config);
+  }
+
+  updateConfig(tenant: string, change: (current: TenantConfig | null) => TenantConfig | null): Promise<TenantConfig | null> {
+    return updateTenantConfig(this.configs, tenant, change);
   }
 
   async putUserVectors(entries: [string, Float32Array][], ttlSeconds: number, onProgress?: (done: number) => void): Promise<void> {
@@ -197,6 +212,10 @@ class NodeEdgeStore implements EdgeStore {
     return this.configs.put(config);
   }
 
+  updateConfig(tenant: string, change: (current: TenantConfig | null) => TenantConfig | null): Promise<TenantConfig | null> {
+    return updateTenantConfig(this.configs, tenant, change);
+  }
+
   async putUserVectors(entries: [string, Float32Array][], ttlSeconds: number, onProgress?: (done: number) => void): Promise<void> {
     // Without Redis the host finds trained users in the artifact's users.bin, so there is nothing to write.
     if (!this.redisUrl) return;
@@ -252,7 +271,15 @@ class CloudflareEdgeStore implements EdgeStore {
     );
   }
 
+  // Config lives in R2 `config/<tenant>.json` (what the Worker reads; KV CONFIG is its legacy fallback). The wrangler
+  // CLI has no conditional put, so updates through this target are read-modify-write: run one at a time.
   async getConfig(tenant: string): Promise<TenantConfig | null> {
+    try {
+      const text = await this.wrangler(["r2", "object", "get", `${BINDINGS.bucket}/${r2ConfigKey(tenant)}`, "--remote", "--pipe"]);
+      if (text.trim()) return parseTenantConfig(JSON.parse(text));
+    } catch (e) {
+      if (!/not found|404|does not exist/i.test((e as Error).message)) throw e;
+    }
     try {
       const text = await this.wrangler(["kv", "key", "get", kvConfigKey(tenant), "--binding", "CONFIG", "--remote", "--text"]);
       return text.trim() ? parseTenantConfig(JSON.parse(text)) : null;
@@ -264,8 +291,14 @@ class CloudflareEdgeStore implements EdgeStore {
 
   async putConfig(config: TenantConfig): Promise<void> {
     await this.withTemp("config.json", JSON.stringify(config), (file) =>
-      this.wrangler(["kv", "key", "put", kvConfigKey(config.tenant), "--path", file, "--binding", "CONFIG", "--remote"]),
+      this.wrangler(["r2", "object", "put", `${BINDINGS.bucket}/${r2ConfigKey(config.tenant)}`, "--file", file, "--content-type", "application/json", "--remote"]),
     );
+  }
+
+  async updateConfig(tenant: string, change: (current: TenantConfig | null) => TenantConfig | null): Promise<TenantConfig | null> {
+    const next = change(await this.getConfig(tenant));
+    if (next) await this.putConfig({ ...next, updatedAt: new Date().toISOString() });
+    return next ?? (await this.getConfig(tenant));
   }
 
   async putUserVectors(entries: [string, Float32Array][], ttlSeconds: number, onProgress?: (done: number) => void): Promise<void> {
