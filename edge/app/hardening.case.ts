@@ -7,7 +7,7 @@ import { sha256Hex } from "../../shared/artifact/sha256.ts";
 import { buildFixture } from "../testing/fixtures.ts";
 import { generateKey, keyRecord } from "./auth.ts";
 import type { RouteHarness } from "./routes.case.ts";
-import { emptyTenantConfig } from "./tenant-config.ts";
+import { type TenantConfig, emptyTenantConfig } from "./tenant-config.ts";
 
 /** A body of `total` bytes made on demand; `pulled()` says how much of it the server asked for. */
 export function lazyBody(total: number, chunk = 64 * 1024): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
@@ -28,6 +28,7 @@ const MiB = 1024 * 1024;
 export function hardeningSuite(host: string, makeHarness: () => Promise<RouteHarness>): void {
   describe(`edge hardening on ${host}`, () => {
     let h: RouteHarness;
+    let stored: TenantConfig;
     const keys = { read: generateKey(), write: generateKey(), admin: generateKey() };
     const auth = (key: string, extra: Record<string, string> = {}) => ({ Authorization: `Bearer ${key}`, ...extra });
     const streamed = (path: string, method: string, headers: Record<string, string>, total: number) => {
@@ -44,6 +45,7 @@ export function hardeningSuite(host: string, makeHarness: () => Promise<RouteHar
       config.active = "v1";
       config.keys = [await keyRecord(keys.read, "read"), await keyRecord(keys.write, "write"), await keyRecord(keys.admin, "admin")];
       await h.putConfig(config);
+      stored = config;
     });
 
     it("reads no body before the key is checked: chunked 64 MiB PUT/POST without a valid key", async () => {
@@ -109,6 +111,14 @@ export function hardeningSuite(host: string, makeHarness: () => Promise<RouteHar
     it("refuses a version named 'active' (the name of the active manifest route)", async () => {
       const put = await h.fetch("/v1/tenants/hard/artifacts/active/items.bin", { method: "PUT", headers: auth(keys.admin), body: new Uint8Array(4) });
       expect(put.status).toBe(400);
+    });
+
+    it("does not serve a paused (weight 0) variant by name", async () => {
+      await h.putConfig({ ...stored, variants: [{ name: "paused", version: "v1", weight: 0 }] });
+      const res = await h.fetch("/v1/tenants/hard/recommendations", { method: "POST", headers: auth(keys.read, { "Content-Type": "application/json" }), body: JSON.stringify({ variant: "paused" }) });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("unknown_variant");
+      await h.putConfig(stored);
     });
 
     it("/healthz names no tenant", async () => {

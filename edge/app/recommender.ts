@@ -64,8 +64,9 @@ export function chooseVariant(config: TenantConfig, userId: string | undefined, 
   const variants = config.variants.filter((v) => v.weight > 0);
   if (requested) {
     if (requested === "default") return { variant: "default", version: config.active };
-    const v = config.variants.find((x) => x.name === requested);
-    if (!v) throw badRequest("unknown_variant", `unknown variant '${requested}'; expected one of: ${["default", ...config.variants.map((x) => x.name)].join(", ")}`);
+    // A variant with weight 0 is paused: not assigned, and not reachable by name either.
+    const v = variants.find((x) => x.name === requested);
+    if (!v) throw badRequest("unknown_variant", `unknown variant '${requested}'; expected one of: ${["default", ...variants.map((x) => x.name)].join(", ")}`);
     return { variant: v.name, version: v.version };
   }
   if (variants.length === 0) return { variant: "default", version: config.active };

@@ -15,6 +15,8 @@ export interface LoadResult {
   maxMs: number;
   errors: number;
   statusCounts: Record<string, number>;
+  /** Transport errors by kind (the error's code: ECONNRESET, timeout, …), so a failure says what it was. */
+  errorKinds: Record<string, number>;
 }
 
 export interface LoadOptions {
@@ -33,7 +35,11 @@ const pct = (sorted: number[], p: number): number => (sorted.length ? sorted[Mat
 
 export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
   const target = new URL(o.path, o.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  // Idle keep-alive sockets are closed by the client after 1 s, before any server's idle timeout (Node's 5 s): a
+  // socket the server is closing must never be picked for a request. That race (LIFO reuse left rarely used sockets
+  // idle past the server's timeout) was bench:edge's occasional "socket hang up" / ECONNRESET (issue 13 finding 8).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 1000, scheduling: "fifo" });
+  const errorKinds: Record<string, number> = {};
   const times: number[] = [];
   const statusCounts: Record<string, number> = {};
   let errors = 0;
@@ -58,7 +64,9 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
         },
       );
       req.on("timeout", () => req.destroy(new Error("timeout")));
-      req.on("error", () => {
+      req.on("error", (e: NodeJS.ErrnoException) => {
+        const kind = e.code ?? e.message.slice(0, 40);
+        errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
         errors++;
         statusCounts.error = (statusCounts.error ?? 0) + 1;
         resolve();
@@ -91,5 +99,6 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
     maxMs: r2(times[times.length - 1] ?? NaN),
     errors,
     statusCounts,
+    errorKinds,
   };
 }
