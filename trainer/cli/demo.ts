@@ -66,7 +66,7 @@ export const demoCommand: Command = {
           ` (popularity ndcg@10 ${fmt(demo.baseline["ndcg@10"])}; 10% of each user held out)`,
         `  API        ${api}            health: ${api}/healthz`,
         `  shop page  ${shop}`,
-        `  training   ${servers.webUrl}/demo/?endpoint=${encodeURIComponent(api)}&tenant=${f.tenant}&key=${demo.keys.admin}`,
+        `  training   ${servers.webUrl}/demo/?endpoint=${encodeURIComponent(api)}&tenant=${f.tenant}#key=${demo.keys.admin}`,
         "",
         "  try:",
         `    curl -s ${api}/healthz`,

@@ -94,8 +94,13 @@ export async function prepareDemo(o: DemoOptions): Promise<PreparedDemo> {
     await store.close();
   }
   const reusePublish = config?.active === state.version;
+  // The demo activates its artifact only over nothing or over its own earlier version: a version the pipeline (or
+  // anyone else) activated since is newer than the demo's and stays active.
+  const mayActivate = !config?.active || config.active === previous?.version;
   if (reusePublish) o.log(`demo: ${o.tenant}@${state.version} is already active in ${o.state}`);
-  else {
+  else if (!mayActivate) {
+    o.log(`demo: ${o.tenant} serves ${config!.active} (newer than the demo's ${state.version}); left active — activate the demo's with: npx edgerec publish --artifact ${state.artifact} --tenant ${o.tenant} --target local --state ${o.state} --activate`);
+  } else {
     const summary = await runPublish(["--artifact", state.artifact, "--tenant", o.tenant, "--target", "local", "--state", o.state, "--activate", "--skip-users"]);
     o.log(`demo: published ${summary.tenant}@${summary.version} (${summary.files} files) and activated it`);
   }

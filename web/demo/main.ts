@@ -214,11 +214,14 @@ for (const id of ["model", "backend", "dim", "epochs"]) {
   const v = params.get(id);
   if (v !== null) ($(id) as HTMLInputElement | HTMLSelectElement).value = v;
 }
-// `npm run demo` links here with its edge, tenant and admin key, so "Publish" works in one click.
+// `npm run demo` links here with its edge, tenant and admin key, so "Publish" works in one click. The key travels in
+// the fragment (#key=…), which browsers never send to a server nor put in a Referer, and is then removed from the URL.
+const fragment = new URLSearchParams(location.hash.slice(1));
 for (const [param, id] of [["endpoint", "edge-url"], ["tenant", "edge-tenant"], ["key", "edge-key"]] as const) {
-  const v = params.get(param);
+  const v = param === "key" ? fragment.get("key") : params.get(param);
   if (v !== null) $<HTMLInputElement>(id).value = v;
 }
+if (fragment.has("key")) history.replaceState(null, "", location.pathname + location.search);
 if (params.get("dataset")?.startsWith("synthetic")) {
   const opts = SYNTHETIC_SETS[params.get("dataset") as SyntheticSet];
   if (opts) $("data-line").textContent = `built-in ${params.get("dataset")}: ${opts.users} users × ${opts.items} items`;

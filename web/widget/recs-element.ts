@@ -216,10 +216,11 @@ export class EdgerecRecsElement extends HTMLElement {
     return new EdgeClient({ endpoint: this.config.endpoint, tenant: this.config.tenant, key: this.config.key });
   }
 
-  private renderChrome(): void {
+  /** The badge says "Personalised" only when the list shown was ranked from this visitor's events. */
+  private renderChrome(personalised = false): void {
     this.headingEl.textContent = this.config.heading;
     this.badgeEl.textContent = this.config.private ? "Private: stays on this device" : "Personalised on this device";
-    this.badgeEl.hidden = this.mode !== "local";
+    this.badgeEl.hidden = this.mode !== "local" || (!this.config.private && !personalised);
   }
 
   /** Ranks on the device and renders, synchronously. `announce` tells screen readers that the list changed. */
@@ -236,7 +237,7 @@ export class EdgerecRecsElement extends HTMLElement {
     this.shown = [...ranking.items.map((r) => r.item.id), ...this.shown.filter((id) => !ranking.items.some((r) => r.item.id === id))].slice(0, 50);
     this.cards.render(ranking.items.map((r) => cardView(r.item, reasonText(r.reason), this.config.currency)));
     if (focusAt >= 0) this.restoreFocus(focusAt);
-    this.renderChrome();
+    this.renderChrome(ranking.personalised);
     if (announce) this.liveEl.textContent = `Recommendations updated: ${ranking.items.length} items`;
     this.emitRender({
       items: ranking.items.map((r) => r.item.id),
