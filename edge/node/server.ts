@@ -90,7 +90,12 @@ function flag(args: string[], name: string): string | undefined {
 
 async function main(args: string[]): Promise<void> {
   const port = Number(flag(args, "--port") ?? process.env.PORT ?? 8788);
-  const host = createNodeHost({ stateDir: stateDirFromEnv(flag(args, "--state")), redisUrl: process.env.REDIS_URL });
+  const perMinute = process.env.EVENT_REQUESTS_PER_MINUTE;
+  const host = createNodeHost({
+    stateDir: stateDirFromEnv(flag(args, "--state")),
+    redisUrl: process.env.REDIS_URL,
+    ...(perMinute ? { eventRequestsPerMinute: Number(perMinute) } : {}),
+  });
   const server = serve({ fetch: host.app.fetch, port, hostname: flag(args, "--host") ?? "127.0.0.1" }, (info) => {
     console.error(`edgerec edge (node) listening on http://${info.address}:${info.port}${host.redis ? " with redis" : ""}`);
   });
