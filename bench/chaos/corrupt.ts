@@ -26,16 +26,19 @@ export interface Uploader {
   restore(): Promise<void>;
 }
 
-function mutateBytes(rng: Rng, b: Uint8Array, structural: boolean): { bytes: Uint8Array; what: string } {
+/** Bytes of each binary format's header (pack: 16, hnswlib: 96); mutations past it change payload values only. */
+const headerBytes = (name: string): number => (name.endsWith(".hnsw") ? 96 : 16);
+
+function mutateBytes(rng: Rng, b: Uint8Array, structural: boolean, header: number): { bytes: Uint8Array; what: string } {
   const out = new Uint8Array(b);
   const r = rng.next();
   if (r < 0.2) return { bytes: b.subarray(0, Math.floor(rng.next() * b.length)), what: "truncate" };
   if (r < 0.3) return { bytes: concat(b, Uint8Array.from({ length: 1 + Math.floor(rng.next() * 64) }, () => Math.floor(rng.next() * 256))), what: "extend" };
   if (r < 0.6) {
-    // Header bytes (the first 96 cover every binary header here): random values, or extreme ones.
-    const at = Math.floor(rng.next() * Math.min(96, b.length));
+    // Header bytes: random values, or extreme ones.
+    const at = Math.floor(rng.next() * Math.min(header, b.length));
     const v = [0x00, 0xff, 0x7f, 0x80][Math.floor(rng.next() * 4)]!;
-    for (let i = at; i < Math.min(b.length, at + 1 + Math.floor(rng.next() * 8)); i++) out[i] = rng.next() < 0.5 ? v : Math.floor(rng.next() * 256);
+    for (let i = at; i < Math.min(b.length, header, at + 1 + Math.floor(rng.next() * 8)); i++) out[i] = rng.next() < 0.5 ? v : Math.floor(rng.next() * 256);
     return { bytes: out, what: `header@${at}` };
   }
   if (r < 0.8 || !structural) {
@@ -96,7 +99,7 @@ export async function corruptArtifacts(good: Files, up: Uploader, perFile: numbe
     for (let k = 0; k < perFile; k++) {
       const structural = k % 2 === 1;
       const isJson = name.endsWith(".json");
-      const m = isJson && structural ? mutateJson(rng, good.get(name)!) : mutateBytes(rng, good.get(name)!, structural);
+      const m = isJson && structural ? mutateJson(rng, good.get(name)!) : mutateBytes(rng, good.get(name)!, structural, headerBytes(name));
       const version = `cx-${seed}-${n++}`;
       // A benign-looking mutation of a payload (a float bit) may well be a valid artifact: only structural ones are
       // re-sealed, so "activated" counts artifacts whose own format checks let a broken file through.
