@@ -225,7 +225,7 @@ async function run(target: string, t: Target): Promise<Record<string, unknown>> 
   const lc = process.cpuUsage(loadCpu0);
   const loadGenCpuMsPerRequest = Math.round(((lc.user + lc.system) / 1000 / Math.max(1, r.requests)) * 100) / 100;
   const loadavg = (await import("node:os")).loadavg().map((x) => Math.round(x * 10) / 10);
-  const health = (await (await fetch(`${t.url}/healthz`)).json()) as { models: unknown[] };
+  const health = (await (await fetch(`${t.url}/healthz`)).json()) as { models: unknown };
   return {
     target,
     rps: r.rps,
@@ -237,6 +237,7 @@ async function run(target: string, t: Target): Promise<Record<string, unknown>> 
     maxMs: r.maxMs,
     requests: r.requests,
     statusCounts: r.statusCounts,
+    errorKinds: r.errorKinds,
     serialMs,
     serverCpuMsPerRequest,
     loadGenCpuMsPerRequest,
