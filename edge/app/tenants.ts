@@ -5,7 +5,7 @@
 
 import { authorize, bearerToken } from "./auth.ts";
 import { updateTenantConfig } from "./config-update.ts";
-import { badRequest, forbidden } from "./errors.ts";
+import { HttpError, badRequest, forbidden } from "./errors.ts";
 import { ByteLru } from "./lru.ts";
 import type { ConfigStore } from "./ports.ts";
 import { type Role, TENANT_RE, type TenantConfig } from "./tenant-config.ts";
@@ -13,15 +13,18 @@ import { type Role, TENANT_RE, type TenantConfig } from "./tenant-config.ts";
 /** Bytes of tenant configs cached per isolate. */
 export const TENANT_CACHE_BYTES = 4 << 20;
 
+/** How long a cached config may answer while the config store fails (stale-if-error). */
+const STALE_IF_ERROR_MS = 10 * 60_000;
+
 export class TenantDirectory {
-  private readonly cache: ByteLru<string, TenantConfig | null>;
+  private readonly cache: ByteLru<string, { config: TenantConfig | null; at: number }>;
 
   constructor(
     readonly store: ConfigStore,
     private readonly ttlMs = 2000,
     cacheBytes = TENANT_CACHE_BYTES,
   ) {
-    this.cache = new ByteLru(cacheBytes, ttlMs);
+    this.cache = new ByteLru(cacheBytes, STALE_IF_ERROR_MS);
   }
 
   /** Entries in the per-isolate cache (bounded by bytes). */
@@ -30,19 +33,24 @@ export class TenantDirectory {
   }
 
   async get(tenant: string): Promise<TenantConfig | null> {
-    if (this.ttlMs > 0) {
-      const hit = this.cache.get(tenant);
-      if (hit !== undefined) return hit;
+    const hit = this.cache.get(tenant);
+    if (hit !== undefined && Date.now() - hit.at < this.ttlMs) return hit.config;
+    let config: TenantConfig | null;
+    try {
+      config = await this.store.get(tenant);
+    } catch (e) {
+      // The config store is down: the last config read here keeps answering (for up to 10 min), else 503.
+      if (hit !== undefined) return hit.config;
+      console.error(`edgerec: tenant config of '${tenant}' unavailable: ${(e as Error).message}`);
+      throw new HttpError(503, "config_unavailable", "tenant configuration is unavailable right now; retry shortly");
     }
-    const config = await this.store.get(tenant);
     this.remember(tenant, config);
     return config;
   }
 
   private remember(tenant: string, config: TenantConfig | null): void {
-    if (this.ttlMs <= 0) return;
     const bytes = 128 + tenant.length * 2 + (config ? 256 + config.keys.length * 200 + config.variants.length * 120 : 0);
-    this.cache.set(tenant, config, bytes);
+    this.cache.set(tenant, { config, at: Date.now() }, bytes);
   }
 
   async put(config: TenantConfig): Promise<void> {
