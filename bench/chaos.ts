@@ -2,7 +2,7 @@
 // ≥ 10,000 fuzzed requests per host over every route, corrupt artifacts (random mutations of every file type and
 // crafted index.hnsw headers), unauthenticated chunked PUTs against RSS, the max_elements memory budget; on the Node
 // host also Redis SIGKILLed under load and the host SIGKILLed while events stream in. Prints one JSON object.
-// CHAOS_REQUESTS (default 10000) sets the fuzzed requests per host.
+// CHAOS_REQUESTS (default 10000) sets the fuzzed requests per host; CHAOS_HOSTS=node|worker runs one host.
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -235,6 +235,8 @@ async function worker(files: Map<string, Uint8Array>) {
 
 const t0 = performance.now();
 const fixture = await buildFixture({ tenant: TENANT, version: "v1", hnsw: hnswModuleNode() });
-const hosts = [await nodeHost(fixture.files), await worker(fixture.files)];
+// CHAOS_HOSTS=node or =worker runs one host only (a quick look); the default runs both.
+const only = process.env.CHAOS_HOSTS;
+const hosts = [...(only === "worker" ? [] : [await nodeHost(fixture.files)]), ...(only === "node" ? [] : [await worker(fixture.files)])];
 process.stdout.write(JSON.stringify({ bench: "chaos", machine: machine(), seconds: Math.round((performance.now() - t0) / 1000), hosts }, null, 2) + "\n");
 process.exit(0);

@@ -19,6 +19,8 @@ export interface FuzzResult {
   hangs: number;
   /** A few 5xx answers (method, path, status, body start) to say what failed. */
   samples5xx: string[];
+  /** Transport errors (no HTTP answer) by kind and request, e.g. a connection the server closed on an unread body. */
+  transportErrors: Record<string, number>;
 }
 
 interface Req {
@@ -110,7 +112,7 @@ export function makeRequest(rng: Rng, t: FuzzTarget): Req {
 
 export async function fuzz(t: FuzzTarget, total: number, opts: { seed: number; concurrency: number; deadlineMs: number; alive: () => boolean }): Promise<FuzzResult> {
   const rng = new Rng(opts.seed);
-  const res: FuzzResult = { requests: 0, status: {}, "5xx": 0, crashes: 0, hangs: 0, samples5xx: [] };
+  const res: FuzzResult = { requests: 0, status: {}, "5xx": 0, crashes: 0, hangs: 0, samples5xx: [], transportErrors: {} };
   let next = 0;
   const worker = async () => {
     while (next < total) {
@@ -134,7 +136,13 @@ export async function fuzz(t: FuzzTarget, total: number, opts: { seed: number; c
         const name = (e as Error).name;
         if (name === "TimeoutError" || name === "AbortError") res.hangs++;
         else if (!opts.alive()) res.crashes++;
-        else res.status.error = (res.status.error ?? 0) + 1;
+        else {
+          res.status.error = (res.status.error ?? 0) + 1;
+          const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+          const size = typeof r.body === "string" ? r.body.length : (r.body?.byteLength ?? 0);
+          const kind = `${cause?.code ?? cause?.message?.slice(0, 30) ?? (e as Error).message.slice(0, 30)} ${r.method} ${size >= 256 * 1024 ? "oversized body" : "body " + size}`;
+          res.transportErrors[kind] = (res.transportErrors[kind] ?? 0) + 1;
+        }
       }
     }
   };
