@@ -28,9 +28,8 @@ if (!existsSync(path.join(dir, "manifest.json"))) {
 }
 
 // A one-version store over the artifact directory.
-const store: ArtifactStore = {
+const store: Pick<ArtifactStore, "get"> = {
   get: async (_t, _v, name) => (existsSync(path.join(dir, name)) ? new Uint8Array(await readFile(path.join(dir, name))) : null),
-  put: async () => {},
 };
 const registry = new ModelRegistry(store, { budgetBytes: 1 << 30, openAnn: openHnswNode });
 const deps = { registry, cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(), null), recent: new MemoryRecentItems() };

@@ -15,11 +15,8 @@ import { ModelRegistry } from "./registry.ts";
 import { HnswIndex } from "../../shared/ann/hnsw.ts";
 import { HnswWasm } from "../../shared/ann/wasm/loader.ts";
 
-const storeOf = (files: Map<string, Uint8Array>): ArtifactStore => ({
+const storeOf = (files: Map<string, Uint8Array>): Pick<ArtifactStore, "get"> => ({
   get: async (_t, _v, name) => files.get(name) ?? null,
-  put: async () => {
-    throw new Error("read-only");
-  },
 });
 
 async function refusal(p: Promise<unknown>): Promise<ArtifactError> {
