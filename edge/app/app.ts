@@ -67,7 +67,13 @@ export function createApp(deps: EdgeDeps): Hono {
         status: degraded ? "degraded" : "ok",
         runtime: deps.runtime,
         dependencies,
-        models: { loaded: models.length, bytes: models.reduce((s, m) => s + m.bytes, 0), indexes },
+        // Per model: version, bytes, index kind; never the tenant.
+        models: {
+          loaded: models.length,
+          bytes: models.reduce((s, m) => s + m.bytes, 0),
+          indexes,
+          list: models.map((m) => ({ version: m.version, bytes: m.bytes, index: m.index })),
+        },
       },
       200,
       { "Cache-Control": "no-store" },

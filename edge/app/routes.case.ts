@@ -372,8 +372,8 @@ export function routeSuite(host: string, makeHarness: () => Promise<RouteHarness
       expect(served.modelVersion).toBe("v-roomy");
       expect(served.items).toHaveLength(5);
       // Counted by what it allocates, and bounded: 20 items get at most 20 + 5 + 1024 slots, not 9,000,000.
-      const health = (await (await h.fetch("/healthz")).json()) as { models: { version: string; bytes: number }[] };
-      const model = health.models.find((m) => m.version === "v-roomy")!;
+      const health = (await (await h.fetch("/healthz")).json()) as { models: { list: { version: string; bytes: number }[] } };
+      const model = health.models.list.find((m) => m.version === "v-roomy")!;
       const record = 2 * 16 * 4 + 4 + 8 * 4 + 8;
       expect(model.bytes).toBeGreaterThanOrEqual(1049 * record);
       expect(model.bytes).toBeLessThan(2 * 2 ** 20);
