@@ -14,7 +14,7 @@ describe("TenantDirectory cache", () => {
 describe("TenantDirectory when the config store fails", () => {
   it("answers from the last config it read, and 503 (not 500) for a tenant it never read", async () => {
     let down = false;
-    const cfg = { format: "edgerec-tenant/1" as const, tenant: "t", active: "v1", previous: null, variants: [], keys: [], publishableEvents: "visitor" as const, updatedAt: "" };
+    const cfg = { format: "edgerec-tenant/1" as const, tenant: "t", active: "v1", previous: null, variants: [], keys: [], experiments: [], publishableEvents: "visitor" as const, updatedAt: "" };
     const store = {
       get: async () => {
         if (down) throw new Error("R2 unavailable");

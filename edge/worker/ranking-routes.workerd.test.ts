@@ -2,7 +2,7 @@
 /// <reference types="@cloudflare/vitest-pool-workers/types" />
 import { SELF, env } from "cloudflare:test";
 import { r2ArtifactKey, r2EventsPrefix } from "./bindings.ts";
-import { KvConfigStore } from "./kv-config.ts";
+import { R2ConfigStore } from "./r2-config.ts";
 import { KvEmbeddingCache } from "./kv-cache.ts";
 import { rankingSuite } from "../app/ranking.case.ts";
 import type { EventLine } from "../app/ports.ts";
@@ -17,7 +17,7 @@ rankingSuite("workerd", async () => ({
   putArtifact: async (tenant, version, files) => {
     for (const [name, bytes] of files) await e.ARTIFACTS.put(r2ArtifactKey(tenant, version, name), bytes);
   },
-  putConfig: (config) => new KvConfigStore(e.CONFIG).put(config),
+  putConfig: (config) => new R2ConfigStore(e.ARTIFACTS).put(config),
   putUserVectors: (entries) => new KvEmbeddingCache(e.EMBEDDINGS).setMany(entries),
   readEvents: async (tenant) => {
     const out: EventLine[] = [];
