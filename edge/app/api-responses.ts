@@ -25,17 +25,27 @@ export const similarResponse = z
   .object({ item: z.string(), items: z.array(scored), modelVersion: z.string(), variant: z.string(), source: z.string(), latencyMs: z.number(), cacheHit: z.boolean() })
   ;
 
-export const eventsResponse = z.object({ accepted: z.number().int(), users: z.number().int() });
+export const eventsResponse = z.object({ accepted: z.number().int(), duplicates: z.number().int(), users: z.number().int() });
 
 export const healthResponse = z
   .object({
     ok: z.boolean(),
+    status: z.enum(["ok", "degraded"]),
     runtime: z.string(),
-    models: z.array(z.object({ tenant: z.string(), version: z.string(), bytes: z.number(), index: z.string(), loadMs: z.number() })),
+    dependencies: z.record(
+      z.string(),
+      z.object({ state: z.enum(["ok", "failing", "open"]), failures: z.number().int(), lastError: z.string().nullable(), fallbacks: z.number().int() }),
+    ),
+    models: z.object({
+      loaded: z.number().int(),
+      bytes: z.number(),
+      indexes: z.record(z.string(), z.number().int()),
+      list: z.array(z.object({ version: z.string(), bytes: z.number(), index: z.string() })),
+    }),
   })
   ;
 
-export const uploadResponse = z.object({ tenant: z.string(), version: z.string(), file: z.string(), bytes: z.number().int() });
+export const uploadResponse = z.object({ tenant: z.string(), version: z.string(), file: z.string(), bytes: z.number().int(), sha256: z.string() });
 export const activateResponse = z.object({ tenant: z.string(), active: z.string().nullable(), previous: z.string().nullable() });
 export const experimentResponse = experimentSchema;
 export const experimentsResponse = z.object({ tenant: z.string(), experiments: z.array(experimentSchema) });

@@ -74,7 +74,7 @@ describe("API reference", () => {
     await expectShape(await call("GET", "/healthz"), 200, R.healthResponse);
     await expectShape(await call("POST", "/v1/tenants/docs/recommendations", keys.read, { userId: "user-1", count: 3, ranking: { diversity: 0.3 } }), 200, R.recommendationsResponse);
     await expectShape(await call("GET", "/v1/tenants/docs/items/item-1/similar?count=3", keys.read), 200, R.similarResponse);
-    await expectShape(await call("POST", "/v1/tenants/docs/events", keys.read, [{ userId: "v", itemId: "item-1", type: "click" }]), 202, R.eventsResponse);
+    await expectShape(await call("POST", "/v1/tenants/docs/events", keys.read, [{ userId: "v:" + "0".repeat(32), itemId: "item-1", type: "click" }]), 202, R.eventsResponse);
     await expectShape(await call("POST", "/v1/tenants/docs/versions/v1/activate", keys.admin), 200, R.activateResponse);
     await expectShape(await call("POST", "/v1/tenants/docs/experiments", keys.admin, { id: "x", variants: [{ name: "a", weight: 1 }, { name: "b", weight: 1 }] }), 201, R.experimentResponse);
     await expectShape(await call("GET", "/v1/tenants/docs/experiments", keys.admin), 200, R.experimentsResponse);

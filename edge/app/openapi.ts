@@ -26,7 +26,7 @@ export interface RouteDoc {
 const tenantRoutes = (role: Role) => (role === "none" ? [] : [400, 401, 403, 404]);
 
 export const ROUTES: RouteDoc[] = [
-  { method: "get", path: "/healthz", summary: "Liveness, and which tenants/versions this instance has loaded", role: "none", ok: { status: 200, schema: R.healthResponse, description: "alive" }, errors: [] },
+  { method: "get", path: "/healthz", summary: "Liveness, ok or degraded (Redis/KV failing), and the loaded models (no tenant names)", role: "none", ok: { status: 200, schema: R.healthResponse, description: "alive" }, errors: [] },
   { method: "get", path: "/openapi.json", summary: "This reference (OpenAPI 3.1)", role: "none", ok: { status: 200, schema: z.object({ openapi: z.string() }).loose(), description: "the document" }, errors: [] },
   {
     method: "post",
