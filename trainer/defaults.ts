@@ -1,6 +1,7 @@
 // Hyper-parameters chosen by a rule from the data's size and density, so a dataset the project has never seen gets
 // sensible values without a search. The rule was fitted on MovieLens-100k and checked on synthetic sets of other
-// sizes and densities (see trainer/defaults.test.ts and bench:quality); `--tune` adds a small validation search.
+// sizes and densities (see trainer/defaults.test.ts and bench:quality). `train` searches from them by default
+// (trainer/search/); `--no-tune` trains with them as they are.
 
 import type { AlsParams } from "./models/als.ts";
 import { ALS_DEFAULTS } from "./models/als.ts";
@@ -27,19 +28,25 @@ export function chooseDim(s: DataStats): number {
 
 /**
  * ALS on weights normalised to mean 1 (so α means the same for ratings, counts and binary data).
- * λ = 30 was best on every shape measured — MovieLens-100k (85 interactions per user) and synthetic sets from 8 to
- * 60 per user, 200 to 8000 items (trainer/quality.test.ts keeps those bands). Scaling λ with interactions per user,
- * tried first, halved NDCG on sparse data. With weights normalised and α fixed, the data term per observed pair is
- * the same on every dataset, so a constant λ is the rule that carries over.
+ * λ grows with the data term it balances: each row's normal equations add (1 + α) per interaction, so
+ * λ = 0.17 · (1 + α) · min(interactions per user, interactions per item). That one rule gives λ ≈ 30 on
+ * MovieLens-100k at α = 2 (the value the old constant rule was fitted on), ≈ 100 on Gowalla at α = 30 (the numpy
+ * iALS peer's setting), and ≈ 3 on a 40 × 60 shop, where a constant λ = 30 drove every vector to zero.
  */
 export function alsDefaults(s: DataStats): AlsParams {
+  const alpha = 2;
   return {
     ...ALS_DEFAULTS,
     dim: chooseDim(s),
-    alpha: 2,
-    regularization: 30,
+    alpha,
+    regularization: alsRegularization(s, alpha),
     iterations: 10,
   };
+}
+
+export function alsRegularization(s: DataStats, alpha: number): number {
+  const perRow = Math.min(s.interactions / Math.max(1, s.users), s.interactions / Math.max(1, s.items));
+  return Number(Math.max(0.01, 0.17 * (1 + alpha) * perRow).toPrecision(3));
 }
 
 /**
