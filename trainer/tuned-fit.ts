@@ -37,8 +37,11 @@ export interface TunedFit {
   final: TrainedModel;
 }
 
-/** Sizes the search budget: ~10 minutes per million interactions, at least 1 and at most 10 minutes. */
-export const defaultBudgetSeconds = (interactions: number): number => Math.round(Math.min(600, Math.max(60, (600 * interactions) / 1e6)));
+/**
+ * Sizes the search budget: ~10 minutes per million interactions, at least 2 and at most 10 minutes, so a 1M set
+ * (search + the final fit + export) finishes within 15 minutes on 2 cores. Small data converges well before.
+ */
+export const defaultBudgetSeconds = (interactions: number): number => Math.round(Math.min(600, Math.max(120, (600 * interactions) / 1e6)));
 
 export async function tunedFit(data: Interactions, o: TunedFitOptions): Promise<TunedFit> {
   const space = SEARCH_SPACES[o.model];

@@ -35,7 +35,7 @@ Trains a model on implicit feedback and writes a versioned artifact (edgerec-art
   --lr R             BPR learning rate (default: searched)
   --negatives N      BPR negatives tried per positive (default: searched)
   --weighting W      mean|binary|log: how repeated/rated interactions weigh (default: searched when weights differ)
-  --budget T         time for the search, seconds or e.g. 5m (default: 10 min per 1M interactions, 1–10 min)
+  --budget T         time for the search, seconds or e.g. 5m (default: 10 min per 1M interactions, 2–10 min)
   --no-tune          no search: rule defaults (and any flags above)
   --allow-worse      write the artifact even if the model does not beat popularity (marked in the manifest)
   --seed S           random seed (default 42)
@@ -124,8 +124,8 @@ export async function runTrain(args: string[]): Promise<TrainSummary> {
   useAlsThreads();
   const { data, format, reason } = await loadInteractions(f.data, f.format);
   const stats = statsOf(data);
+  checkTrainable(data, `${basename(f.data)} (${format})`);
   log(`data: ${format} (${reason}): ${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`);
-  checkTrainable(data, basename(f.data));
   const pinned: Point = {};
   const pin = (k: string, v: number | string | undefined) => {
     if (v !== undefined) pinned[k] = v;

@@ -89,7 +89,8 @@ export async function searchSpace(space: SearchSpace, stats: DataStats, val: Val
         sinceEval += epochSeconds;
         // Evaluate when the epochs since the last evaluation cost at least as much as an evaluation, and always
         // at the last epoch, so scoring never takes more than about half the time.
-        if (r.epoch < r.epochs && sinceEval < evalSeconds && r.epoch > 1) {
+        // Evaluations under 0.2 s always run, so small data gets the same curve whatever the machine's load.
+        if (r.epoch < r.epochs && evalSeconds > 0.2 && sinceEval < evalSeconds && r.epoch > 1) {
           lastEpochAt = performance.now();
           return;
         }
@@ -129,7 +130,8 @@ export async function searchSpace(space: SearchSpace, stats: DataStats, val: Val
       firstSeconds = seconds;
       firstCost = space.cost(p);
     }
-    const trial: Trial = { point: { ...p, [space.epochsParam]: bestEpoch }, score: bestScore, metrics: round(bestMetrics), epochs: bestEpoch, seconds: round1(seconds), end };
+    const epochs = epochsPinned ? maxEpochs : Math.max(1, bestEpoch);
+    const trial: Trial = { point: { ...p, [space.epochsParam]: epochs }, score: bestScore, metrics: round(bestMetrics), epochs, seconds: round1(seconds), end };
     trials.push(trial);
     seen.set(key, trial);
     log(`search ${space.model} ${describe(p)}: ${SEARCH_METRIC} ${bestScore.toFixed(4)} at epoch ${bestEpoch} (${end}, ${seconds.toFixed(1)}s)`);
