@@ -28,10 +28,11 @@ export function chooseDim(s: DataStats): number {
 
 /**
  * ALS on weights normalised to mean 1 (so α means the same for ratings, counts and binary data).
- * λ grows with the data term it balances: each row's normal equations add (1 + α) per interaction, so
- * λ = 0.17 · (1 + α) · min(interactions per user, interactions per item). That one rule gives λ ≈ 30 on
- * MovieLens-100k at α = 2 (the value the old constant rule was fitted on), ≈ 100 on Gowalla at α = 30 (the numpy
- * iALS peer's setting), and ≈ 3 on a 40 × 60 shop, where a constant λ = 30 drove every vector to zero.
+ * λ grows with the data term it balances: each interaction adds (1 + α) to a row's normal equations, and the rows
+ * that need λ most are the sparse side's. λ = 1.3 · (1 + α) · √min(interactions per user, per item) gives
+ * λ ≈ 30 on MovieLens-100k at α = 2 (the value the old constant rule was fitted on), ≈ 7 on a 40 × 60 shop (where
+ * a constant 30 drove every vector to zero; the search there settles at 5–6) and ≈ 180 on Gowalla at α = 30
+ * (the numpy iALS peer uses 100 there, within one step of the search). The search (trainer/search/) starts here.
  */
 export function alsDefaults(s: DataStats): AlsParams {
   const alpha = 2;
@@ -46,7 +47,7 @@ export function alsDefaults(s: DataStats): AlsParams {
 
 export function alsRegularization(s: DataStats, alpha: number): number {
   const perRow = Math.min(s.interactions / Math.max(1, s.users), s.interactions / Math.max(1, s.items));
-  return Number(Math.max(0.01, 0.17 * (1 + alpha) * perRow).toPrecision(3));
+  return Number(Math.max(0.01, 1.3 * (1 + alpha) * Math.sqrt(perRow)).toPrecision(3));
 }
 
 /**
