@@ -119,7 +119,10 @@ let pool: AlsPool | null = null;
  * process. Falls back to the main thread alone when workers cannot start. Returns the thread count in use.
  */
 export function useAlsThreads(threads = Number(process.env.EDGEREC_THREADS) || availableParallelism()): number {
-  if (pool && pool.threads === threads) return threads;
+  if (pool && pool.threads === threads) {
+    setAlsExecutor(pool);
+    return threads;
+  }
   void pool?.close();
   pool = null;
   if (threads <= 1) {
@@ -130,7 +133,8 @@ export function useAlsThreads(threads = Number(process.env.EDGEREC_THREADS) || a
     pool = new AlsPool(threads);
     setAlsExecutor(pool);
     return threads;
-  } catch {
+  } catch (e) {
+    if (process.env.EDGEREC_DEBUG) process.stderr.write(`ALS threads unavailable: ${(e as Error).message}\n`);
     setAlsExecutor(null);
     return 1;
   }
