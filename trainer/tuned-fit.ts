@@ -47,32 +47,26 @@ export async function tunedFit(data: Interactions, o: TunedFitOptions): Promise<
   const space = SEARCH_SPACES[o.model];
   if (!space) throw new Error(`no search space for model '${o.model}'`);
   const log = o.log ?? (() => {});
+  // The slice the model is judged on: the held-out share, or (holdout 0) the search's validation split.
   const split = o.holdout > 0 ? randomHoldout(data, { testFraction: o.holdout, seed: o.seed }) : null;
   const fitData = split?.train ?? data;
+  const val = o.tune || !split ? carveValidation(fitData, o.seed + 1) : null;
+  const judge = split ?? val!.split;
   let point: Point;
   let search: SearchResult | null = null;
   let judged: TrainedModel;
   if (o.tune) {
-    const val = carveValidation(fitData, o.seed + 1);
-    search = await searchSpace(space, statsOf(val.split.train), val, { budgetSeconds: o.budgetSeconds, pinned: { ...o.pinned, seed: o.seed }, log });
+    search = await searchSpace(space, statsOf(val!.split.train), val!, { budgetSeconds: o.budgetSeconds, pinned: { ...o.pinned, seed: o.seed }, log });
     point = search.best;
     judged = search.model;
     log(`search: ${search.trials.length} fits in ${search.seconds}s${search.outOfBudget ? " (budget reached)" : ""}; best ${describePoint(point)}`);
   } else {
     point = { ...space.start(statsOf(fitData), fitData), ...o.pinned, seed: o.seed };
-    judged = await space.fit(fitData, point, o.hooks?.(`${o.model} (validation fit)`) ?? {}, true);
+    judged = await space.fit(judge.train, point, o.hooks?.(`${o.model} (validation fit)`) ?? {}, true);
   }
-  let metrics: Record<string, number>;
-  let baseline: Record<string, number>;
-  if (split) {
-    metrics = headlineMetrics(evaluateFactors(split.train, split.test, judged));
-    baseline = headlineMetrics(evaluatePopularity(split.train, split.test));
-  } else {
-    const val = carveValidation(data, o.seed + 1, 0.1, 1e9);
-    metrics = search ? search.trials.find((t) => t.point === point)?.metrics ?? {} : {};
-    if (!search) metrics = headlineMetrics(evaluateFactors(val.split.train, val.split.test, await space.fit(val.split.train, point, {}, true)));
-    baseline = headlineMetrics(evaluatePopularity(val.split.train, val.split.test));
-  }
+  // Both are scored on the same users and items; the judged model never saw the slice.
+  const metrics = headlineMetrics(evaluateFactors(judge.train, judge.test, judged));
+  const baseline = headlineMetrics(evaluatePopularity(judge.train, judge.test));
   const beatsBaseline = (metrics["ndcg@10"] ?? 0) > (baseline["ndcg@10"] ?? 0);
   const final = await space.fit(data, point, o.hooks?.(o.model) ?? {}, true);
   checkFactors(final);
