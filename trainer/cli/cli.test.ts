@@ -99,7 +99,7 @@ describe("edgerec CLI", () => {
     const report = JSON.parse(ev.stdout);
     expect(report["ndcg@10"]).toBeGreaterThan(0);
     expect(report["coverage@20"]).toBeGreaterThan(0);
-  }, 120_000);
+  }, 300_000);
 
   const bad: [string, string, () => Promise<string[]>, RegExp][] = [
     ["a malformed line", "bad.csv", async () => ["user_id,item_id,rating", "u1,i1,1", "u2", ""], /bad\.csv:3/],

@@ -131,5 +131,5 @@ describe("train: a model must prove itself", () => {
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(message);
     }
-  }, 60_000);
+  }, 240_000);
 });
