@@ -9,7 +9,7 @@ import { type ArtifactSource, decodePopularJson, decodeUsersJson, readItems, rea
 import { createFoldIn, type UserFolder } from "../shared/scoring/foldin.ts";
 import { toCsr } from "../shared/data/csr.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
-import { meanWeight } from "./train.ts";
+import { WEIGHTINGS, type Weighting, weightScale, weightTransform } from "./train.ts";
 
 export interface ArtifactModel {
   manifest: Manifest;
@@ -78,11 +78,13 @@ export function userVectorFor(
 
 /**
  * Item rows of the artifact for each user's items in `data` (items unknown to the artifact are dropped), with weights
- * divided by the data's mean weight, as training did.
+ * transformed as training did (the manifest's `weighting`: by default divided by the data's mean weight).
  */
 export function historiesInArtifact(m: ArtifactModel, data: Interactions): { rows: Int32Array[]; weights: Float32Array[] } {
   const byUser = toCsr(data);
-  const scale = 1 / (meanWeight(data) || 1);
+  const raw = m.manifest.model.params.weighting;
+  const weighting: Weighting = (WEIGHTINGS as readonly unknown[]).includes(raw) ? (raw as Weighting) : "mean";
+  const transform = weightTransform(weighting, weightScale(data, weighting));
   const mapItem = Int32Array.from(data.itemIds.ids, (id) => m.itemRow.get(id) ?? -1);
   const rows: Int32Array[] = [];
   const weights: Float32Array[] = [];
@@ -93,7 +95,7 @@ export function historiesInArtifact(m: ArtifactModel, data: Interactions): { row
       const row = mapItem[byUser.indices[k]!]!;
       if (row >= 0) {
         r.push(row);
-        w.push(byUser.values[k]! * scale);
+        w.push(transform(byUser.values[k]!));
       }
     }
     rows.push(Int32Array.from(r));

@@ -1,6 +1,7 @@
 // Hyper-parameters chosen by a rule from the data's size and density, so a dataset the project has never seen gets
 // sensible values without a search. The rule was fitted on MovieLens-100k and checked on synthetic sets of other
-// sizes and densities (see trainer/defaults.test.ts and bench:quality); `--tune` adds a small validation search.
+// sizes and densities (see trainer/defaults.test.ts and bench:quality). `train` searches from them by default
+// (trainer/search/); `--no-tune` trains with them as they are.
 
 import type { AlsParams } from "./models/als.ts";
 import { ALS_DEFAULTS } from "./models/als.ts";
@@ -27,19 +28,26 @@ export function chooseDim(s: DataStats): number {
 
 /**
  * ALS on weights normalised to mean 1 (so α means the same for ratings, counts and binary data).
- * λ = 30 was best on every shape measured — MovieLens-100k (85 interactions per user) and synthetic sets from 8 to
- * 60 per user, 200 to 8000 items (trainer/quality.test.ts keeps those bands). Scaling λ with interactions per user,
- * tried first, halved NDCG on sparse data. With weights normalised and α fixed, the data term per observed pair is
- * the same on every dataset, so a constant λ is the rule that carries over.
+ * λ = 0.33 · (1 + α) · √min(users, items, 1000): ≈ 30 at α = 2 on MovieLens-100k and on sparse synthetic sets
+ * of 2000+ users (the constant the old rule was fitted on), ≈ 6 on a 40 × 60 shop, where a constant 30 drove every
+ * vector to zero (measured: the search settles at 5–7 there). Tried and dropped: scaling with interactions per
+ * row (too weak on sparse synthetic sets). Large data is capped at the MovieLens value; the search
+ * (trainer/search/) starts here and walks λ in ×3 steps for as long as validation NDCG improves.
  */
 export function alsDefaults(s: DataStats): AlsParams {
+  const alpha = 2;
   return {
     ...ALS_DEFAULTS,
     dim: chooseDim(s),
-    alpha: 2,
-    regularization: 30,
+    alpha,
+    regularization: alsRegularization(s, alpha),
     iterations: 10,
   };
+}
+
+export function alsRegularization(s: DataStats, alpha: number): number {
+  const n = Math.max(1, Math.min(s.users, s.items, 1000));
+  return Number((0.33 * (1 + alpha) * Math.sqrt(n)).toPrecision(3));
 }
 
 /**

@@ -47,3 +47,14 @@ describe("defaults generalise across data shapes", () => {
     }
   }, 180_000);
 });
+
+describe("the rule (--no-tune) on a tiny shop", () => {
+  it("ALS on 40 users × 60 items learns (non-zero vectors) and beats popularity", async () => {
+    const data = generateSynthetic({ users: 40, items: 60, interactionsPerUser: 8, categories: 4, seed: 3 });
+    const { train, test } = randomHoldout(data, { testFraction: 0.2, seed: 42 });
+    const m = await trainModel("als", train, { seed: 42 });
+    expect(Math.max(...m.itemFactors.map(Math.abs))).toBeGreaterThan(0.01);
+    expect(evaluateFactors(train, test, m)["ndcg@10"]!).toBeGreaterThan(evaluatePopularity(train, test)["ndcg@10"]!);
+  });
+});
+

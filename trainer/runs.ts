@@ -19,6 +19,8 @@ export interface RunRecord {
   metrics: Record<string, number>;
   baseline?: Record<string, number>;
   seconds: Record<string, number>;
+  /** Train runs with a search: its budget and every point tried (parameters, validation metrics, epochs, seconds). */
+  search?: { trials: unknown[]; seconds: number; budget: number; outOfBudget: boolean; pinned: Record<string, unknown>; metric: string };
   /** Pipeline runs: whether the gate let the new version go live, and why. */
   gate?: { activated: boolean; reason: string; active?: Record<string, number> };
 }

@@ -21,6 +21,34 @@ export interface TrainOverrides {
   regularization?: number;
   alpha?: number;
   learningRate?: number;
+  /** BPR: negatives tried per positive. */
+  negatives?: number;
+  /** How interaction weights become confidences (see WEIGHTINGS). */
+  weighting?: Weighting;
+  /** ALS: finish with the exact user step (search fits skip it). */
+  exactFinal?: boolean | "auto";
+}
+
+/**
+ * mean: weights divided by their mean (ratings and counts keep their spread, α means the same everywhere);
+ * binary: every interaction weighs 1 (repeats and ratings ignored); log: log(1 + w), then divided by its mean.
+ */
+export const WEIGHTINGS = ["mean", "binary", "log"] as const;
+export type Weighting = (typeof WEIGHTINGS)[number];
+
+/** The weight a model trains (and folds in) on, for a raw weight `w` of data whose raw mean is `mean` (see weightScale). */
+export function weightTransform(weighting: Weighting, scale: number): (w: number) => number {
+  if (weighting === "binary") return () => 1;
+  if (weighting === "log") return (w) => Math.log1p(w) * scale;
+  return (w) => w * scale;
+}
+
+/** The factor `weightTransform` multiplies by so the data's transformed weights have mean 1. */
+export function weightScale(d: Interactions, weighting: Weighting): number {
+  if (weighting === "binary") return 1;
+  let sum = 0;
+  for (let k = 0; k < d.weights.length; k++) sum += weighting === "log" ? Math.log1p(d.weights[k]!) : d.weights[k]!;
+  return sum > 0 ? d.weights.length / sum : 1;
 }
 
 export function checkModelName(name: string): TrainableModel {
@@ -40,28 +68,28 @@ export function meanWeight(d: Interactions): number {
   return sum / Math.max(1, d.weights.length);
 }
 
-/** User→item CSR with weights scaled to mean 1, so confidence parameters mean the same on every dataset. */
-export function normalisedCsr(d: Interactions): { byUser: Csr; byItem: Csr } {
+/** User→item CSR with weights transformed (default: scaled to mean 1, so α means the same on every dataset). */
+export function normalisedCsr(d: Interactions, weighting: Weighting = "mean"): { byUser: Csr; byItem: Csr } {
   const byUser = toCsr(d);
   const byItem = toCsr(d, true);
-  const mean = meanWeight(d);
-  if (mean > 0) {
-    for (let k = 0; k < byUser.values.length; k++) byUser.values[k]! /= mean;
-    for (let k = 0; k < byItem.values.length; k++) byItem.values[k]! /= mean;
-  }
+  const f = weightTransform(weighting, weightScale(d, weighting));
+  for (let k = 0; k < byUser.values.length; k++) byUser.values[k] = f(byUser.values[k]!);
+  for (let k = 0; k < byItem.values.length; k++) byItem.values[k] = f(byItem.values[k]!);
   return { byUser, byItem };
 }
 
 /** The parameters `train` would use, before training (for the run registry and `--help`). */
-export function resolveParams(model: TrainableModel, stats: DataStats, o: TrainOverrides): Record<string, number | string> {
+export function resolveParams(model: TrainableModel, stats: DataStats, o: TrainOverrides): Record<string, number | string | boolean> {
   const base = model === "als" ? alsDefaults(stats) : bprDefaults(stats);
-  const out: Record<string, number | string> = { ...base };
+  const out: Record<string, number | string | boolean> = { ...base };
   if (o.dim !== undefined) out.dim = o.dim;
   if (o.seed !== undefined) out.seed = o.seed;
   if (o.regularization !== undefined) out.regularization = o.regularization;
   if (o.epochs !== undefined) out[model === "als" ? "iterations" : "epochs"] = o.epochs;
   if (o.alpha !== undefined && model === "als") out.alpha = o.alpha;
   if (o.learningRate !== undefined && model === "bpr") out.learningRate = o.learningRate;
+  if (o.negatives !== undefined && model === "bpr") out.negatives = o.negatives;
+  out.weighting = o.weighting ?? "mean";
   return out;
 }
 
@@ -73,14 +101,19 @@ export async function trainModel(
 ): Promise<TrainedModel> {
   if (data.users.length === 0) throw new EdgerecError("bad_data", "no interactions to train on");
   const stats = statsOf(data);
-  const { byUser, byItem } = normalisedCsr(data);
+  const weighting = overrides.weighting ?? "mean";
+  const { byUser, byItem } = normalisedCsr(data, weighting);
+  let m: TrainedModel;
   if (model === "als") {
-    const p = { ...alsDefaults(stats), ...pick(overrides, ["dim", "seed", "regularization", "alpha"]) };
+    const p = { ...alsDefaults(stats), ...pick(overrides, ["dim", "seed", "regularization", "alpha", "exactFinal"]) };
     if (overrides.epochs !== undefined) p.iterations = overrides.epochs;
-    return trainAls(byUser, byItem, p, hooks);
+    m = await trainAls(byUser, byItem, p, hooks);
+  } else {
+    const p = { ...bprDefaults(stats), ...pick(overrides, ["dim", "seed", "regularization", "epochs", "learningRate", "negatives"]) };
+    m = await trainBpr(byUser, p, hooks);
   }
-  const p = { ...bprDefaults(stats), ...pick(overrides, ["dim", "seed", "regularization", "epochs", "learningRate"]) };
-  return trainBpr(byUser, p, hooks);
+  m.params.weighting = weighting;
+  return m;
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {

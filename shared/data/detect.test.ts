@@ -19,6 +19,7 @@ describe("detectFormat", () => {
     ["ratings", "1\t2\t5\t881250949\n3\t4\t1\t881250950\n", "movielens", /user TAB item TAB rating TAB timestamp/],
     ["train.txt", "0 1 2 3\n1 4 5\n2 6 7 8 9", "lightgcn", /whitespace-separated ids/],
     ["train.txt", "0 1 2 3 4\n1 2\n", "lightgcn", /whitespace-separated ids/],
+    ["train.txt", "u1 i-9 sku:12\nu2 a.b\n", "lightgcn", /whitespace-separated ids/],
   ] as const)("%s → %s", (name, head, format, reason) => {
     const d = detectFormat(name, head);
     expect(d.format).toBe(format);
@@ -26,7 +27,9 @@ describe("detectFormat", () => {
   });
 
   it("refuses what it cannot recognise, listing the formats", () => {
-    for (const head of ["a,b,c\n1,2,3\n", "", "just-one-token\n"]) {
+    const prose = "It was the best of times, it was the worst of times\nit was the age of wisdom\nand so on and on.\n";
+    const essay = "The model learns from users.\nEach user has items\nWe think the data is good\n";
+    for (const head of ["a,b,c\n1,2,3\n", "", "just-one-token\n", prose, essay]) {
       const e = thrown(() => detectFormat("mystery.dat", head));
       expect(e).toBeInstanceOf(DataError);
       expect(e.message).toMatch(/^mystery\.dat: cannot detect the format .*pass --format, one of: movielens, lightgcn, csv, jsonl, parquet$/);

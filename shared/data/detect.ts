@@ -50,7 +50,7 @@ export function detectFormat(fileName: string, head: string | Uint8Array): Detec
       return { format: "movielens", reason: "lines are user TAB item TAB rating TAB timestamp" };
     }
     const tokens = (l: string) => l.trim().split(/\s+/).length;
-    if (sample.every((l) => !/[,"{]/.test(l)) && sample.some((l) => tokens(l) >= 2)) {
+    if (sample.every((l) => !/[,"{]/.test(l)) && sample.some((l) => tokens(l) >= 2) && sample.every(isIdLine)) {
       return { format: "lightgcn", reason: "lines of whitespace-separated ids (user item item …)" };
     }
   }
@@ -58,6 +58,18 @@ export function detectFormat(fileName: string, head: string | Uint8Array): Detec
     `${base}: cannot detect the format ${first === undefined ? "of an empty file" : "from its name or first lines"}; ` +
       `pass --format, one of: ${DATA_FORMATS.join(", ")}`,
   );
+}
+
+/**
+ * A line of ids (user item item …), not prose: every token looks like an id (letters, digits, _ - : . @ /, not
+ * ending in sentence punctuation), and when the ids are words, none repeats within the line (a sentence reuses
+ * "the", "a", …; a user's item list does not).
+ */
+function isIdLine(line: string): boolean {
+  const t = line.trim().split(/\s+/);
+  if (t.every((x) => /^\d+$/.test(x))) return true;
+  if (!t.every((x) => /^[A-Za-z0-9_@/-][A-Za-z0-9_.:@/-]*$/.test(x) && !/[.:]$/.test(x))) return false;
+  return new Set(t.map((x) => x.toLowerCase())).size === t.length;
 }
 
 function isMovieLensLine(line: string): boolean {

@@ -17,7 +17,7 @@ import { parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 
 const usage = `edgerec publish --artifact DIR --tenant ID [--target local|node|cloudflare] [--activate]
-                [--state DIR] [--redis URL] [--skip-users | --cache-users N] [--ttl-days 30]
+                [--state DIR] [--redis URL] [--skip-users | --cache-users N] [--ttl-days 30] [--force]
 
   --artifact DIR   artifact directory written by 'edgerec train'
   --tenant ID      tenant to publish to (must match the manifest's tenant)
@@ -28,7 +28,8 @@ const usage = `edgerec publish --artifact DIR --tenant ID [--target local|node|c
   --skip-users     do not write user vectors into the cache (the edge still finds them in users.bin)
   --cache-users N  write only the first N users of users.json into the cache (the rest stay in users.bin);
                    local KV takes several ms per write, so large user sets are slow to publish locally
-  --ttl-days N     lifetime of cached user vectors (default 30)`;
+  --ttl-days N     lifetime of cached user vectors (default 30)
+  --force          publish even an artifact whose recorded metrics lose to its popularity baseline`;
 
 const flagsSchema = z.object({
   artifact: z.string().min(1, "is required"),
@@ -40,6 +41,7 @@ const flagsSchema = z.object({
   "skip-users": z.boolean().default(false),
   "cache-users": z.string().regex(/^\d+$/, "expected a whole number").transform(Number).optional(),
   "ttl-days": z.string().regex(/^\d+$/, "expected a whole number").transform(Number).default(30),
+  force: z.boolean().default(false),
 });
 
 export interface PublishSummary {
@@ -67,6 +69,7 @@ export async function runPublish(args: string[], storeOverride?: EdgeStore): Pro
     "skip-users": { type: "boolean" },
     "cache-users": { type: "string" },
     "ttl-days": { type: "string" },
+    force: { type: "boolean" },
   }, flagsSchema);
   const t0 = Date.now();
   const source = dirSource(f.artifact);
@@ -76,6 +79,8 @@ export async function runPublish(args: string[], storeOverride?: EdgeStore): Pro
   if (manifest.tenant !== f.tenant) {
     throw new EdgerecError("bad_artifact", `the artifact belongs to tenant '${manifest.tenant}', not '${f.tenant}'; train with --tenant ${f.tenant}`);
   }
+  const verdict = baselineVerdict(manifest.metrics, manifest.model.params);
+  if (verdict && !f.force) throw new EdgerecError("worse_than_baseline", `${f.artifact}: ${verdict}; pass --force to publish it anyway`);
   // Verify every listed file, then load it exactly as the edge will (index and fold-in included).
   const files = new Map<string, Uint8Array>();
   for (const name of Object.keys(manifest.files)) files.set(name, await readVerified(source, manifest, name));
@@ -132,6 +137,18 @@ export async function runPublish(args: string[], storeOverride?: EdgeStore): Pro
   } finally {
     if (!storeOverride) await store.close();
   }
+}
+
+/**
+ * Why an artifact should not go live, or null: its recorded NDCG@10 does not beat the popularity baseline recorded
+ * beside it (`baseline.ndcg@10`, written by `train`), or train marked it (`beatsBaseline: false`).
+ */
+export function baselineVerdict(metrics: Record<string, number>, params: Record<string, unknown>): string | null {
+  const m = metrics["ndcg@10"];
+  const b = metrics["baseline.ndcg@10"];
+  if (m !== undefined && b !== undefined && !(m > b)) return `its recorded ndcg@10 ${m} does not beat popularity's ${b}`;
+  if (params.beatsBaseline === false) return "train marked it as not beating popularity";
+  return null;
 }
 
 export const publishCommand: Command = {

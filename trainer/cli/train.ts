@@ -1,15 +1,20 @@
-// `edgerec train`: load → hold out a validation slice → train → evaluate → refit on everything → export artifact.
+// `edgerec train`: load → sanity checks → hold out a slice → search hyper-parameters on a validation split carved
+// from the rest (or rule defaults with --no-tune) → compare with popularity on the held-out slice → refit on
+// everything → export the artifact. A model that does not beat popularity exits non-zero unless --allow-worse.
 
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { z } from "zod";
-import { randomHoldout } from "../../shared/data/split.ts";
 import { FORMAT_CHOICES } from "../../shared/data/detect.ts";
+import { EdgerecError } from "../../shared/errors.ts";
 import { writeArtifactDir } from "../artifact-dir.ts";
-import { evaluateFactors, evaluatePopularity, headlineMetrics } from "../evaluate-model.ts";
 import { exportArtifact, versionFromDate } from "../export.ts";
 import { loadInteractions } from "../io/load-data.ts";
-import { checkModelName, resolveParams, statsOf, trainModel, type TrainOverrides } from "../train.ts";
-import { tuneOverrides } from "../tune.ts";
+import { useAlsThreads } from "../models/als-pool.ts";
+import { checkTrainable } from "../sanity.ts";
+import type { Point } from "../search/space.ts";
+import { SEARCH_METRIC } from "../search/validation.ts";
+import { checkModelName, statsOf, WEIGHTINGS } from "../train.ts";
+import { defaultBudgetSeconds, describePoint, tunedFit } from "../tuned-fit.ts";
 import { hnswIndexBuilder } from "../index-builder.ts";
 import { dataFingerprint, recordRun } from "../runs.ts";
 import { intFlag, parseFlags } from "./args.ts";
@@ -23,14 +28,22 @@ Trains a model on implicit feedback and writes a versioned artifact (edgerec-art
   --data PATH        interactions: a file, or a MovieLens directory with u.data (u.item/u.user used as features)
   --format F         ${FORMAT_CHOICES.join("|")} (default auto: detects and says which)
   --model M          als | bpr (default als)
-  --dim N            latent dimensions (default: chosen from the data's size)
-  --epochs N         ALS iterations / BPR epochs (default: chosen from the data's size)
+  --dim N            latent dimensions (default: searched)
+  --epochs N         ALS iterations / BPR epochs (default: early stopping on validation NDCG)
+  --alpha A          ALS confidence scale α (default: searched)
+  --reg L            regularisation λ (default: searched)
+  --lr R             BPR learning rate (default: searched)
+  --negatives N      BPR negatives tried per positive (default: searched)
+  --weighting W      mean|binary|log: how repeated/rated interactions weigh (default: searched when weights differ)
+  --budget T         time for the search, seconds or e.g. 5m (default: 10 min per 1M interactions, 2–10 min)
+  --no-tune          no search: rule defaults (and any flags above)
+  --allow-worse      write the artifact even if the model does not beat popularity (marked in the manifest)
   --seed S           random seed (default 42)
   --tenant ID        tenant recorded in the manifest (default "default")
   --version V        version name (default v<UTC timestamp>)
   --out DIR          artifact directory to write
   --holdout F        share of each user's interactions held out to measure the model (default 0.1; 0 = none)
-  --tune             small validation search over regularisation (and α / learning rate) before the final fit
+  --tune             (the default; kept for old scripts)
   --int8             store items.bin/users.bin as int8 with per-row scales (4× smaller)
   --no-index         skip index.hnsw
   --runs DIR         run registry to record this run in (default runs/, or $EDGEREC_RUNS)
@@ -48,10 +61,20 @@ const flags = {
   out: { type: "string" },
   holdout: { type: "string" },
   tune: { type: "boolean" },
+  "no-tune": { type: "boolean" },
+  alpha: { type: "string" },
+  reg: { type: "string" },
+  lr: { type: "string" },
+  negatives: { type: "string" },
+  weighting: { type: "string" },
+  budget: { type: "string" },
+  "allow-worse": { type: "boolean" },
   int8: { type: "boolean" },
   "no-index": { type: "boolean" },
   runs: { type: "string" },
 } as const;
+
+const positiveNumber = z.string().regex(/^\d*\.?\d+(e[-+]?\d+)?$/i, "expected a positive number").transform(Number).pipe(z.number().positive().finite());
 
 const schema = z.object({
   data: z.string({ error: "is required" }),
@@ -65,6 +88,14 @@ const schema = z.object({
   out: z.string({ error: "is required" }),
   holdout: z.string().default("0.1").transform(Number).pipe(z.number().min(0).max(0.5)),
   tune: z.boolean().default(false),
+  "no-tune": z.boolean().default(false),
+  alpha: positiveNumber.optional(),
+  reg: positiveNumber.optional(),
+  lr: positiveNumber.optional(),
+  negatives: intFlag(z, 1, 100).optional(),
+  weighting: z.enum(WEIGHTINGS, { error: `expected one of: ${WEIGHTINGS.join(", ")}` }).optional(),
+  budget: z.string().regex(/^\d+(\.\d+)?[sm]?$/, "expected seconds, or minutes like 5m").transform((v) => (v.endsWith("m") ? 60 : 1) * parseFloat(v)).pipe(z.number().min(1).max(86_400)).optional(),
+  "allow-worse": z.boolean().default(false),
   int8: z.boolean().default(false),
   "no-index": z.boolean().default(false),
   runs: z.string().optional(),
@@ -81,6 +112,8 @@ export interface TrainSummary {
   params: Record<string, unknown>;
   metrics: Record<string, number>;
   baseline: Record<string, number>;
+  beatsBaseline: boolean;
+  search: { trials: number; seconds: number; budget: number; outOfBudget: boolean } | null;
   seconds: { train: number; total: number };
 }
 
@@ -88,36 +121,54 @@ export async function runTrain(args: string[]): Promise<TrainSummary> {
   const f = parseFlags("train", args, flags, schema);
   const model = checkModelName(f.model);
   const t0 = performance.now();
+  useAlsThreads();
   const { data, format, reason } = await loadInteractions(f.data, f.format);
   const stats = statsOf(data);
+  checkTrainable(data, `${basename(f.data)} (${format})`);
   log(`data: ${format} (${reason}): ${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`);
-  let overrides: TrainOverrides = { dim: f.dim, epochs: f.epochs, seed: f.seed };
-  const progress = (label: string) => ({ onEpoch: (r: Parameters<typeof epochLine>[1]) => log(epochLine(label, r)) });
-
-  let metrics: Record<string, number> = {};
-  let baseline: Record<string, number> = {};
-  if (f.holdout > 0) {
-    const split = randomHoldout(data, { testFraction: f.holdout, seed: f.seed });
-    if (f.tune) overrides = await tuneOverrides(model, split.train, overrides, f.seed, log);
-    const held = await trainModel(model, split.train, overrides, progress(`${model} (validation fit)`));
-    metrics = headlineMetrics(evaluateFactors(split.train, split.test, held));
-    baseline = headlineMetrics(evaluatePopularity(split.train, split.test));
-    log(`holdout ${f.holdout}: ndcg@10 ${metrics["ndcg@10"]} recall@20 ${metrics["recall@20"]} (popularity ndcg@10 ${baseline["ndcg@10"]})`);
+  const pinned: Point = {};
+  const pin = (k: string, v: number | string | undefined) => {
+    if (v !== undefined) pinned[k] = v;
+  };
+  pin("dim", f.dim);
+  pin(model === "als" ? "iterations" : "epochs", f.epochs);
+  pin("regularization", f.reg);
+  pin("weighting", f.weighting);
+  if (model === "als") pin("alpha", f.alpha);
+  if (model === "bpr") {
+    pin("learningRate", f.lr);
+    pin("negatives", f.negatives);
   }
-  const trained = await trainModel(model, data, overrides, progress(model));
-  log(`${model}: trained on ${trained.backend} in ${trained.seconds.toFixed(1)}s (in Node, typed-array kernels beat every tfjs backend: bench:train)`);
+  const tune = !f["no-tune"];
+  const budget = f.budget ?? defaultBudgetSeconds(stats.interactions);
+  const progress = (label: string) => ({ onEpoch: (r: Parameters<typeof epochLine>[1]) => log(epochLine(label, r)) });
+  if (tune) log(`search: ${model} on a validation split, budget ${budget}s${Object.keys(pinned).length ? `, pinned ${describePoint(pinned)}` : ""} (--no-tune for rule defaults)`);
+  const fit = await tunedFit(data, { model, pinned, tune, holdout: f.holdout, budgetSeconds: budget, seed: f.seed, log, hooks: progress });
+  const { metrics, baseline, beatsBaseline, final: trained } = fit;
+  const m10 = metrics["ndcg@10"] ?? 0;
+  const b10 = baseline["ndcg@10"] ?? 0;
+  const where = f.holdout > 0 ? `holdout ${f.holdout}` : "validation split";
+  log(
+    beatsBaseline
+      ? `${model} beats popularity on the ${where}: ndcg@10 ${m10} vs ${b10} (+${pct(m10, b10)}), recall@20 ${metrics["recall@20"]} vs ${baseline["recall@20"]}`
+      : `${model} does NOT beat popularity on the ${where}: ndcg@10 ${m10} vs ${b10}${f["allow-worse"] ? " (--allow-worse: writing it anyway, marked)" : ""}`,
+  );
+  log(`${model}: trained on ${trained.backend} in ${trained.seconds.toFixed(1)}s`);
+  if (!beatsBaseline) trained.params.beatsBaseline = false;
   const version = f.version ?? versionFromDate();
+  const manifestMetrics = { ...metrics, ...Object.fromEntries(Object.entries(baseline).map(([k, v]) => [`baseline.${k}`, v])) };
   const files = await exportArtifact(trained, data, {
     tenant: f.tenant,
     version,
-    metrics,
+    metrics: manifestMetrics,
     dtype: f.int8 ? "int8" : "float32",
     ...(f["no-index"] ? {} : { buildIndex: hnswIndexBuilder }),
   });
   await writeArtifactDir(f.out, files);
   log(`artifact: ${f.out} (${files.size} files, version ${version})`);
-  const params = { ...resolveParams(model, stats, overrides), ...trained.params };
-  const seconds = { train: round(trained.seconds), total: round((performance.now() - t0) / 1000) };
+  const params = { ...fit.point, ...trained.params };
+  const seconds = { train: round(trained.seconds), search: fit.search?.seconds ?? 0, total: round((performance.now() - t0) / 1000) };
+  const search = fit.search ? { trials: fit.search.trials.length, seconds: fit.search.seconds, budget, outOfBudget: fit.search.outOfBudget } : null;
   const run = await recordRun(
     {
       kind: "train",
@@ -130,12 +181,14 @@ export async function runTrain(args: string[]): Promise<TrainSummary> {
       metrics,
       baseline,
       seconds,
+      ...(fit.search ? { search: { ...search!, pinned, metric: SEARCH_METRIC, trials: fit.search.trials } } : {}),
     },
     f.runs,
   );
-  return { run: run.id, artifact: f.out, tenant: f.tenant, version, model, format, counts: stats, params, metrics, baseline, seconds };
+  return { run: run.id, artifact: f.out, tenant: f.tenant, version, model, format, counts: stats, params, metrics, baseline, beatsBaseline, search, seconds };
 }
 
+const pct = (a: number, b: number): string => (b > 0 ? `${Math.round(((a - b) / b) * 100)}%` : "∞");
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 export const trainCommand: Command = {
@@ -145,5 +198,11 @@ export const trainCommand: Command = {
   async run(args) {
     const summary = await runTrain(args);
     process.stdout.write(JSON.stringify(summary) + "\n");
+    if (!summary.beatsBaseline && !args.includes("--allow-worse")) {
+      throw new EdgerecError(
+        "worse_than_baseline",
+        `the ${summary.model} model does not beat popularity (ndcg@10 ${summary.metrics["ndcg@10"]} vs ${summary.baseline["ndcg@10"]}); artifact ${summary.artifact} is marked; pass --allow-worse to accept it`,
+      );
+    }
   },
 };

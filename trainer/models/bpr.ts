@@ -77,6 +77,9 @@ export async function trainBpr(byUser: Csr, p: BprParams, hooks: TrainHooks = {}
       bias[neg] = bias[neg]! + lr * (-g - reg * bias[neg]!);
     }
     return loss / Math.max(1, nnz);
+  }, () => {
+    const m = packBprModel(u, v, bias, nUsers, nItems, dim, "typed-arrays", started, {});
+    return { dim: m.dim, userFactors: m.userFactors, itemFactors: m.itemFactors };
   });
 
   return packBprModel(u, v, bias, nUsers, nItems, dim, "typed-arrays", started, {

@@ -1,0 +1,84 @@
+// The search walks any SearchSpace: it leaves the start when a neighbour is better, keeps stepping past the edge of
+// what it tried while that improves, refines, respects pins and the budget, and stops epochs early. A fake space
+// with a known optimum makes each of these exact.
+
+import { describe, expect, it } from "vitest";
+import { IdMap, type Interactions } from "../../shared/data/interactions.ts";
+import type { TrainedModel } from "../models/types.ts";
+import { searchSpace } from "./search.ts";
+import type { Point, SearchSpace } from "./space.ts";
+import type { Validation } from "./validation.ts";
+
+const data: Interactions = {
+  userIds: IdMap.from(["u"]), itemIds: IdMap.from(["i"]),
+  users: Int32Array.of(0), items: Int32Array.of(0), weights: Float32Array.of(1), timestamps: Float64Array.of(NaN),
+};
+
+/** Score peaks at λ = 100, dim = 64, weighting "log"; it rises for `peakEpoch` epochs, then falls. */
+function fakeSpace(fits: Point[], peakEpoch = 4): SearchSpace {
+  const quality = (p: Point) =>
+    1 - (Math.log10(Number(p.regularization)) - 2) ** 2 / 10 - (Math.log2(Number(p.dim)) - 6) ** 2 / 50 + (p.weighting === "log" ? 0.05 : 0);
+  return {
+    model: "fake",
+    epochsParam: "epochs",
+    maxEpochs: () => 20,
+    start: () => ({ regularization: 1, dim: 16, weighting: "mean", epochs: 10 }),
+    params: () => [
+      { name: "weighting", kind: "choice", choices: ["mean", "binary", "log"] },
+      { name: "regularization", kind: "log", step: 3, min: 1e-3, max: 1e5 },
+      { name: "dim", kind: "log", step: 2, min: 8, max: 256, integer: true },
+    ],
+    cost: () => 1,
+    async fit(_d, p, hooks) {
+      fits.push(p);
+      const q = quality(p);
+      for (let e = 1; e <= Number(p.epochs); e++) {
+        const s = q - Math.abs(e - peakEpoch) * 0.01;
+        const f = { dim: 1, userFactors: Float32Array.of(s), itemFactors: Float32Array.of(1) };
+        if ((await hooks.onEpoch?.({ epoch: e, epochs: Number(p.epochs), loss: 1, seconds: 0, etaSeconds: 0, factors: () => f })) === "stop") break;
+      }
+      return { kind: "als", dim: 1, users: 1, items: 1, userFactors: Float32Array.of(q), itemFactors: Float32Array.of(1), params: {}, foldIn: null, backend: "fake", seconds: 0 } satisfies TrainedModel;
+    },
+  };
+}
+
+const val = { split: { train: data, test: data }, users: Int32Array.of(0), score: (f: { userFactors: Float32Array }) => ({ "ndcg@20": f.userFactors[0]! }), popularity: () => ({}) } as unknown as Validation;
+const stats = { users: 1, items: 1, interactions: 1 };
+
+describe("searchSpace", () => {
+  it("walks from the start to an optimum far away, with tried points on both sides of it", async () => {
+    const fits: Point[] = [];
+    const r = await searchSpace(fakeSpace(fits), stats, val, { budgetSeconds: 60, pinned: {} });
+    expect(r.best.weighting).toBe("log");
+    expect(Number(r.best.regularization)).toBeGreaterThan(50);
+    expect(Number(r.best.regularization)).toBeLessThan(200);
+    expect(r.best.dim).toBe(64);
+    const lambdas = r.trials.filter((t) => t.point.dim === r.best.dim && t.point.weighting === "log").map((t) => Number(t.point.regularization));
+    expect(Math.min(...lambdas)).toBeLessThan(Number(r.best.regularization));
+    expect(Math.max(...lambdas)).toBeGreaterThan(Number(r.best.regularization));
+    // Early stopping: the best epoch is the curve's peak, and fits stop soon after it.
+    expect(r.best.epochs).toBe(4);
+    expect(r.trials.every((t) => t.end === "converged" || t.end === "pruned")).toBe(true);
+    expect(new Set(r.trials.map((t) => JSON.stringify(t.point))).size).toBe(r.trials.length);
+    expect(r.outOfBudget).toBe(false);
+  });
+
+  it("never moves a pinned parameter, and pinned epochs run to the end", async () => {
+    const fits: Point[] = [];
+    const r = await searchSpace(fakeSpace(fits), stats, val, { budgetSeconds: 60, pinned: { dim: 16, epochs: 6 } });
+    expect(fits.every((p) => p.dim === 16 && p.epochs === 6)).toBe(true);
+    expect(r.best.dim).toBe(16);
+    expect(r.best.epochs).toBe(6);
+    expect(r.trials.every((t) => t.end === "pinned")).toBe(true);
+  });
+
+  it("stops at the budget and returns the best point so far", async () => {
+    const fits: Point[] = [];
+    const space = fakeSpace(fits);
+    const slow: SearchSpace = { ...space, fit: async (d, p, h, f) => { await new Promise((r) => setTimeout(r, 150)); return space.fit(d, p, h, f); } };
+    const r = await searchSpace(slow, stats, val, { budgetSeconds: 0.5, pinned: {} });
+    expect(r.outOfBudget).toBe(true);
+    expect(r.trials.length).toBeLessThan(6);
+    expect(r.score).toBe(Math.max(...r.trials.map((t) => t.score)));
+  });
+});

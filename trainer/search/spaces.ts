@@ -1,0 +1,82 @@
+// The search spaces of the models `train` builds itself: ALS and BPR (see space.ts for the interface).
+
+import type { Interactions } from "../../shared/data/interactions.ts";
+import { alsDefaults, bprDefaults, type DataStats } from "../defaults.ts";
+import { trainModel, type TrainOverrides, type Weighting } from "../train.ts";
+import type { ParamSpec, Point, SearchSpace } from "./space.ts";
+
+/** True when weights differ (ratings, counts): only then does the weighting scheme matter. */
+export function hasGradedWeights(d: Interactions): boolean {
+  const w = d.weights;
+  for (let k = 1; k < w.length; k++) if (w[k] !== w[0]) return true;
+  return false;
+}
+
+const num = (p: Point, k: string): number | undefined => (typeof p[k] === "number" ? (p[k] as number) : undefined);
+
+export const alsSpace: SearchSpace = {
+  model: "als",
+  epochsParam: "iterations",
+  maxEpochs: () => 30,
+  start(stats) {
+    const d = alsDefaults(stats);
+    return { dim: d.dim, alpha: d.alpha, regularization: d.regularization, iterations: d.iterations, weighting: "mean" };
+  },
+  params(stats, data) {
+    const specs: ParamSpec[] = [
+      { name: "regularization", kind: "log", step: 3, min: 1e-3, max: 1e5 },
+      { name: "alpha", kind: "log", step: 3, min: 0.05, max: 1e4 },
+      { name: "dim", kind: "log", step: 2, min: 8, max: maxDim(stats), integer: true },
+    ];
+    if (hasGradedWeights(data)) specs.unshift({ name: "weighting", kind: "choice", choices: ["mean", "binary", "log"] });
+    return specs;
+  },
+  cost: (p) => Number(p.dim) ** 2,
+  fit: (data, p, hooks, final) => trainModel("als", data, overridesOf(p, final), hooks),
+};
+
+export const bprSpace: SearchSpace = {
+  model: "bpr",
+  epochsParam: "epochs",
+  maxEpochs: (s) => Math.min(300, 2 * bprDefaults(s).epochs),
+  start(stats) {
+    const d = bprDefaults(stats);
+    return { dim: d.dim, learningRate: d.learningRate, regularization: d.regularization, epochs: d.epochs, negatives: d.negatives, weighting: "mean" };
+  },
+  params(stats) {
+    return [
+      { name: "learningRate", kind: "log", step: 3, min: 1e-3, max: 1 },
+      { name: "regularization", kind: "log", step: 3, min: 1e-5, max: 1 },
+      { name: "negatives", kind: "choice", choices: [1, 3, 8] },
+      { name: "dim", kind: "log", step: 2, min: 8, max: maxDim(stats), integer: true },
+    ];
+  },
+  cost: (p) => Number(p.dim) * Number(p.negatives ?? 1),
+  fit: (data, p, hooks) => trainModel("bpr", data, overridesOf(p, true), hooks),
+};
+
+export const SEARCH_SPACES: Record<string, SearchSpace> = { als: alsSpace, bpr: bprSpace };
+
+/** Dimensions beyond what the data can support only overfit and cost time. */
+function maxDim(s: DataStats): number {
+  return Math.max(8, Math.min(256, 2 ** Math.floor(Math.log2(Math.max(8, Math.min(s.users, s.items) / 2)))));
+}
+
+export function overridesOf(p: Point, final: boolean): TrainOverrides {
+  const o: TrainOverrides = {};
+  const set = <K extends keyof TrainOverrides>(k: K, v: TrainOverrides[K] | undefined) => {
+    if (v !== undefined) o[k] = v;
+  };
+  set("dim", num(p, "dim"));
+  set("regularization", num(p, "regularization"));
+  set("alpha", num(p, "alpha"));
+  set("learningRate", num(p, "learningRate"));
+  set("negatives", num(p, "negatives"));
+  set("seed", num(p, "seed"));
+  set("epochs", num(p, "iterations") ?? num(p, "epochs"));
+  if (typeof p.weighting === "string") o.weighting = p.weighting as Weighting;
+  o.exactFinal = final ? "auto" : false;
+  return o;
+}
+
+export type { DataStats };
