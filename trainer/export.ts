@@ -60,6 +60,7 @@ function itemRecords(data: Interactions): ItemRecord[] {
     const meta = data.itemMeta?.get(row);
     const rec: ItemRecord = { id };
     if (meta?.title) rec.title = meta.title;
+    if (meta?.description) rec.description = meta.description;
     if (meta?.categories?.length) rec.categories = meta.categories;
     if (meta?.image) rec.image = meta.image;
     if (meta?.url) rec.url = meta.url;

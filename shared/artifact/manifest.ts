@@ -68,6 +68,7 @@ export type Manifest = z.infer<typeof manifestSchema>;
 export const itemRecordSchema = z.object({
   id: z.string(),
   title: z.optional(z.string()),
+  description: z.optional(z.string()),
   categories: z.optional(z.array(z.string())),
   image: z.optional(z.string()),
   url: z.optional(z.string()),

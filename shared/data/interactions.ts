@@ -35,6 +35,8 @@ export class IdMap {
 /** Metadata of one item, used by filters, cold start and the widget's cards. */
 export interface ItemMeta {
   title?: string;
+  /** Longer free text (description, summary), used as hashed tokens by models with features. */
+  description?: string;
   categories?: string[];
   image?: string;
   url?: string;

@@ -8,7 +8,6 @@ import { FORMAT_CHOICES } from "../../shared/data/detect.ts";
 import { EdgerecError } from "../../shared/errors.ts";
 import { writeArtifactDir } from "../artifact-dir.ts";
 import { exportArtifact, versionFromDate } from "../export.ts";
-import { loadInteractions } from "../io/load-data.ts";
 import { useAlsThreads } from "../models/als-pool.ts";
 import { checkTrainable } from "../sanity.ts";
 import type { Point } from "../search/space.ts";
@@ -18,6 +17,7 @@ import { defaultBudgetSeconds, describePoint, tunedFit } from "../tuned-fit.ts";
 import { hnswIndexBuilder } from "../index-builder.ts";
 import { dataFingerprint, recordRun } from "../runs.ts";
 import { intFlag, parseFlags } from "./args.ts";
+import { dataFlags, dataFlagsSchema, dataFlagsUsage, loadTrainingData } from "./data-flags.ts";
 import type { Command } from "./command.ts";
 import { epochLine, log } from "./progress.ts";
 
@@ -47,6 +47,7 @@ Trains a model on implicit feedback and writes a versioned artifact (edgerec-art
   --int8             store items.bin/users.bin as int8 with per-row scales (4× smaller)
   --no-index         skip index.hnsw
   --runs DIR         run registry to record this run in (default runs/, or $EDGEREC_RUNS)
+${dataFlagsUsage}
   -h, --help         this text`;
 
 const flags = {
@@ -72,6 +73,7 @@ const flags = {
   int8: { type: "boolean" },
   "no-index": { type: "boolean" },
   runs: { type: "string" },
+  ...dataFlags,
 } as const;
 
 const positiveNumber = z.string().regex(/^\d*\.?\d+(e[-+]?\d+)?$/i, "expected a positive number").transform(Number).pipe(z.number().positive().finite());
@@ -99,6 +101,7 @@ const schema = z.object({
   int8: z.boolean().default(false),
   "no-index": z.boolean().default(false),
   runs: z.string().optional(),
+  ...dataFlagsSchema,
 });
 
 export interface TrainSummary {
@@ -122,7 +125,7 @@ export async function runTrain(args: string[]): Promise<TrainSummary> {
   const model = checkModelName(f.model);
   const t0 = performance.now();
   useAlsThreads();
-  const { data, format, reason } = await loadInteractions(f.data, f.format);
+  const { data, format, reason } = await loadTrainingData(f.data, f.format, f, log);
   const stats = statsOf(data);
   checkTrainable(data, `${basename(f.data)} (${format})`);
   log(`data: ${format} (${reason}): ${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`);

@@ -10,6 +10,7 @@ import { basename, dirname, join } from "node:path";
 import { DataError } from "../../shared/errors.ts";
 import { type DataFormat, detectFormat, type FormatChoice, parseFormatChoice } from "../../shared/data/detect.ts";
 import type { Interactions } from "../../shared/data/interactions.ts";
+import type { ColumnNames } from "../../shared/data/formats/columns.ts";
 import { csvReader } from "../../shared/data/formats/csv.ts";
 import { jsonlReader } from "../../shared/data/formats/jsonl.ts";
 import { lightGcnReader } from "../../shared/data/formats/lightgcn.ts";
@@ -28,7 +29,7 @@ const HEAD_BYTES = 64 * 1024;
 const CHUNK_BYTES = 1 << 20;
 
 /** Loads interactions from `path`; `format` is a name from FORMAT_CHOICES ("auto" detects). */
-export async function loadInteractions(path: string, format: FormatChoice | string = "auto"): Promise<LoadedData> {
+export async function loadInteractions(path: string, format: FormatChoice | string = "auto", names: ColumnNames = {}): Promise<LoadedData> {
   const choice = parseFormatChoice(format);
   const info = await stat(path).catch(() => {
     throw new DataError(`no such file: ${path}`);
@@ -43,25 +44,26 @@ export async function loadInteractions(path: string, format: FormatChoice | stri
   }
   if (info.size === 0) throw new DataError(`${basename(path)}: no interactions (empty file)`);
   let detected: { format: DataFormat; reason: string };
-  if (choice === "auto") detected = detectFormat(path, await readHead(path));
-  else detected = { format: choice, reason: "chosen with --format" };
-  const data = await parseFile(path, detected.format);
+  if (choice !== "auto") detected = { format: choice, reason: "chosen with --format" };
+  else if (names.user !== undefined && /\.(csv|tsv|txt)$/i.test(path)) detected = { format: "csv", reason: "column names mapped, .csv/.tsv name" };
+  else detected = detectFormat(path, await readHead(path));
+  const data = await parseFile(path, detected.format, names);
   return { data, ...detected };
 }
 
-async function parseFile(path: string, format: DataFormat): Promise<Interactions> {
+async function parseFile(path: string, format: DataFormat, names: ColumnNames): Promise<Interactions> {
   const name = basename(path);
   switch (format) {
     case "movielens":
       return loadMovieLens(path);
     case "parquet":
-      return parseParquet(await readFile(path), name);
+      return parseParquet(await readFile(path), name, names);
     case "lightgcn":
       return streamLines(path, lightGcnReader(name));
     case "csv":
-      return streamLines(path, csvReader(name));
+      return streamLines(path, csvReader(name, names));
     case "jsonl":
-      return streamLines(path, jsonlReader(name));
+      return streamLines(path, jsonlReader(name, names));
   }
 }
 

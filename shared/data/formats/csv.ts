@@ -8,30 +8,21 @@
 import { DataError } from "../../errors.ts";
 import { InteractionsBuilder } from "../builder.ts";
 import type { Interactions } from "../interactions.ts";
+import { type ColumnNames, resolveColumns } from "./columns.ts";
 import { addRecord } from "./records.ts";
 import { forEachLine, type LineReader, readAllLines } from "./text.ts";
 
-export function parseCsv(input: string | Uint8Array, source = "input"): Interactions {
-  return readAllLines(input, csvReader(source));
+export function parseCsv(input: string | Uint8Array, source = "input", names: ColumnNames = {}): Interactions {
+  return readAllLines(input, csvReader(source, names));
 }
 
-export function csvReader(source = "input"): LineReader<Interactions> {
+export function csvReader(source = "input", names: ColumnNames = {}): LineReader<Interactions> {
   const builder = new InteractionsBuilder(source);
-  let col: Record<"user" | "item" | "rating" | "timestamp" | "type", number> | undefined;
+  let col: ReturnType<typeof resolveColumns> | undefined;
   let width = 0;
   const records = new RecordAssembler(source, (fields, line) => {
     if (col === undefined) {
-      const names = fields.map((f) => f.trim().toLowerCase());
-      col = {
-        user: names.indexOf("user_id"),
-        item: names.indexOf("item_id"),
-        rating: names.indexOf("rating"),
-        timestamp: names.indexOf("timestamp"),
-        type: names.indexOf("type"),
-      };
-      if (col.user < 0 || col.item < 0) {
-        throw new DataError(`${source}:${line}: the header must name user_id and item_id columns; found: ${names.join(", ")}`);
-      }
+      col = resolveColumns(fields.map((f) => f.trim()), names, source, line);
       width = fields.length;
       return;
     }
@@ -44,8 +35,8 @@ export function csvReader(source = "input"): LineReader<Interactions> {
       {
         user: fields[col.user],
         item: fields[col.item],
-        rating: col.rating >= 0 ? fields[col.rating] : undefined,
-        timestamp: col.timestamp >= 0 ? fields[col.timestamp] : undefined,
+        rating: col.weight >= 0 ? fields[col.weight] : undefined,
+        timestamp: col.time >= 0 ? fields[col.time] : undefined,
         type: col.type >= 0 ? fields[col.type] : undefined,
       },
       { line },

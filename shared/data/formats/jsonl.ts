@@ -5,15 +5,25 @@
 import { DataError } from "../../errors.ts";
 import { InteractionsBuilder } from "../builder.ts";
 import type { Interactions } from "../interactions.ts";
+import { ACCEPTED_COLUMNS, type ColumnNames, type ColumnRole } from "./columns.ts";
 import { addRecord } from "./records.ts";
 import { type LineReader, readAllLines } from "./text.ts";
 
-export function parseJsonl(input: string | Uint8Array, source = "input"): Interactions {
-  return readAllLines(input, jsonlReader(source));
+export function parseJsonl(input: string | Uint8Array, source = "input", names: ColumnNames = {}): Interactions {
+  return readAllLines(input, jsonlReader(source, names));
 }
 
-export function jsonlReader(source = "input"): LineReader<Interactions> {
+export function jsonlReader(source = "input", names: ColumnNames = {}): LineReader<Interactions> {
   const builder = new InteractionsBuilder(source);
+  // A mapped name replaces the accepted ones for its role.
+  const keys = (role: ColumnRole): readonly string[] => (names[role] !== undefined ? [names[role]] : ACCEPTED_COLUMNS[role]);
+  const [userKeys, itemKeys, weightKeys, timeKeys, typeKeys] = (["user", "item", "weight", "time", "type"] as const).map(keys) as [
+    readonly string[],
+    readonly string[],
+    readonly string[],
+    readonly string[],
+    readonly string[],
+  ];
   return {
     line(line, lineNo) {
       if (line.trim() === "") return;
@@ -30,15 +40,20 @@ export function jsonlReader(source = "input"): LineReader<Interactions> {
       addRecord(
         builder,
         {
-          user: o.user_id ?? o.userId,
-          item: o.item_id ?? o.itemId,
-          rating: o.rating,
-          timestamp: o.timestamp ?? o.ts,
-          type: o.type,
+          user: first(o, userKeys),
+          item: first(o, itemKeys),
+          rating: first(o, weightKeys),
+          timestamp: first(o, timeKeys),
+          type: first(o, typeKeys),
         },
         { line: lineNo },
       );
     },
     finish: () => builder.build(),
   };
+}
+
+function first(o: Record<string, unknown>, keys: readonly string[]): unknown {
+  for (const k of keys) if (o[k] !== undefined) return o[k];
+  return undefined;
 }

@@ -7,11 +7,12 @@ import { type FileMetaData, parquetMetadata, parquetRead, parquetSchema } from "
 import { DataError } from "../../errors.ts";
 import { InteractionsBuilder } from "../builder.ts";
 import type { Interactions } from "../interactions.ts";
+import { type ColumnNames, resolveColumns } from "./columns.ts";
 import { addRecord } from "./records.ts";
 
 export const PARQUET_MAGIC = "PAR1";
 
-export async function parseParquet(input: Uint8Array | ArrayBuffer, source = "input"): Promise<Interactions> {
+export async function parseParquet(input: Uint8Array | ArrayBuffer, source = "input", names: ColumnNames = {}): Promise<Interactions> {
   const buffer = toArrayBuffer(input);
   if (buffer.byteLength === 0) throw new DataError(`${source}: no interactions (empty file)`);
   let metadata: FileMetaData;
@@ -22,18 +23,13 @@ export async function parseParquet(input: Uint8Array | ArrayBuffer, source = "in
   } catch (e) {
     throw new DataError(`${source}: not a readable parquet file (${(e as Error).message})`);
   }
-  const pick = (name: string) => columns.find((c) => c.toLowerCase() === name);
-  const user = pick("user_id");
-  const item = pick("item_id");
-  if (user === undefined || item === undefined) {
-    throw new DataError(`${source}: parquet columns must include user_id and item_id; found: ${columns.join(", ")}`);
-  }
+  const col = resolveColumns(columns, names, source);
   // Column positions in each decoded row: user, item, then the optional ones present (-1 when absent).
-  const wanted = [user, item];
-  const slot = (name: string | undefined) => (name === undefined ? -1 : wanted.push(name) - 1);
-  const rating = slot(pick("rating"));
-  const timestamp = slot(pick("timestamp"));
-  const type = slot(pick("type"));
+  const wanted = [columns[col.user]!, columns[col.item]!];
+  const slot = (c: number) => (c < 0 ? -1 : wanted.push(columns[c]!) - 1);
+  const rating = slot(col.weight);
+  const timestamp = slot(col.time);
+  const type = slot(col.type);
   const builder = new InteractionsBuilder(source);
   let groupStart = 0;
   for (const group of metadata.row_groups) {
