@@ -7,12 +7,15 @@ import type { Reason } from "./local-ranker.ts";
 
 export function cardView(item: ItemRecord, reason: string, currency: string | null): CardView {
   const price = item.numbers?.price;
-  const view: CardView = { id: item.id, title: item.title ?? item.id, categories: item.categories ?? [], reason };
+  const view: CardView = { id: item.id, title: item.title ?? item.id, categories: chipsOf(item.categories ?? []), reason };
   if (item.image) view.image = item.image;
   if (item.url) view.url = item.url;
   if (price !== undefined && currency) view.price = formatPrice(price, currency);
   return view;
 }
+
+/** Chips show values: a catalogue's `column:value` categories (`brand:Acme`, for filters) show as `Acme`. */
+const chipsOf = (categories: string[]): string[] => categories.map((c) => c.slice(c.indexOf(":") + 1)).filter((c) => c !== "");
 
 export function reasonText(reason: Reason): string {
   return reason.kind === "because" ? `Because you viewed ${reason.title}` : "Popular right now";
