@@ -1,0 +1,241 @@
+// Two-tower retrieval model trained with tfjs (one code path for Node and the browser; the backend comes from
+// trainer/backend.ts — wasm in Node, the fastest tfjs backend there). The item tower reads an id embedding (dropped
+// to the out-of-vocabulary row for a share of each batch, so it learns to do without: new items use that row), the
+// hashed title/description tokens, categories and numeric bins, and standardised numbers; the user tower reads the
+// mean of the item-tower outputs over the user's other items (the target is never in its own history; dropped
+// entirely for a share of users so attributes alone work) plus the user's attributes. Loss: in-batch sampled softmax
+// with log-Q correction. After training, every item (cold catalogue items included) and every user is run through
+// the towers once: items.bin and users.bin stay a dot product to serve.
+
+import * as tf from "@tensorflow/tfjs-core";
+import { type Csr, toCsr } from "../../shared/data/csr.ts";
+import type { Interactions } from "../../shared/data/interactions.ts";
+import { type Encoded, encodeItem, encodeUser, type FeatureSpec, fitFeatureSpec } from "../../shared/features/encode.ts";
+import { TOWER_WEIGHTS, type TowerWeights } from "../../shared/features/tower-kernel.ts";
+import { Rng } from "../../shared/random.ts";
+import { type BackendOptions, chooseBackend, currentBackend } from "../backend.ts";
+import { runEpochs } from "./epochs.ts";
+import { createTowerVars, itemTower, type StepInput, type TowerBatch, towerStep, type TowerVars, userTower } from "./two-tower-graph.ts";
+import type { TrainHooks, TrainedModel } from "./types.ts";
+
+export interface TwoTowerOptions {
+  dim: number;
+  embed: number;
+  hidden: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  /** Share of items per batch whose id embedding is replaced by the OOV row. */
+  idDropout: number;
+  /** Share of users per batch trained with an empty history (attributes only). */
+  historyDropout: number;
+  /** History items sampled per user in training. */
+  historySize: number;
+  /** Weight of the log-Q correction (0 = none, 1 = full). */
+  logQ: number;
+  buckets: number;
+  seed: number;
+  backend?: BackendOptions;
+}
+
+export const TWO_TOWER_DEFAULTS: TwoTowerOptions = {
+  dim: 64, embed: 32, hidden: 128, epochs: 12, batchSize: 512, lr: 0.003, idDropout: 0.3, historyDropout: 0.1,
+  historySize: 24, logQ: 0.5, buckets: 1 << 14, seed: 42,
+};
+
+/** What a trained two-tower model keeps besides its vectors: weights, encoder spec and id rows, for model/. */
+export interface TwoTowerExtras {
+  weights: TowerWeights;
+  spec: FeatureSpec;
+  /** Id-embedding row of each item row (0 = OOV: no training interactions). */
+  idRowOf: Int32Array;
+}
+
+export type TrainedTwoTower = TrainedModel & { twoTower: TwoTowerExtras };
+
+export async function trainTwoTower(data: Interactions, opts: TwoTowerOptions, hooks: TrainHooks = {}): Promise<TrainedTwoTower> {
+  const backend = currentBackend() ?? (await chooseBackend(opts.backend));
+  const started = performance.now();
+  const byUser = toCsr(data);
+  const nItems = data.itemIds.size;
+  const nUsers = data.userIds.size;
+  const nnz = byUser.indices.length;
+  if (nnz === 0) throw new RangeError("two-tower: the training set has no interactions");
+  const rng = new Rng(opts.seed);
+  const spec = fitFeatureSpec(rowsOf(data.itemMeta, nItems), rowsOf(data.userMeta, nUsers), opts.buckets);
+  const itemX = encodeAll(nItems, (r) => encodeItem(data.itemMeta?.get(r), spec));
+  const userX = encodeAll(nUsers, (r) => encodeUser(data.userMeta?.get(r), spec));
+  const counts = new Float64Array(nItems);
+  for (let k = 0; k < nnz; k++) counts[byUser.indices[k]!]! += 1;
+  const idRowOf = new Int32Array(nItems);
+  let idRows = 1;
+  for (let r = 0; r < nItems; r++) if (counts[r]! > 0) idRowOf[r] = idRows++;
+  const logQ = Float32Array.from(counts, (c) => opts.logQ * Math.log(Math.max(c, 1) / nnz));
+  const vars = createTowerVars(
+    { idRows, buckets: spec.buckets, embed: opts.embed, hidden: opts.hidden, dim: opts.dim, itemNumbers: spec.itemNumbers.length, userNumbers: spec.userNumbers.length },
+    opts.seed,
+  );
+  const varList = Object.values(vars);
+  const optimizer = tf.train.adam(opts.lr);
+  const rowOf = new Int32Array(nnz);
+  for (let u = 0; u < nUsers; u++) rowOf.fill(u, byUser.indptr[u]!, byUser.indptr[u + 1]!);
+  const B = Math.min(opts.batchSize, nnz);
+  const H = opts.historySize;
+  try {
+    const epochs = await runEpochs(opts.epochs, hooks, started, async () => {
+      let lossSum = 0;
+      const steps = Math.max(1, Math.floor(nnz / B));
+      for (let s = 0; s < steps; s++) {
+        if (hooks.signal?.aborted) break;
+        const batch = drawBatch(byUser, rowOf, B, H, rng, opts);
+        const loss = tf.tidy(() => towerStep(vars, optimizer, stepInput(batch, itemX, userX, idRowOf, logQ, rng, opts)).loss);
+        lossSum += (await loss.data())[0]!;
+        loss.dispose();
+        if (s % 20 === 19) await tf.nextFrame();
+      }
+      return lossSum / steps;
+    });
+    const weights = await readWeights(vars);
+    const { itemFactors, userFactors } = inferAll(vars, byUser, itemX, userX, idRowOf, opts.dim);
+    const params = { ...opts, backend: undefined, epochs, buckets: spec.buckets } as Record<string, unknown>;
+    delete params.backend;
+    return {
+      kind: "two-tower", dim: opts.dim, users: nUsers, items: nItems, userFactors, itemFactors,
+      params: params as Record<string, number>, foldIn: null, backend: backend.label, seconds: (performance.now() - started) / 1000,
+      twoTower: { weights, spec, idRowOf },
+    };
+  } finally {
+    for (const v of varList) v.dispose();
+    optimizer.dispose();
+  }
+}
+
+export interface Batch {
+  users: Int32Array;
+  items: Int32Array;
+  history: Int32Array;
+  mask: Float32Array;
+}
+
+export function drawBatch(m: Csr, rowOf: Int32Array, B: number, H: number, rng: Rng, o: TwoTowerOptions): Batch {
+  const users = new Int32Array(B);
+  const items = new Int32Array(B);
+  const history = new Int32Array(B * H);
+  const mask = new Float32Array(B * H);
+  for (let b = 0; b < B; b++) {
+    const k = rng.int(m.indices.length);
+    const u = rowOf[k]!;
+    users[b] = u;
+    items[b] = m.indices[k]!;
+    const start = m.indptr[u]!;
+    const len = m.indptr[u + 1]! - start;
+    if (len <= 1 || rng.next() < o.historyDropout) continue;
+    for (let h = 0; h < Math.min(H, len - 1); h++) {
+      let p: number;
+      do p = start + rng.int(len);
+      while (p === k);
+      history[b * H + h] = m.indices[p]!;
+      mask[b * H + h] = 1;
+    }
+  }
+  return { users, items, history, mask };
+}
+
+export function stepInput(
+  b: Batch, itemX: EncodedTable, userX: EncodedTable, idRowOf: Int32Array, logQ: Float32Array, rng: Rng, o: Pick<TwoTowerOptions, "idDropout" | "historySize">,
+): StepInput {
+  // The item tower runs once per distinct item of the batch (positives and histories); examples index into it.
+  const local = new Map<number, number>();
+  const distinct: number[] = [];
+  const at = (item: number) => local.get(item) ?? (local.set(item, distinct.push(item) - 1), distinct.length - 1);
+  const positive = Int32Array.from(b.items, at);
+  const history = Int32Array.from(b.history, (item, k) => (b.mask[k] ? at(item) : 0));
+  const rows = Int32Array.from(distinct);
+  const n = b.items.length;
+  const sameItem = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && b.items[i] === b.items[j]) sameItem[i * n + j] = 1e9;
+  return {
+    itemIds: Int32Array.from(rows, (r) => (rng.next() < o.idDropout ? 0 : idRowOf[r]!)),
+    items: itemX.batch(rows),
+    positive,
+    history,
+    mask: b.mask,
+    historyWidth: o.historySize,
+    users: userX.batch(b.users),
+    logQ: Float32Array.from(b.items, (it) => logQ[it]!),
+    sameItem,
+  };
+}
+
+/** Every item and user through the towers, in chunks; users pool their whole history. */
+function inferAll(v: TowerVars, m: Csr, itemX: EncodedTable, userX: EncodedTable, idRowOf: Int32Array, dim: number) {
+  const nItems = itemX.rows;
+  const itemFactors = new Float32Array(nItems * dim);
+  const CH = 2048;
+  for (let s = 0; s < nItems; s += CH) {
+    const rows = Int32Array.from({ length: Math.min(CH, nItems - s) }, (_, k) => s + k);
+    itemFactors.set(tf.tidy(() => itemTower(v, Int32Array.from(rows, (r) => idRowOf[r]!), itemX.batch(rows)).dataSync()), s * dim);
+  }
+  const nUsers = userX.rows;
+  const userFactors = new Float32Array(nUsers * dim);
+  const items = tf.tensor2d(itemFactors, [nItems, dim]);
+  try {
+    for (let s = 0; s < nUsers; s += 256) {
+      const rows = Int32Array.from({ length: Math.min(256, nUsers - s) }, (_, k) => s + k);
+      let width = 1;
+      for (const u of rows) width = Math.max(width, m.indptr[u + 1]! - m.indptr[u]!);
+      const hist = new Int32Array(rows.length * width);
+      const mask = new Float32Array(rows.length * width);
+      rows.forEach((u, r) => {
+        for (let p = m.indptr[u]!, h = 0; p < m.indptr[u + 1]!; p++, h++) (hist[r * width + h] = m.indices[p]!, mask[r * width + h] = 1);
+      });
+      userFactors.set(tf.tidy(() => userTower(v, items, hist, mask, width, userX.batch(rows)).dataSync()), s * dim);
+    }
+  } finally {
+    items.dispose();
+  }
+  return { itemFactors, userFactors };
+}
+
+async function readWeights(v: TowerVars): Promise<TowerWeights> {
+  const out = {} as TowerWeights;
+  for (const name of TOWER_WEIGHTS) out[name] = { shape: [...v[name].shape], data: (await v[name].data()) as Float32Array };
+  return out;
+}
+
+/** Encoded features of every row, packed so a batch is a few typed-array copies. */
+export interface EncodedTable {
+  rows: number;
+  batch(rows: Int32Array): TowerBatch;
+}
+
+export function encodeAll(n: number, encode: (row: number) => Encoded): EncodedTable {
+  const first = encode(0);
+  const width = first.tokens.length;
+  const nw = first.numeric.length;
+  const tokens = new Int32Array(n * width);
+  const weights = new Float32Array(n * width);
+  const numeric = new Float32Array(n * nw);
+  for (let r = 0; r < n; r++) {
+    const x = r === 0 ? first : encode(r);
+    tokens.set(x.tokens, r * width);
+    weights.set(x.weights, r * width);
+    numeric.set(x.numeric, r * nw);
+  }
+  return {
+    rows: n,
+    batch(rows) {
+      const b: TowerBatch = { rows: rows.length, width, tokens: new Int32Array(rows.length * width), weights: new Float32Array(rows.length * width), numeric: new Float32Array(rows.length * nw), numericWidth: nw };
+      rows.forEach((r, k) => {
+        b.tokens.set(tokens.subarray(r * width, r * width + width), k * width);
+        b.weights.set(weights.subarray(r * width, r * width + width), k * width);
+        b.numeric.set(numeric.subarray(r * nw, r * nw + nw), k * nw);
+      });
+      return b;
+    },
+  };
+}
+
+function rowsOf<M>(meta: Map<number, M> | undefined, n: number): (M | undefined)[] {
+  return Array.from({ length: n }, (_, r) => meta?.get(r));
+}
