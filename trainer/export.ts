@@ -9,6 +9,7 @@ import { encodeJson, sealArtifact } from "../shared/artifact/writer.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
 import { gramMatrix } from "../shared/scoring/foldin.ts";
 import type { TrainedModel } from "./models/types.ts";
+import { twoTowerModelFiles } from "./models/two-tower-export.ts";
 
 export interface ExportOptions {
   tenant: string;
@@ -36,6 +37,7 @@ export async function exportArtifact(model: TrainedModel, data: Interactions, op
     const gram = gramMatrix(model.itemFactors, model.items, model.dim);
     files.set(ARTIFACT_FILES.gram, encodePack({ rows: model.dim, dim: model.dim, data: Float32Array.from(gram) }, "float32"));
   }
+  for (const [name, bytes] of twoTowerModelFiles(model)) files.set(name, bytes);
   let index: IndexParams | undefined;
   if (opts.buildIndex) {
     const built = await opts.buildIndex(model.itemFactors, model.items, model.dim);

@@ -7,9 +7,10 @@ import { EdgerecError } from "../shared/errors.ts";
 import { alsDefaults, bprDefaults, type DataStats } from "./defaults.ts";
 import { trainAls } from "./models/als.ts";
 import { trainBpr } from "./models/bpr.ts";
+import { trainTwoTower, TWO_TOWER_DEFAULTS } from "./models/two-tower.ts";
 import type { TrainHooks, TrainedModel } from "./models/types.ts";
 
-export const TRAINABLE_MODELS = ["als", "bpr"] as const;
+export const TRAINABLE_MODELS = ["als", "bpr", "two-tower"] as const;
 export type TrainableModel = (typeof TRAINABLE_MODELS)[number];
 /** Models the CLI knows by name; two-tower and graphsage are designed but not built yet. */
 export const KNOWN_MODELS = ["als", "bpr", "two-tower", "graphsage"] as const;
@@ -80,6 +81,15 @@ export function normalisedCsr(d: Interactions, weighting: Weighting = "mean"): {
 
 /** The parameters `train` would use, before training (for the run registry and `--help`). */
 export function resolveParams(model: TrainableModel, stats: DataStats, o: TrainOverrides): Record<string, number | string | boolean> {
+  if (model === "two-tower") {
+    const { backend: _, ...defaults } = TWO_TOWER_DEFAULTS;
+    const p: Record<string, number | string | boolean> = { ...defaults };
+    if (o.dim !== undefined) p.dim = o.dim;
+    if (o.epochs !== undefined) p.epochs = o.epochs;
+    if (o.seed !== undefined) p.seed = o.seed;
+    if (o.learningRate !== undefined) p.lr = o.learningRate;
+    return p;
+  }
   const base = model === "als" ? alsDefaults(stats) : bprDefaults(stats);
   const out: Record<string, number | string | boolean> = { ...base };
   if (o.dim !== undefined) out.dim = o.dim;
@@ -101,6 +111,11 @@ export async function trainModel(
 ): Promise<TrainedModel> {
   if (data.users.length === 0) throw new EdgerecError("bad_data", "no interactions to train on");
   const stats = statsOf(data);
+  if (model === "two-tower") {
+    const o = { ...TWO_TOWER_DEFAULTS, ...pick(overrides, ["dim", "seed", "epochs"]) };
+    if (overrides.learningRate !== undefined) o.lr = overrides.learningRate;
+    return trainTwoTower(data, o, hooks);
+  }
   const weighting = overrides.weighting ?? "mean";
   const { byUser, byItem } = normalisedCsr(data, weighting);
   let m: TrainedModel;

@@ -27,7 +27,7 @@ Trains a model on implicit feedback and writes a versioned artifact (edgerec-art
 
   --data PATH        interactions: a file, or a MovieLens directory with u.data (u.item/u.user used as features)
   --format F         ${FORMAT_CHOICES.join("|")} (default auto: detects and says which)
-  --model M          als | bpr (default als)
+  --model M          als | bpr | two-tower (default als; two-tower trains with tfjs on wasm and uses --items/--users)
   --dim N            latent dimensions (default: searched)
   --epochs N         ALS iterations / BPR epochs (default: early stopping on validation NDCG)
   --alpha A          ALS confidence scale α (default: searched)
