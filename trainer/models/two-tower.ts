@@ -39,7 +39,7 @@ export interface TwoTowerOptions {
 }
 
 export const TWO_TOWER_DEFAULTS: TwoTowerOptions = {
-  dim: 64, embed: 32, hidden: 128, epochs: 12, batchSize: 512, lr: 0.003, idDropout: 0.3, historyDropout: 0.1,
+  dim: 64, embed: 32, hidden: 128, epochs: 3, batchSize: 512, lr: 0.003, idDropout: 0.3, historyDropout: 0.1,
   historySize: 24, logQ: 0.5, buckets: 1 << 14, seed: 42,
 };
 
