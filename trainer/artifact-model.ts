@@ -10,6 +10,9 @@ import { createFoldIn, type UserFolder } from "../shared/scoring/foldin.ts";
 import { toCsr } from "../shared/data/csr.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
 import { WEIGHTINGS, type Weighting, weightScale, weightTransform } from "./train.ts";
+import type { UserMeta } from "../shared/data/interactions.ts";
+import { MODEL_DIR, MODEL_JSON } from "../shared/artifact/tfjs-weights.ts";
+import { loadTowers, type Towers } from "../shared/features/towers.ts";
 
 export interface ArtifactModel {
   manifest: Manifest;
@@ -26,6 +29,8 @@ export interface ArtifactModel {
   seen: SeenList | null;
   /** A score per item row that ranks by popularity (−∞ for items outside popular.json): the cold-start ranking. */
   popularScores: Float32Array;
+  /** The two-tower model's towers (model/), for new users from attributes; null for other models. */
+  towers?: Towers | null;
 }
 
 export async function loadArtifactModel(source: ArtifactSource): Promise<ArtifactModel> {
@@ -43,6 +48,12 @@ export async function loadArtifactModel(source: ArtifactSource): Promise<Artifac
   const seen = manifest.files[ARTIFACT_FILES.seen]
     ? checkSeenFits(decodeSeen(await readVerified(source, manifest, ARTIFACT_FILES.seen)), userIds.length, itemIds.length)
     : null;
+  let towers: Towers | null = null;
+  if (manifest.files[MODEL_JSON]) {
+    const modelFiles = new Map<string, Uint8Array>();
+    for (const name of Object.keys(manifest.files)) if (name.startsWith(MODEL_DIR)) modelFiles.set(name, await readVerified(source, manifest, name));
+    towers = loadTowers((n) => modelFiles.get(n));
+  }
   return {
     manifest,
     dim: vectors.dim,
@@ -55,10 +66,11 @@ export async function loadArtifactModel(source: ArtifactSource): Promise<Artifac
     foldIn,
     seen,
     popularScores,
+    towers,
   };
 }
 
-export type VectorSource = "personalized" | "fold-in" | "popular";
+export type VectorSource = "personalized" | "fold-in" | "attributes" | "popular";
 
 /**
  * The vector to score a user with: the trained one when the artifact knows the user, else a fold-in from the item
@@ -69,9 +81,16 @@ export function userVectorFor(
   userId: string,
   itemRows: ArrayLike<number>,
   weights?: ArrayLike<number>,
+  attributes?: UserMeta,
 ): { vector: Float32Array | null; source: VectorSource } {
   const row = m.userRow.get(userId);
   if (row !== undefined) return { vector: m.userVectors.subarray(row * m.dim, (row + 1) * m.dim), source: "personalized" };
+  if (m.towers && (itemRows.length > 0 || attributes)) {
+    // The user tower pools the history's item vectors (as trained) and reads the attributes.
+    const history = new Float32Array(itemRows.length * m.dim);
+    for (let k = 0; k < itemRows.length; k++) history.set(m.itemVectors.subarray(itemRows[k]! * m.dim, (itemRows[k]! + 1) * m.dim), k * m.dim);
+    return { vector: m.towers.userVector(history, itemRows.length, attributes), source: itemRows.length > 0 ? "fold-in" : "attributes" };
+  }
   if (m.foldIn && itemRows.length > 0) return { vector: m.foldIn.user(itemRows, weights), source: "fold-in" };
   return { vector: null, source: "popular" };
 }

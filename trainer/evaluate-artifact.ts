@@ -4,7 +4,7 @@
 
 import { type ArtifactModel, historiesInArtifact, userVectorFor } from "./artifact-model.ts";
 import { buildCsr } from "../shared/data/csr.ts";
-import type { Interactions } from "../shared/data/interactions.ts";
+import type { Interactions, UserMeta } from "../shared/data/interactions.ts";
 import { EdgerecError } from "../shared/errors.ts";
 import { evaluateRanking, type RankingReport } from "../shared/metrics/evaluate.ts";
 import { scoreAll } from "../shared/scoring/topk.ts";
@@ -15,13 +15,33 @@ export interface ArtifactReport {
   unknownTestItems: number;
 }
 
-export function evaluateArtifact(m: ArtifactModel, history: Interactions, test: Interactions, ks: number[]): ArtifactReport {
+export const PROTOCOLS = ["warm", "item-cold", "user-cold"] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+export interface EvaluateArtifactOptions {
+  /** warm: every item is a candidate; item-cold: only items without interactions in `history` are candidates
+   * (and only test interactions with them count); user-cold: only test users absent from `history`. */
+  protocol?: Protocol;
+  /** Attributes of users by id (user-cold: two-tower user vectors from them). */
+  attributes?: Map<string, UserMeta>;
+}
+
+export function evaluateArtifact(m: ArtifactModel, history: Interactions, test: Interactions, ks: number[], opts: EvaluateArtifactOptions = {}): ArtifactReport {
+  const protocol = opts.protocol ?? "warm";
   const known = historiesInArtifact(m, history);
   const users = test.userIds.ids;
+  // item-cold candidates: artifact items no one interacted with in `history`.
+  const warmItem = new Uint8Array(m.itemIds.length);
+  for (let k = 0; k < history.items.length; k++) {
+    const r = m.itemRow.get(history.itemIds.ids[history.items[k]!]!);
+    if (r !== undefined) warmItem[r] = 1;
+  }
+  const inProtocol = (userId: string, itemRow: number): boolean =>
+    protocol === "item-cold" ? !warmItem[itemRow] : protocol === "user-cold" ? history.userIds.get(userId) === undefined : true;
   const trainRows: number[] = [];
   const trainCols: number[] = [];
   const vectors: (Float32Array | null)[] = [];
-  const sources: Record<string, number> = { personalized: 0, "fold-in": 0, popular: 0 };
+  const sources: Record<string, number> = { personalized: 0, "fold-in": 0, attributes: 0, popular: 0 };
   users.forEach((id, u) => {
     const t = history.userIds.get(id);
     const rows = t === undefined ? new Int32Array(0) : known.rows[t]!;
@@ -30,7 +50,7 @@ export function evaluateArtifact(m: ArtifactModel, history: Interactions, test: 
       trainRows.push(u);
       trainCols.push(r);
     }
-    const v = userVectorFor(m, id, rows, w);
+    const v = userVectorFor(m, id, rows, w, opts.attributes?.get(id));
     sources[v.source]!++;
     vectors.push(v.vector ? Float32Array.from(v.vector) : null);
   });
@@ -43,10 +63,13 @@ export function evaluateArtifact(m: ArtifactModel, history: Interactions, test: 
       unknownTestItems++;
       continue;
     }
+    if (!inProtocol(users[test.users[k]!]!, row)) continue;
     testRows.push(test.users[k]!);
     testCols.push(row);
   }
-  if (testRows.length === 0) throw new EdgerecError("bad_data", "no test interaction names an item the artifact knows");
+  if (testRows.length === 0) {
+    throw new EdgerecError("bad_data", protocol === "warm" ? "no test interaction names an item the artifact knows" : `no test interaction fits the ${protocol} protocol`);
+  }
   const n = users.length;
   const items = m.itemIds.length;
   const ones = (len: number) => new Float32Array(len).fill(1);
@@ -58,6 +81,7 @@ export function evaluateArtifact(m: ArtifactModel, history: Interactions, test: 
       const v = vectors[u];
       if (v) scoreAll(m.itemVectors, m.dim, v, out);
       else out.set(m.popularScores);
+      if (protocol === "item-cold") for (let i = 0; i < items; i++) if (warmItem[i]) out[i] = -Infinity;
     },
   });
   return { report, sources, unknownTestItems };

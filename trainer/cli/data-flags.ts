@@ -71,3 +71,14 @@ export async function loadTrainingData(
   if (users) log(`users: ${users.byId.size} rows (${users.schema}); ${report.usersMatched} with interactions, ${report.coldUsers.size} without`);
   return { ...loaded, catalogue: report };
 }
+
+/** Only the interaction column flags (recommend, evaluate). */
+export const columnFlags = {
+  "user-col": { type: "string" },
+  "item-col": { type: "string" },
+  "weight-col": { type: "string" },
+  "time-col": { type: "string" },
+} as const;
+export const columnFlagsSchema = { "user-col": col, "item-col": col, "weight-col": col, "time-col": col };
+export const columnFlagsUsage = `  --user-col C, --item-col C, --weight-col C, --time-col C
+                     interactions column names (default: ${describeAcceptedColumns()})`;
