@@ -18,6 +18,7 @@ export const twoTowerSpace: SearchSpace = {
   fit: (data, p, hooks) => {
     const o: { dim?: number; epochs?: number; learningRate?: number; seed?: number } = {};
     for (const k of ["dim", "epochs", "learningRate", "seed"] as const) if (num(p, k) !== undefined) o[k] = num(p, k)!;
-    return trainModel("two-tower", data, o, hooks);
+    // No per-epoch validation (early stopping) yet: a two-tower epoch report carries no factors.
+    return trainModel("two-tower", data, o, hooks.signal ? { signal: hooks.signal } : {});
   },
 };
