@@ -23,7 +23,7 @@ function world(): { m: ArtifactModel; train: InteractionsBuilder; test: Interact
   const userVectors = new Float32Array(users * dim);
   for (let u = 0; u < users; u++) userVectors.set([1, 0.6, 0.5, 0.4], u * dim);
   const m: ArtifactModel = {
-    manifest: { version: "t", model: { kind: "als" } } as ArtifactModel["manifest"],
+    manifest: { version: "t", model: { kind: "als", params: {} } } as ArtifactModel["manifest"],
     dim,
     itemIds,
     items,
