@@ -17,7 +17,10 @@ import { GRAPH_DEFAULTS, type GraphParams } from "./graph.ts";
 export function graphDefaults(s: DataStats): GraphParams {
   const rank = 8 * Math.round(Math.sqrt(Math.min(s.items, s.users)) / 8);
   const degreeOffset = Math.max(1, Math.round((0.5 * s.interactions) / Math.max(1, s.items)));
-  return { ...GRAPH_DEFAULTS, rank: clamp(rank, 8, 192), degreeOffset };
+  // A rank near the matrix's own keeps every direction (V Vᵀ ≈ I): the filter then only returns the user's own
+  // items and nothing new, so tiny data keeps at most a third of its smaller side.
+  const cap = Math.max(1, Math.floor(Math.min(s.items, s.users) / 3));
+  return { ...GRAPH_DEFAULTS, rank: Math.min(cap, clamp(rank, 8, 192)), degreeOffset };
 }
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ProjectionFoldInParams } from "../../../shared/artifact/manifest.ts";
 import { checkProjection, readItems, readManifest } from "../../../shared/artifact/reader.ts";
+import { IdMap } from "../../../shared/data/interactions.ts";
 import { randomHoldout } from "../../../shared/data/split.ts";
 import { generateSynthetic } from "../../../shared/data/synthetic.ts";
 import { ArtifactError } from "../../../shared/errors.ts";
@@ -56,6 +57,23 @@ describe("graph model", () => {
     expect(Array.from(a.itemFactors)).toEqual(Array.from(b.itemFactors));
   });
 
+  it("trains on tiny data: the rank shrinks to a third of the smaller side, and a user gets an unseen item of their cluster first", async () => {
+    // Two clusters: users a1..a3 like items x1..x3, users b1..b3 like y1..y3; a3 has not seen x3.
+    const pairs = [["a1", "x1"], ["a1", "x2"], ["a1", "x3"], ["a2", "x1"], ["a2", "x3"], ["a3", "x1"], ["a3", "x2"], ["b1", "y1"], ["b1", "y2"], ["b2", "y2"], ["b2", "y3"], ["b3", "y1"], ["b3", "y3"], ["b3", "y2"]];
+    const tiny = fromPairs(pairs);
+    const m = await trainModel("graph", tiny, { seed: 1 });
+    expect(m.dim).toBe(2);
+    expect(m.userFactors.every(Number.isFinite) && m.itemFactors.every(Number.isFinite)).toBe(true);
+    const a3 = tiny.userIds.get("a3")!;
+    const score = (item: string) => {
+      const i = tiny.itemIds.get(item)!;
+      let s = 0;
+      for (let d = 0; d < m.dim; d++) s += m.userFactors[a3 * m.dim + d]! * m.itemFactors[i * m.dim + d]!;
+      return s;
+    };
+    expect(score("x3")).toBeGreaterThan(Math.max(score("y1"), score("y2"), score("y3")));
+  });
+
   it("refuses unknown or malformed graph parameters with the valid keys", () => {
     expect(() => parseGraphParams("rank=10,gamma=2")).toThrow(/keys: rank, degreeOffset/);
     expect(() => parseGraphParams("rank")).toThrow(/'rank' is not key=number/);
@@ -68,6 +86,14 @@ describe("graph model", () => {
     expect(tried.some((t) => t.params.rank === best.rank && t.params.beta === best.beta)).toBe(true);
   });
 });
+
+function fromPairs(pairs: string[][]) {
+  const userIds = new IdMap();
+  const itemIds = new IdMap();
+  const users = Int32Array.from(pairs, ([u]) => userIds.add(u!));
+  const items = Int32Array.from(pairs, ([, i]) => itemIds.add(i!));
+  return { userIds, itemIds, users, items, weights: new Float32Array(pairs.length).fill(1), timestamps: new Float64Array(pairs.length).fill(NaN) };
+}
 
 describe("graph artifact", () => {
   async function exported() {
