@@ -16,12 +16,7 @@ describe("graph model at the edge", async () => {
   const data = generateSynthetic({ users: 200, items: 150, interactionsPerUser: 15, dim: 5, categories: 5, seed: 4 });
   const model = await trainModel("graph", data, { seed: 1, dim: 12 });
   const files = await exportArtifact(model, data, { tenant: "t", version: "v1", metrics: {} });
-  const store: ArtifactStore = {
-    get: async (_t, _v, name) => files.get(name) ?? null,
-    put: async () => {
-      throw new Error("read-only in this test");
-    },
-  };
+  const store: Pick<ArtifactStore, "get"> = { get: async (_t, _v, name) => files.get(name) ?? null };
   const registry = new ModelRegistry(store, { budgetBytes: 1 << 30 });
   const deps = { registry, cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(), null), recent: new MemoryRecentItems() };
   const config = { ...emptyTenantConfig("t"), active: "v1" };

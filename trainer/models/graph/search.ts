@@ -28,7 +28,8 @@ export function searchGraphParams(train: Interactions, centre: GraphParams, seed
   const trainCsr = toCsr(split.train);
   const testCsr = toCsr(split.test);
   const users = sampleUsers(testCsr.indptr, opts.maxUsers ?? 2000);
-  const ranks = [...new Set([Math.max(4, Math.round(centre.rank / 2)), centre.rank, Math.round(centre.rank * 1.5)])];
+  // The largest rank sets the SVD's cost; above the rule's cap (192) it is not tried.
+  const ranks = [...new Set([Math.max(4, Math.round(centre.rank / 2)), centre.rank, Math.min(Math.round(centre.rank * 1.5), Math.max(centre.rank, 192))])];
   const maxRank = Math.max(...ranks);
   const norm = normalisedGraph(byUser, byItem, centre);
   const svd = randomizedSvd(norm.byUser, norm.byItem, maxRank, { oversample: centre.oversample, iterations: centre.iterations, seed });
