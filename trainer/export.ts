@@ -38,6 +38,13 @@ export async function exportArtifact(model: TrainedModel, data: Interactions, op
     files.set(ARTIFACT_FILES.gram, encodePack({ rows: model.dim, dim: model.dim, data: Float32Array.from(gram) }, "float32"));
   }
   for (const [name, bytes] of twoTowerModelFiles(model)) files.set(name, bytes);
+  if (model.foldIn?.method === "projection") {
+    if (!model.projection || model.projection.length !== model.items * model.dim) {
+      throw new RangeError(`a projection fold-in needs a ${model.items}×${model.dim} projection matrix`);
+    }
+    // Always float32: fold-in sums many rows, and int8 rounding would move every folded user.
+    files.set(ARTIFACT_FILES.projection, encodePack({ rows: model.items, dim: model.dim, data: model.projection }, "float32"));
+  }
   let index: IndexParams | undefined;
   if (opts.buildIndex) {
     const built = await opts.buildIndex(model.itemFactors, model.items, model.dim);

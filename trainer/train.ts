@@ -9,11 +9,13 @@ import { trainAls } from "./models/als.ts";
 import { trainBpr } from "./models/bpr.ts";
 import { trainTwoTower, TWO_TOWER_DEFAULTS } from "./models/two-tower.ts";
 import type { TrainHooks, TrainedModel } from "./models/types.ts";
+import { graphDefaults } from "./models/graph/defaults.ts";
+import { type GraphParams, trainGraph } from "./models/graph/graph.ts";
 
-export const TRAINABLE_MODELS = ["als", "bpr", "two-tower"] as const;
+export const TRAINABLE_MODELS = ["als", "bpr", "graph", "two-tower"] as const;
 export type TrainableModel = (typeof TRAINABLE_MODELS)[number];
 /** Models the CLI knows by name; two-tower and graphsage are designed but not built yet. */
-export const KNOWN_MODELS = ["als", "bpr", "two-tower", "graphsage"] as const;
+export const KNOWN_MODELS = ["als", "bpr", "graph", "two-tower", "graphsage"] as const;
 
 export interface TrainOverrides {
   dim?: number;
@@ -28,6 +30,8 @@ export interface TrainOverrides {
   weighting?: Weighting;
   /** ALS: finish with the exact user step (search fits skip it). */
   exactFinal?: boolean | "auto";
+  /** Graph-filter parameters (trainer/models/graph); `dim` sets the rank and `epochs` the SVD iterations. */
+  graph?: Partial<GraphParams>;
 }
 
 /**
@@ -90,6 +94,7 @@ export function resolveParams(model: TrainableModel, stats: DataStats, o: TrainO
     if (o.learningRate !== undefined) p.lr = o.learningRate;
     return p;
   }
+  if (model === "graph") return { ...graphParams(stats, o) };
   const base = model === "als" ? alsDefaults(stats) : bprDefaults(stats);
   const out: Record<string, number | string | boolean> = { ...base };
   if (o.dim !== undefined) out.dim = o.dim;
@@ -119,7 +124,9 @@ export async function trainModel(
   const weighting = overrides.weighting ?? "mean";
   const { byUser, byItem } = normalisedCsr(data, weighting);
   let m: TrainedModel;
-  if (model === "als") {
+  if (model === "graph") {
+    m = await trainGraph(byUser, byItem, graphParams(stats, overrides), hooks);
+  } else if (model === "als") {
     const p = { ...alsDefaults(stats), ...pick(overrides, ["dim", "seed", "regularization", "alpha", "exactFinal"]) };
     if (overrides.epochs !== undefined) p.iterations = overrides.epochs;
     m = await trainAls(byUser, byItem, p, hooks);
@@ -129,6 +136,15 @@ export async function trainModel(
   }
   m.params.weighting = weighting;
   return m;
+}
+
+/** Graph defaults by rule, then the generic overrides (dim → rank, epochs → SVD iterations), then graph-specific ones. */
+export function graphParams(stats: DataStats, o: TrainOverrides): GraphParams {
+  const p = graphDefaults(stats);
+  if (o.dim !== undefined) p.rank = o.dim;
+  if (o.epochs !== undefined) p.iterations = o.epochs;
+  if (o.seed !== undefined) p.seed = o.seed;
+  return { ...p, ...o.graph };
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {

@@ -48,7 +48,7 @@ export async function loadServingModel(
   const manifest = await readManifest(source);
   if (manifest.tenant !== tenant) throw new ArtifactError("tenant", `manifest.json belongs to tenant '${manifest.tenant}', not '${tenant}'`);
   if (manifest.version !== version) throw new ArtifactError("version", `manifest.json is version '${manifest.version}', stored as '${version}'`);
-  const { items, vectors, gram } = await readItems(source, manifest);
+  const { items, vectors, gram, projection } = await readItems(source, manifest);
   const itemRow = new Map<string, number>();
   items.forEach((it, r) => itemRow.set(it.id, r));
   const popular = manifest.files[ARTIFACT_FILES.popular]
@@ -78,10 +78,11 @@ export async function loadServingModel(
     console.warn(`edgerec: ${tenant}/${version} has no seen.bin (an older artifact): known users' training items cannot be excluded`);
   }
 
-  const foldIn = createFoldIn(manifest.model.foldIn, vectors.dim, vectors.data, gram?.data ?? null);
+  const foldIn = createFoldIn(manifest.model.foldIn, vectors.dim, vectors.data, gram?.data ?? null, projection?.data ?? null);
   // Everything but the index, estimated: typed arrays exactly, JS objects of items.json and id maps per entry.
   const baseBytes =
     vectors.data.byteLength +
+    (projection?.data.byteLength ?? 0) +
     (userVectors?.byteLength ?? 0) +
     (seen ? seen.offsets.byteLength + seen.rows.byteLength : 0) +
     manifest.files[ARTIFACT_FILES.itemsJson]!.bytes * 3 +

@@ -11,10 +11,12 @@ export const ARTIFACT_FILES = {
   popular: "popular.json",
   /** Known users' training items (shared/artifact/seen.ts); server-side only, never shipped to browsers. */
   seen: "seen.bin",
+  /** Graph models' fold-in matrix P (items × dim): a user is Σ of their items' rows (projectionFoldInSchema). */
+  projection: "projection.bin",
 } as const;
 
 /** Files a client needs to score on its own (what the widget downloads). */
-export const CLIENT_FILES = [ARTIFACT_FILES.items, ARTIFACT_FILES.itemsJson, ARTIFACT_FILES.gram] as const;
+export const CLIENT_FILES = [ARTIFACT_FILES.items, ARTIFACT_FILES.itemsJson, ARTIFACT_FILES.gram, ARTIFACT_FILES.projection] as const;
 
 /** A file name is safe when it is one path segment (or `model/<segment>`) of plain characters. */
 export const isSafeArtifactPath = (name: string): boolean => /^(model\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);

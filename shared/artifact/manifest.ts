@@ -4,7 +4,7 @@
 import * as z from "zod/mini";
 
 export const ARTIFACT_FORMAT = "edgerec-artifact/1";
-export const MODEL_KINDS = ["popularity", "als", "bpr", "two-tower", "graphsage"] as const;
+export const MODEL_KINDS = ["popularity", "als", "bpr", "graph", "two-tower", "graphsage"] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export const fileEntrySchema = z.object({
@@ -28,7 +28,18 @@ export type AlsFoldInParams = z.infer<typeof alsFoldInSchema>;
  */
 export const meanFoldInSchema = z.object({ method: z.literal("mean"), biasLast: z.boolean() });
 
-export const foldInSchema = z.discriminatedUnion("method", [alsFoldInSchema, meanFoldInSchema]);
+/**
+ * Graph-filter models: x_u = (Σ_i w_i + offset)^-exponent · Σ_i w_i P_i, with P the item × dim projection matrix
+ * stored in `projection.bin` (an embedding pack listed in `files`).
+ */
+export const projectionFoldInSchema = z.object({
+  method: z.literal("projection"),
+  offset: z.number().check(z.nonnegative()),
+  exponent: z.number().check(z.gte(0), z.lte(2)),
+});
+export type ProjectionFoldInParams = z.infer<typeof projectionFoldInSchema>;
+
+export const foldInSchema = z.discriminatedUnion("method", [alsFoldInSchema, meanFoldInSchema, projectionFoldInSchema]);
 export type FoldInParams = z.infer<typeof foldInSchema>;
 
 export const indexParamsSchema = z.object({

@@ -87,6 +87,16 @@ export interface LoadedItems {
   vectors: EmbeddingMatrix;
   /** YᵀY for fold-in; null when the model does not support it. */
   gram: EmbeddingMatrix | null;
+  /** The fold-in projection of graph models (items × dim); null when the version has none. */
+  projection: EmbeddingMatrix | null;
+}
+
+/** Refuses a projection.bin whose shape does not match items.bin. */
+export function checkProjection(projection: EmbeddingMatrix, rows: number, dim: number): EmbeddingMatrix {
+  if (projection.rows !== rows || projection.dim !== dim) {
+    throw new ArtifactError("dim", `projection.bin is ${projection.rows}×${projection.dim}, expected ${rows}×${dim} like items.bin`);
+  }
+  return projection;
 }
 
 export async function readItems(source: ArtifactSource, manifest?: Manifest): Promise<LoadedItems> {
@@ -104,5 +114,10 @@ export async function readItems(source: ArtifactSource, manifest?: Manifest): Pr
       throw new ArtifactError("dim", `gram.bin is ${gram.rows}×${gram.dim}, expected ${m.model.dim}×${m.model.dim}`);
     }
   }
-  return { manifest: m, items, vectors, gram };
+  let projection: EmbeddingMatrix | null = null;
+  if (m.files[ARTIFACT_FILES.projection]) {
+    const bytes = await readVerified(source, m, ARTIFACT_FILES.projection);
+    projection = checkProjection(decodePack(bytes, ARTIFACT_FILES.projection), vectors.rows, vectors.dim);
+  }
+  return { manifest: m, items, vectors, gram, projection };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../random.ts";
-import { createFoldIn, FoldIn, gramMatrix, solveSpdInPlace } from "./foldin.ts";
+import { createFoldIn, FoldIn, gramMatrix, ProjectionFoldIn, solveSpdInPlace } from "./foldin.ts";
 
 /** The closed form written out naively: build A and b densely, solve by Gaussian elimination. */
 function naiveFoldIn(y: Float32Array, dim: number, rows: number[], weights: number[], alpha: number, lambda: number): number[] {
@@ -79,5 +79,16 @@ describe("MeanFoldIn (BPR)", () => {
     expect(createFoldIn(null, 3, items, null)).toBeNull();
     expect(createFoldIn({ method: "als", alpha: 1, regularization: 1 }, 3, items, null)).toBeNull();
     expect(createFoldIn({ method: "als", alpha: 1, regularization: 1 }, 3, items, new Float64Array(9))).toBeInstanceOf(FoldIn);
+  });
+
+  it("projection fold-in is (Σw + offset)^-exponent · Σ w_i P_i, needs its matrix and skips unknown rows", () => {
+    const projection = Float32Array.from([1, 0, 0, 2, 3, 3]); // 3 items × dim 2
+    expect(createFoldIn({ method: "projection", offset: 1, exponent: 0.5 }, 2, new Float32Array(6), null, null)).toBeNull();
+    const f = createFoldIn({ method: "projection", offset: 1, exponent: 0.5 }, 2, new Float32Array(6), null, projection)!;
+    expect(f).toBeInstanceOf(ProjectionFoldIn);
+    const v = f.user([0, 2, 99], [1, 2, 5]);
+    expect(v[0]).toBeCloseTo((1 + 2 * 3) / Math.sqrt(1 + 2 + 1), 6);
+    expect(v[1]).toBeCloseTo((2 * 3) / Math.sqrt(4), 6);
+    expect(Array.from(f.user([]))).toEqual([0, 0]);
   });
 });

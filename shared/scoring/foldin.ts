@@ -3,7 +3,7 @@
 // YᵀY is precomputed once per model (`gram.bin`), so one fold-in costs O(n·d² + d³): well under a millisecond at d = 64.
 // The ALS trainer's final user step calls this same solver, so fold-in reproduces trained user vectors exactly.
 
-import type { AlsFoldInParams, FoldInParams } from "../artifact/manifest.ts";
+import type { AlsFoldInParams, FoldInParams, ProjectionFoldInParams } from "../artifact/manifest.ts";
 
 /** Computes a user's vector from the item rows they touched (and optional weights). */
 export interface UserFolder {
@@ -13,17 +13,55 @@ export interface UserFolder {
 
 /**
  * The folder a manifest's `model.foldIn` asks for, or null when the model has none (or ALS without its gram matrix).
- * `items` is the item matrix the caller scores with (it may live in wasm memory).
+ * `items` is the item matrix the caller scores with (it may live in wasm memory); `projection` the matrix of
+ * `projection.bin` (graph models), null when the version has none.
  */
 export function createFoldIn(
   params: FoldInParams | null,
   dim: number,
   items: Float32Array,
   gram: ArrayLike<number> | null,
+  projection: Float32Array | null = null,
 ): UserFolder | null {
   if (!params) return null;
   if (params.method === "mean") return new MeanFoldIn(dim, items, params.biasLast);
+  if (params.method === "projection") return projection ? new ProjectionFoldIn(dim, projection, params) : null;
   return gram ? new FoldIn(dim, gram, items, params) : null;
+}
+
+/**
+ * Graph-filter fold-in (see projectionFoldInSchema): x = (Σ w + offset)^-exponent · Σ w_i P_i, one sparse product
+ * over the user's items. The graph trainer computes its user vectors with this same formula.
+ */
+export class ProjectionFoldIn implements UserFolder {
+  private readonly acc: Float64Array;
+  constructor(
+    readonly dim: number,
+    private readonly projection: Float32Array,
+    readonly params: Pick<ProjectionFoldInParams, "offset" | "exponent">,
+  ) {
+    if (projection.length % Math.max(1, dim) !== 0) throw new RangeError(`projection has ${projection.length} values, not a multiple of dim ${dim}`);
+    this.acc = new Float64Array(dim);
+  }
+
+  user(rows: ArrayLike<number>, weights?: ArrayLike<number> | null, out = new Float32Array(this.dim)): Float32Array {
+    const { dim, projection, acc } = this;
+    const nRows = projection.length / Math.max(1, dim);
+    acc.fill(0);
+    let total = 0;
+    for (let n = 0; n < rows.length; n++) {
+      const row = rows[n]!;
+      if (!(row >= 0 && row < nRows)) continue; // an item unknown to this version adds nothing
+      const w = weights ? weights[n]! : 1;
+      const o = row * dim;
+      for (let d = 0; d < dim; d++) acc[d]! += w * projection[o + d]!;
+      total += w;
+    }
+    const base = total + this.params.offset;
+    const scale = total > 0 && base > 0 ? base ** -this.params.exponent : 0;
+    for (let d = 0; d < dim; d++) out[d] = acc[d]! * scale;
+    return out;
+  }
 }
 
 /** The weighted mean of the seen items' vectors (see meanFoldInSchema): BPR's fold-in. */

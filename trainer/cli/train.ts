@@ -20,6 +20,8 @@ import { intFlag, parseFlags } from "./args.ts";
 import { dataFlags, dataFlagsSchema, dataFlagsUsage, loadTrainingData } from "./data-flags.ts";
 import type { Command } from "./command.ts";
 import { epochLine, log } from "./progress.ts";
+import { graphFit } from "../models/graph/fit.ts";
+import { parseGraphParams } from "../models/graph/defaults.ts";
 
 const usage = `edgerec train --data PATH --out DIR [options]
 
@@ -27,7 +29,10 @@ Trains a model on implicit feedback and writes a versioned artifact (edgerec-art
 
   --data PATH        interactions: a file, or a MovieLens directory with u.data (u.item/u.user used as features)
   --format F         ${FORMAT_CHOICES.join("|")} (default auto: detects and says which)
-  --model M          als | bpr | two-tower (default als; two-tower trains with tfjs on wasm and uses --items/--users)
+  --model M          als | bpr | graph | two-tower (default als; two-tower trains with tfjs on wasm and uses
+                     --items/--users)
+  --graph-params P   graph model parameters as key=value,… (rank, degreeOffset, userExponent, itemExponent, beta,
+                     power, itemScale, oversample, iterations, seed); graph's search is its own (README "Graph model")
   --dim N            latent dimensions (default: searched)
   --epochs N         ALS iterations / BPR epochs (default: early stopping on validation NDCG)
   --alpha A          ALS confidence scale α (default: searched)
@@ -63,6 +68,7 @@ const flags = {
   holdout: { type: "string" },
   tune: { type: "boolean" },
   "no-tune": { type: "boolean" },
+  "graph-params": { type: "string" },
   alpha: { type: "string" },
   reg: { type: "string" },
   lr: { type: "string" },
@@ -98,6 +104,7 @@ const schema = z.object({
   weighting: z.enum(WEIGHTINGS, { error: `expected one of: ${WEIGHTINGS.join(", ")}` }).optional(),
   budget: z.string().regex(/^\d+(\.\d+)?[sm]?$/, "expected seconds, or minutes like 5m").transform((v) => (v.endsWith("m") ? 60 : 1) * parseFloat(v)).pipe(z.number().min(1).max(86_400)).optional(),
   "allow-worse": z.boolean().default(false),
+  "graph-params": z.string().optional(),
   int8: z.boolean().default(false),
   "no-index": z.boolean().default(false),
   runs: z.string().optional(),
@@ -146,7 +153,18 @@ export async function runTrain(args: string[]): Promise<TrainSummary> {
   const budget = f.budget ?? defaultBudgetSeconds(stats.interactions);
   const progress = (label: string) => ({ onEpoch: (r: Parameters<typeof epochLine>[1]) => log(epochLine(label, r)) });
   if (tune) log(`search: ${model} on a validation split, budget ${budget}s${Object.keys(pinned).length ? `, pinned ${describePoint(pinned)}` : ""} (--no-tune for rule defaults)`);
-  const fit = await tunedFit(data, { model, pinned, tune, holdout: f.holdout, budgetSeconds: budget, seed: f.seed, log, hooks: progress });
+  if (f["graph-params"] !== undefined && model !== "graph") throw new EdgerecError("bad_flag", `train: --graph-params applies to --model graph, not ${model}`);
+  const fit =
+    model === "graph"
+      ? await graphFit(data, {
+          overrides: { dim: f.dim, epochs: f.epochs, seed: f.seed, ...(f["graph-params"] !== undefined ? { graph: parseGraphParams(f["graph-params"]) } : {}) },
+          tune,
+          holdout: f.holdout,
+          seed: f.seed,
+          log,
+          hooks: progress,
+        })
+      : await tunedFit(data, { model, pinned, tune, holdout: f.holdout, budgetSeconds: budget, seed: f.seed, log, hooks: progress });
   const { metrics, baseline, beatsBaseline, final: trained } = fit;
   const m10 = metrics["ndcg@10"] ?? 0;
   const b10 = baseline["ndcg@10"] ?? 0;

@@ -29,6 +29,8 @@ export interface TrainedModel {
   params: Record<string, number | string | boolean>;
   /** How a client may fold a new user in; null when the model has no closed form. */
   foldIn: FoldInParams | null;
+  /** items × dim fold-in matrix for `foldIn.method === "projection"` (graph models), exported as projection.bin. */
+  projection?: Float32Array;
   /** The compute backend that trained it ("typed-arrays", "tfjs-wasm", "tfjs-webgpu", …). */
   backend: string;
   seconds: number;

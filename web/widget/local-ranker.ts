@@ -56,12 +56,14 @@ export class LocalRanker {
     params: FoldInParams,
     popular: string[] | null = null,
     scorer: "wasm-simd" | "js" = "wasm-simd",
+    projection: EmbeddingMatrix | null = null,
   ) {
     items.forEach((item, row) => this.rowById.set(item.id, row));
     this.dim = vectors.dim;
     this.scorer = createItemScorer(vectors.data, vectors.rows, vectors.dim, scorer);
-    const foldIn = createFoldIn(params, vectors.dim, this.scorer.items, gram?.data ?? null);
-    if (!foldIn) throw new Error(`fold-in '${params.method}' needs gram.bin, which this version lacks`);
+    const foldIn = createFoldIn(params, vectors.dim, this.scorer.items, gram?.data ?? null, projection?.data ?? null);
+    const needs = params.method === "projection" ? "projection.bin" : "gram.bin";
+    if (!foldIn) throw new Error(`fold-in '${params.method}' needs ${needs}, which this version lacks`);
     this.foldIn = foldIn;
     this.seen = new Uint8Array(vectors.rows);
     this.popular = popular;

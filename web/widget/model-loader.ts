@@ -6,7 +6,7 @@
 import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
 import type { ItemRecord, Manifest } from "../../shared/artifact/manifest.ts";
 import { type EmbeddingMatrix, decodePack } from "../../shared/artifact/pack.ts";
-import { decodeItemsJson, decodePopularJson, parseManifest, verifyFile } from "../../shared/artifact/reader.ts";
+import { checkProjection, decodeItemsJson, decodePopularJson, parseManifest, verifyFile } from "../../shared/artifact/reader.ts";
 import { ArtifactError } from "../../shared/errors.ts";
 import type { EdgeClient } from "./edge-client.ts";
 import type { WidgetStore } from "./widget-store.ts";
@@ -17,6 +17,8 @@ export interface LocalModel {
   vectors: EmbeddingMatrix;
   /** YᵀY; null when the model cannot fold in (then the edge ranks). */
   gram: EmbeddingMatrix | null;
+  /** Graph models' fold-in matrix (projection.bin), when the version has one. */
+  projection: EmbeddingMatrix | null;
   /** Item ids by popularity, best first, when the artifact has `popular.json`. */
   popular: string[] | null;
   /** Where the files came from: all from IndexedDB, or at least one from the edge. */
@@ -84,7 +86,7 @@ export async function loadModel(edge: EdgeClient, store: WidgetStore, tenant: st
  */
 async function loadVersion(edge: EdgeClient, store: WidgetStore, tenant: string, manifest: Manifest, manifestBytes: Uint8Array): Promise<LocalModel> {
   if (manifest.tenant !== tenant) throw new ArtifactError("tenant", `manifest is for tenant '${manifest.tenant}', not '${tenant}'`);
-  const names = [ARTIFACT_FILES.itemsJson, ARTIFACT_FILES.items, ARTIFACT_FILES.gram, ARTIFACT_FILES.popular].filter((n) => manifest.files[n]);
+  const names = [ARTIFACT_FILES.itemsJson, ARTIFACT_FILES.items, ARTIFACT_FILES.gram, ARTIFACT_FILES.projection, ARTIFACT_FILES.popular].filter((n) => manifest.files[n]);
   if (!names.includes(ARTIFACT_FILES.items) || !names.includes(ARTIFACT_FILES.itemsJson)) {
     throw new ArtifactError("listed", "the manifest lists no items.bin / items.json");
   }
@@ -106,6 +108,9 @@ async function loadVersion(edge: EdgeClient, store: WidgetStore, tenant: string,
       throw new ArtifactError("dim", `gram.bin is ${gram.rows}×${gram.dim}, expected ${vectors.dim}×${vectors.dim}`);
     }
   }
+  const projection = got.has(ARTIFACT_FILES.projection)
+    ? checkProjection(decodePack(file(ARTIFACT_FILES.projection), ARTIFACT_FILES.projection), vectors.rows, vectors.dim)
+    : null;
   // popular.json is optional: without it cold start ranks by the item vectors alone.
   let popular: string[] | null = null;
   if (got.has(ARTIFACT_FILES.popular)) popular = decodePopularJson(file(ARTIFACT_FILES.popular)).global.map((p) => p.id);
@@ -114,7 +119,7 @@ async function loadVersion(edge: EdgeClient, store: WidgetStore, tenant: string,
   const files = [...got].map(([name, g]) => ({ name, sha256: manifest.files[name]!.sha256, bytes: g.bytes }));
   const saved = downloaded ? store.putVersion(tenant, manifest.version, manifestBytes, files) : Promise.resolve();
   saved.catch(() => undefined); // the caller decides whether to wait or to report; never an unhandled rejection
-  return { manifest, items, vectors, gram, popular, from: downloaded ? "network" : "cache", saved };
+  return { manifest, items, vectors, gram, projection, popular, from: downloaded ? "network" : "cache", saved };
 }
 
 async function verifiedFile(

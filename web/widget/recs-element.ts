@@ -199,8 +199,9 @@ export class EdgerecRecsElement extends HTMLElement {
       console.warn(`edgerec-recs: ${this.problems.at(-1)}`);
     });
     const foldIn = m?.manifest.model.foldIn;
-    if (m && foldIn && (foldIn.method === "mean" || m.gram) && !this.config.user) {
-      this.ranker = new LocalRanker(m.items, m.vectors, m.gram, foldIn, m.popular);
+    const canFold = foldIn?.method === "mean" || (foldIn?.method === "als" && m?.gram) || (foldIn?.method === "projection" && m?.projection);
+    if (m && foldIn && canFold && !this.config.user) {
+      this.ranker = new LocalRanker(m.items, m.vectors, m.gram, foldIn, m.popular, "wasm-simd", m.projection);
       // The ranker keeps its own copy of the vectors (in the scorer's memory): drop ours.
       this.model = { ...m, vectors: { rows: m.vectors.rows, dim: m.vectors.dim, data: this.ranker.itemVectors } };
       this.mode = "local";

@@ -1,0 +1,86 @@
+// bench:graph — the graph-filter model against ALS and BPR (repo defaults, chosen by rule) on Gowalla (the LightGCN
+// training file; our own per-user random 80/20 validation split of it, seed 42) and MovieLens-100k (the
+// bench:quality split). Recall@20 / NDCG@20 with full ranking and train items excluded, and training seconds.
+// Gowalla is scored on an even sample of EVAL_USERS users (default 5000; 0 = all) to bound the run time; each
+// iterative model stops after MODEL_BUDGET_S seconds (default 900, reported as stoppedEarly). Prints one JSON object.
+//   EDGEREC_GOWALLA=path/train.txt EVAL_USERS=5000 MODELS=als,bpr,graph npm run bench:graph
+
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { toCsr } from "../shared/data/csr.ts";
+import type { Interactions } from "../shared/data/interactions.ts";
+import { randomHoldout } from "../shared/data/split.ts";
+import { evaluateRanking } from "../shared/metrics/evaluate.ts";
+import { scoreAll } from "../shared/scoring/topk.ts";
+import { loadInteractions } from "../trainer/io/load-data.ts";
+import { resolveParams, statsOf, trainModel, type TrainableModel } from "../trainer/train.ts";
+import { ml100kPath } from "./data-path.ts";
+import { machine } from "./machine.ts";
+
+const seed = 42;
+const evalUsers = Number(process.env.EVAL_USERS ?? 5000);
+const budget = Number(process.env.MODEL_BUDGET_S ?? 900);
+const models = (process.env.MODELS ?? "als,bpr,graph").split(",") as TrainableModel[];
+const gowalla = process.env.EDGEREC_GOWALLA ?? resolve(fileURLToPath(import.meta.url), "../../../shared/data/gowalla/train.txt");
+const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
+async function benchDataset(name: string, path: string, maxUsers: number): Promise<Record<string, unknown>> {
+  const { data } = await loadInteractions(path);
+  const { train, test } = randomHoldout(data, { testFraction: 0.2, seed });
+  const users = sampleUsers(test, maxUsers);
+  const rows: Record<string, unknown>[] = [];
+  for (const model of models) {
+    let stoppedEarly = false;
+    const m = await trainModel(model, train, { seed }, {
+      onEpoch: (r) => {
+        process.stderr.write(`${name} ${model} epoch ${r.epoch}/${r.epochs} ${r.seconds.toFixed(0)}s\n`);
+        if (r.seconds > budget && r.epoch < r.epochs) return (stoppedEarly = true), "stop";
+        return undefined;
+      },
+    });
+    const r = evaluateRanking({
+      train: toCsr(train),
+      test: toCsr(test),
+      ks: [20],
+      users,
+      scoreUser: (u, out) => scoreAll(m.itemFactors, m.dim, m.userFactors.subarray(u * m.dim, (u + 1) * m.dim), out),
+    });
+    rows.push({
+      model,
+      "recall@20": round(r["recall@20"]!),
+      "ndcg@20": round(r["ndcg@20"]!),
+      trainSeconds: round(m.seconds),
+      ...(stoppedEarly ? { stoppedEarly } : {}),
+      params: model === "graph" ? m.params : resolveParams(model, statsOf(train), { seed }),
+    });
+    process.stderr.write(`${name} ${model}: ${JSON.stringify(rows.at(-1))}\n`);
+  }
+  return { dataset: name, ...statsOf(data), evaluatedUsers: users.length, models: rows };
+}
+
+/** An even spread of up to `max` users with held-out items (all when max is 0). */
+function sampleUsers(test: Interactions, max: number): Int32Array {
+  const t = toCsr(test);
+  const withTest: number[] = [];
+  for (let u = 0; u < t.rows; u++) if (t.indptr[u + 1]! > t.indptr[u]!) withTest.push(u);
+  if (max <= 0 || max >= withTest.length) return Int32Array.from(withTest);
+  const step = withTest.length / max;
+  return Int32Array.from({ length: max }, (_, i) => withTest[Math.floor(i * step)]!);
+}
+
+const datasets: Record<string, unknown>[] = [];
+datasets.push(await benchDataset("ml-100k", ml100kPath(), 0));
+if (existsSync(gowalla)) datasets.push(await benchDataset("gowalla (own split of the LightGCN train.txt)", gowalla, evalUsers));
+else process.stderr.write(`Gowalla not found at ${gowalla}; set EDGEREC_GOWALLA\n`);
+console.log(
+  JSON.stringify({
+    bench: "graph",
+    split: "per-user random 80/20, seed 42",
+    metrics: "full ranking, train items excluded",
+    evalUsersGowalla: evalUsers,
+    modelBudgetSeconds: budget,
+    datasets,
+    machine: machine(),
+  }),
+);

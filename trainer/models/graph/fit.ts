@@ -1,0 +1,28 @@
+// `train --model graph` between loading and exporting, in the shape of tuned-fit.ts's TunedFit: hold out a slice,
+// optionally run the graph model's own search (search.ts) on the rest, judge against popularity, refit on everything.
+
+import type { Interactions } from "../../../shared/data/interactions.ts";
+import { randomHoldout } from "../../../shared/data/split.ts";
+import { evaluateFactors, evaluatePopularity, headlineMetrics } from "../../evaluate-model.ts";
+import { graphParams, statsOf, trainModel, type TrainOverrides } from "../../train.ts";
+import type { TunedFit } from "../../tuned-fit.ts";
+import type { TrainHooks } from "../types.ts";
+import { searchGraphParams } from "./search.ts";
+
+export async function graphFit(
+  data: Interactions,
+  o: { overrides: TrainOverrides; tune: boolean; holdout: number; seed: number; log: (line: string) => void; hooks: (label: string) => TrainHooks },
+): Promise<TunedFit> {
+  let overrides = o.overrides;
+  const split = o.holdout > 0 ? randomHoldout(data, { testFraction: o.holdout, seed: o.seed }) : randomHoldout(data, { testFraction: 0.1, seed: o.seed + 1 });
+  if (o.tune) {
+    const { best } = searchGraphParams(split.train, graphParams(statsOf(split.train), overrides), o.seed, { log: o.log });
+    overrides = { ...overrides, graph: { ...overrides.graph, rank: best.rank, beta: best.beta, itemScale: best.itemScale } };
+  }
+  const judged = await trainModel("graph", split.train, overrides, o.hooks("graph (validation fit)"));
+  const metrics = headlineMetrics(evaluateFactors(split.train, split.test, judged));
+  const baseline = headlineMetrics(evaluatePopularity(split.train, split.test));
+  const final = await trainModel("graph", data, overrides, o.hooks("graph"));
+  const point = { ...(overrides.graph ?? {}), ...(overrides.dim !== undefined ? { dim: overrides.dim } : {}), seed: o.seed };
+  return { point, search: null, metrics, baseline, beatsBaseline: (metrics["ndcg@10"] ?? 0) > (baseline["ndcg@10"] ?? 0), final };
+}

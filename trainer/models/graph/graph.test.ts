@@ -1,0 +1,147 @@
+// The graph-filter model end to end on small data: it beats popularity on planted structure, its trained user
+// vectors are exactly the shared fold-in of their items, and an exported artifact carries projection.bin so a
+// loaded model (as the edge and the widget load it) folds users in to the same vectors.
+
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ProjectionFoldInParams } from "../../../shared/artifact/manifest.ts";
+import { checkProjection, readItems, readManifest } from "../../../shared/artifact/reader.ts";
+import { IdMap } from "../../../shared/data/interactions.ts";
+import { randomHoldout } from "../../../shared/data/split.ts";
+import { generateSynthetic } from "../../../shared/data/synthetic.ts";
+import { ArtifactError } from "../../../shared/errors.ts";
+import { createFoldIn, ProjectionFoldIn } from "../../../shared/scoring/foldin.ts";
+import { dirSource, writeArtifactDir } from "../../artifact-dir.ts";
+import { loadArtifactModel, userVectorFor } from "../../artifact-model.ts";
+import { evaluateFactors, evaluatePopularity } from "../../evaluate-model.ts";
+import { exportArtifact } from "../../export.ts";
+import { normalisedCsr, trainModel } from "../../train.ts";
+import { parseGraphParams } from "./defaults.ts";
+import { GRAPH_DEFAULTS } from "./graph.ts";
+import { searchGraphParams } from "./search.ts";
+
+const data = generateSynthetic({ users: 400, items: 300, interactionsPerUser: 30, dim: 6, categories: 6, seed: 5 });
+const { train, test } = randomHoldout(data, { testFraction: 0.2, seed: 1 });
+
+describe("graph model", () => {
+  it("beats popularity clearly on planted structure and stays within 20% of ALS", async () => {
+    const graph = evaluateFactors(train, test, await trainModel("graph", train, { seed: 3 }))["ndcg@10"]!;
+    const als = evaluateFactors(train, test, await trainModel("als", train, { seed: 3 }))["ndcg@10"]!;
+    expect(graph).toBeGreaterThan(evaluatePopularity(train, test)["ndcg@10"]! * 1.25);
+    // Planted low-rank data is ALS's home ground (the graph filter measured 0.44 against ALS 0.50 here).
+    expect(graph).toBeGreaterThan(als * 0.8);
+  });
+
+  it("trained user vectors are the projection fold-in of the user's items", async () => {
+    const m = await trainModel("graph", train, { seed: 2, dim: 12 });
+    expect(m.foldIn?.method).toBe("projection");
+    const f = new ProjectionFoldIn(m.dim, m.projection!, m.foldIn as ProjectionFoldInParams);
+    const { byUser } = normalisedCsr(train);
+    let worst = 0;
+    for (let u = 0; u < m.users; u++) {
+      const s = byUser.indptr[u]!;
+      const e = byUser.indptr[u + 1]!;
+      const v = f.user(byUser.indices.subarray(s, e), byUser.values.subarray(s, e));
+      for (let d = 0; d < m.dim; d++) worst = Math.max(worst, Math.abs(v[d]! - m.userFactors[u * m.dim + d]!));
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
+
+  it("is deterministic by seed and honours --graph-params", async () => {
+    const a = await trainModel("graph", train, { seed: 9, graph: parseGraphParams("rank=10,beta=1") });
+    const b = await trainModel("graph", train, { seed: 9, graph: { rank: 10, beta: 1 } });
+    expect(a.dim).toBe(10);
+    expect(a.params.beta).toBe(1);
+    expect(Array.from(a.itemFactors)).toEqual(Array.from(b.itemFactors));
+  });
+
+  it("trains on tiny data: the rank shrinks to a third of the smaller side, and a user gets an unseen item of their cluster first", async () => {
+    // Two clusters: users a1..a3 like items x1..x3, users b1..b3 like y1..y3; a3 has not seen x3.
+    const pairs = [["a1", "x1"], ["a1", "x2"], ["a1", "x3"], ["a2", "x1"], ["a2", "x3"], ["a3", "x1"], ["a3", "x2"], ["b1", "y1"], ["b1", "y2"], ["b2", "y2"], ["b2", "y3"], ["b3", "y1"], ["b3", "y3"], ["b3", "y2"]];
+    const tiny = fromPairs(pairs);
+    const m = await trainModel("graph", tiny, { seed: 1 });
+    expect(m.dim).toBe(2);
+    expect(m.userFactors.every(Number.isFinite) && m.itemFactors.every(Number.isFinite)).toBe(true);
+    const a3 = tiny.userIds.get("a3")!;
+    const score = (item: string) => {
+      const i = tiny.itemIds.get(item)!;
+      let s = 0;
+      for (let d = 0; d < m.dim; d++) s += m.userFactors[a3 * m.dim + d]! * m.itemFactors[i * m.dim + d]!;
+      return s;
+    };
+    expect(score("x3")).toBeGreaterThan(Math.max(score("y1"), score("y2"), score("y3")));
+  });
+
+  it("refuses unknown or malformed graph parameters with the valid keys", () => {
+    expect(() => parseGraphParams("rank=10,gamma=2")).toThrow(/keys: rank, degreeOffset/);
+    expect(() => parseGraphParams("rank")).toThrow(/'rank' is not key=number/);
+    expect(() => parseGraphParams("rank=0")).toThrow(/rank/);
+  });
+
+  it("its validation search returns one of the candidates it scored", () => {
+    const { best, tried } = searchGraphParams(train, { ...GRAPH_DEFAULTS, rank: 16 }, 1, { maxUsers: 200 });
+    expect(tried.length).toBeGreaterThan(4);
+    expect(tried.some((t) => t.params.rank === best.rank && t.params.beta === best.beta)).toBe(true);
+  });
+});
+
+function fromPairs(pairs: string[][]) {
+  const userIds = new IdMap();
+  const itemIds = new IdMap();
+  const users = Int32Array.from(pairs, ([u]) => userIds.add(u!));
+  const items = Int32Array.from(pairs, ([, i]) => itemIds.add(i!));
+  return { userIds, itemIds, users, items, weights: new Float32Array(pairs.length).fill(1), timestamps: new Float64Array(pairs.length).fill(NaN) };
+}
+
+describe("graph artifact", () => {
+  async function exported() {
+    const model = await trainModel("graph", data, { seed: 1, dim: 8 });
+    const files = await exportArtifact(model, data, { tenant: "shop", version: "v1", metrics: {} });
+    const dir = join(await mkdtemp(join(tmpdir(), "edgerec-graph-")), "v1");
+    await writeArtifactDir(dir, files);
+    return { model, dir };
+  }
+
+  it("round-trips projection.bin and folds users in to their trained vectors", async () => {
+    const { model, dir } = await exported();
+    const manifest = await readManifest(dirSource(dir));
+    expect(manifest.model).toMatchObject({ kind: "graph", dim: 8, foldIn: { method: "projection" } });
+    expect(Object.keys(manifest.files)).toContain("projection.bin");
+    expect(Object.keys(manifest.files)).not.toContain("gram.bin");
+    const { vectors, projection, gram } = await readItems(dirSource(dir), manifest);
+    expect(Array.from(projection!.data)).toEqual(Array.from(model.projection!));
+    const folder = createFoldIn(manifest.model.foldIn, 8, vectors.data, gram?.data ?? null, projection!.data)!;
+    const loaded = await loadArtifactModel(dirSource(dir));
+    const { byUser } = normalisedCsr(data);
+    for (const u of [0, 7, 42]) {
+      const rows = Array.from(byUser.indices.subarray(byUser.indptr[u]!, byUser.indptr[u + 1]!));
+      const weights = byUser.values.subarray(byUser.indptr[u]!, byUser.indptr[u + 1]!);
+      const trained = model.userFactors.subarray(u * 8, u * 8 + 8);
+      const folded = folder.user(rows, weights);
+      for (let d = 0; d < 8; d++) expect(folded[d]).toBeCloseTo(trained[d]!, 5);
+      const viaModel = userVectorFor(loaded, "stranger", rows, weights);
+      expect(viaModel.source).toBe("fold-in");
+      // The loaded model folds with unit weights; the direction matches the trained vector (weights are all 1 here).
+      for (let d = 0; d < 8; d++) expect(viaModel.vector![d]).toBeCloseTo(trained[d]!, 4);
+    }
+  });
+
+  it("export refuses a projection of the wrong size, and the reader a projection.bin unlike items.bin", async () => {
+    const model = await trainModel("graph", data, { seed: 1, dim: 8 });
+    const other = await trainModel("graph", data, { seed: 1, dim: 6 });
+    const bad = { ...model, projection: other.projection! };
+    await expect(exportArtifact(bad, data, { tenant: "shop", version: "v1", metrics: {} })).rejects.toThrow(/projection matrix/);
+    const err = (() => {
+      try {
+        return checkProjection({ rows: model.items, dim: 6, data: other.projection! }, model.items, 8);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ArtifactError);
+    expect((err as Error).message).toMatch(/projection\.bin is \d+×6, expected \d+×8/);
+  });
+});
+

@@ -1,0 +1,156 @@
+// `--model graph`: a closed-form spectral graph filter on the user–item graph (after SVD-GCN, Peng et al. CIKM 2022,
+// and the ideal low-pass of GF-CF, Shen et al. CIKM 2021). No gradient training: one truncated SVD of the
+// degree-normalised interaction matrix
+//     R̃ = (D_u + α)^-a · R · (D_i + α)^-b  =  U Σ Vᵀ   (rank K)
+// and a filter h(σ) = (σ/σ₁)^p · exp(β σ/σ₁) on its singular values. Serving is a dot product:
+//     projection  P_i = (d_i + α)^-b · V_i · diag(h)        (projection.bin, the fold-in matrix)
+//     user        x_u = (d_u + α)^-a · Σ_i r_ui P_i         (closed-form fold-in: one sparse product)
+//     item        y_i = (d_i + α)^c · V_i
+// so score(u, i) = x_u · y_i = (r̃_u V diag(h) Vᵀ)_i scaled by the item's degree^c+b. With p = −1 this is SVD-GCN's
+// U diag(h·σ) Vᵀ; with p = 0, β = 0, c = b = ½ it is GF-CF's ideal low-pass. Trained user vectors are computed by
+// the same fold-in, so a client folding a known user in reproduces them.
+
+import type { Csr } from "../../../shared/data/csr.ts";
+import type { TrainHooks, TrainedModel } from "../types.ts";
+import { randomizedSvd, type TruncatedSvd } from "./randomized-svd.ts";
+
+export interface GraphParams {
+  /** Singular vectors kept (the served dimension). */
+  rank: number;
+  /** Added to every degree before normalising (SVD-GCN's α): damps the weight of very rare nodes. */
+  degreeOffset: number;
+  /** Exponents a (users) and b (items) of the normalisation. */
+  userExponent: number;
+  itemExponent: number;
+  /** Filter h(σ) = (σ/σ₁)^power · exp(beta·σ/σ₁). */
+  beta: number;
+  power: number;
+  /** Exponent c of (d_i + α) on the served item vectors (popularity re-weighting). */
+  itemScale: number;
+  /** Randomized SVD: extra columns and subspace iterations. */
+  oversample: number;
+  iterations: number;
+  seed: number;
+}
+
+export const GRAPH_DEFAULTS: GraphParams = {
+  rank: 64,
+  degreeOffset: 1,
+  userExponent: 0.5,
+  itemExponent: 0.5,
+  beta: 0,
+  power: 0,
+  itemScale: 0.5,
+  oversample: 32,
+  iterations: 4,
+  seed: 42,
+};
+
+/** Row sums of a CSR (weighted degrees). */
+export function degrees(m: Csr): Float64Array {
+  const d = new Float64Array(m.rows);
+  for (let r = 0; r < m.rows; r++) for (let p = m.indptr[r]!; p < m.indptr[r + 1]!; p++) d[r]! += m.values[p]!;
+  return d;
+}
+
+/** R̃ in both layouts: entries r · (d_u + α)^-a · (d_i + α)^-b. */
+export function normalisedGraph(byUser: Csr, byItem: Csr, p: Pick<GraphParams, "degreeOffset" | "userExponent" | "itemExponent">): { byUser: Csr; byItem: Csr } {
+  const du = degrees(byUser);
+  const di = degrees(byItem);
+  const su = du.map((d) => (d + p.degreeOffset > 0 ? (d + p.degreeOffset) ** -p.userExponent : 0));
+  const si = di.map((d) => (d + p.degreeOffset > 0 ? (d + p.degreeOffset) ** -p.itemExponent : 0));
+  const scale = (m: Csr, rowScale: Float64Array, colScale: Float64Array): Csr => {
+    const values = new Float32Array(m.values.length);
+    for (let r = 0; r < m.rows; r++) {
+      for (let q = m.indptr[r]!; q < m.indptr[r + 1]!; q++) values[q] = m.values[q]! * rowScale[r]! * colScale[m.indices[q]!]!;
+    }
+    return { ...m, values };
+  };
+  return { byUser: scale(byUser, su, si), byItem: scale(byItem, si, su) };
+}
+
+/** The filter weights h(σ_k), σ normalised by the largest. */
+export function filterWeights(values: Float64Array, p: Pick<GraphParams, "beta" | "power">): Float64Array {
+  const top = values[0]! > 0 ? values[0]! : 1;
+  return values.map((s) => (s > 0 ? (s / top) ** p.power * Math.exp((p.beta * s) / top) : 0));
+}
+
+export interface GraphFactors {
+  dim: number;
+  projection: Float32Array;
+  itemFactors: Float32Array;
+  userFactors: Float32Array;
+}
+
+/** Projection, item and user matrices from an SVD (split out so a search can re-filter one SVD many times). */
+export function graphFactors(byUser: Csr, itemDegrees: Float64Array, svd: TruncatedSvd, rank: number, p: GraphParams): GraphFactors {
+  const k = Math.min(rank, svd.rank);
+  const h = filterWeights(svd.values.subarray(0, k), p);
+  const items = itemDegrees.length;
+  const projection = new Float32Array(items * k);
+  const itemFactors = new Float32Array(items * k);
+  for (let i = 0; i < items; i++) {
+    const base = itemDegrees[i]! + p.degreeOffset;
+    const inScale = base > 0 ? base ** -p.itemExponent : 0;
+    const outScale = base > 0 ? base ** p.itemScale : 0;
+    for (let j = 0; j < k; j++) {
+      const v = svd.v[i * svd.rank + j]!;
+      projection[i * k + j] = inScale * v * h[j]!;
+      itemFactors[i * k + j] = outScale * v;
+    }
+  }
+  const userFactors = new Float32Array(byUser.rows * k);
+  const folder = new ProjectionFolder(k, projection, p.degreeOffset, p.userExponent);
+  for (let u = 0; u < byUser.rows; u++) {
+    const from = byUser.indptr[u]!;
+    const to = byUser.indptr[u + 1]!;
+    folder.user(byUser.indices.subarray(from, to), byUser.values.subarray(from, to), userFactors.subarray(u * k, (u + 1) * k));
+  }
+  return { dim: k, projection, itemFactors, userFactors };
+}
+
+/** x_u = (Σ w + α)^-a Σ w_i P_i — mirrors shared/scoring/foldin.ts ProjectionFoldIn (kept equal by a test). */
+class ProjectionFolder {
+  constructor(
+    readonly dim: number,
+    private readonly projection: Float32Array,
+    private readonly offset: number,
+    private readonly exponent: number,
+  ) {}
+  user(rows: ArrayLike<number>, weights: ArrayLike<number>, out: Float32Array): void {
+    const { dim, projection } = this;
+    const acc = new Float64Array(dim);
+    let total = 0;
+    for (let n = 0; n < rows.length; n++) {
+      const w = weights[n]!;
+      const o = rows[n]! * dim;
+      for (let d = 0; d < dim; d++) acc[d]! += w * projection[o + d]!;
+      total += w;
+    }
+    const s = total + this.offset > 0 ? (total + this.offset) ** -this.exponent : 0;
+    for (let d = 0; d < dim; d++) out[d] = acc[d]! * s;
+  }
+}
+
+export async function trainGraph(byUser: Csr, byItem: Csr, p: GraphParams, hooks: TrainHooks = {}): Promise<TrainedModel> {
+  const t0 = performance.now();
+  hooks.signal?.throwIfAborted();
+  const norm = normalisedGraph(byUser, byItem, p);
+  const svd = randomizedSvd(norm.byUser, norm.byItem, p.rank, { oversample: p.oversample, iterations: p.iterations, seed: p.seed });
+  const f = graphFactors(byUser, degrees(byItem), svd, p.rank, p);
+  const seconds = (performance.now() - t0) / 1000;
+  await hooks.onEpoch?.({ epoch: 1, epochs: 1, loss: 0, seconds, etaSeconds: 0 });
+  return {
+    kind: "graph",
+    dim: f.dim,
+    users: byUser.rows,
+    items: byUser.cols,
+    userFactors: f.userFactors,
+    itemFactors: f.itemFactors,
+    projection: f.projection,
+    params: { ...p, dim: f.dim },
+    foldIn: { method: "projection", offset: p.degreeOffset, exponent: p.userExponent },
+    backend: "typed-arrays",
+    seconds,
+  };
+}

@@ -1,0 +1,71 @@
+// The graph model's own validation search (`train --model graph --tune`): one truncated SVD on a split of the
+// training data at the largest rank tried, then the cheap part — filter (β, power), item scale and rank — re-applied
+// to that one SVD and scored on held-out interactions of up to `maxUsers` users. Keeps the best NDCG@20.
+
+import { toCsr } from "../../../shared/data/csr.ts";
+import type { Interactions } from "../../../shared/data/interactions.ts";
+import { randomHoldout } from "../../../shared/data/split.ts";
+import { evaluateRanking } from "../../../shared/metrics/evaluate.ts";
+import { scoreAll } from "../../../shared/scoring/topk.ts";
+import { normalisedCsr } from "../../train.ts";
+import { degrees, type GraphParams, graphFactors, normalisedGraph } from "./graph.ts";
+import { randomizedSvd } from "./randomized-svd.ts";
+
+export interface GraphSearchOptions {
+  /** Users whose held-out items score each candidate (spread evenly over the users with any). */
+  maxUsers?: number;
+  log?: (line: string) => void;
+}
+
+export interface GraphSearchResult {
+  best: GraphParams;
+  tried: { params: Partial<GraphParams>; ndcg20: number; recall20: number }[];
+}
+
+export function searchGraphParams(train: Interactions, centre: GraphParams, seed: number, opts: GraphSearchOptions = {}): GraphSearchResult {
+  const split = randomHoldout(train, { testFraction: 0.1, seed: seed + 1 });
+  const { byUser, byItem } = normalisedCsr(split.train);
+  const trainCsr = toCsr(split.train);
+  const testCsr = toCsr(split.test);
+  const users = sampleUsers(testCsr.indptr, opts.maxUsers ?? 2000);
+  // The largest rank sets the SVD's cost; above the rule's cap (192) it is not tried.
+  const ranks = [...new Set([Math.max(4, Math.round(centre.rank / 2)), centre.rank, Math.min(Math.round(centre.rank * 1.5), Math.max(centre.rank, 192))])];
+  const maxRank = Math.max(...ranks);
+  const norm = normalisedGraph(byUser, byItem, centre);
+  const svd = randomizedSvd(norm.byUser, norm.byItem, maxRank, { oversample: centre.oversample, iterations: centre.iterations, seed });
+  const itemDegrees = degrees(byItem);
+  const tried: GraphSearchResult["tried"] = [];
+  let best = centre;
+  let bestScore = -1;
+  for (const rank of ranks) {
+    for (const beta of [centre.beta - 1.5, centre.beta, centre.beta + 1.5]) {
+      for (const itemScale of [centre.itemScale, centre.itemScale + 0.25]) {
+        const p: GraphParams = { ...centre, rank, beta, itemScale };
+        const f = graphFactors(byUser, itemDegrees, svd, rank, p);
+        const r = evaluateRanking({
+          train: trainCsr,
+          test: testCsr,
+          ks: [20],
+          users,
+          scoreUser: (u, out) => scoreAll(f.itemFactors, f.dim, f.userFactors.subarray(u * f.dim, (u + 1) * f.dim), out),
+        });
+        const ndcg20 = r["ndcg@20"]!;
+        tried.push({ params: { rank, beta, itemScale }, ndcg20, recall20: r["recall@20"]! });
+        opts.log?.(`tune graph rank ${rank} beta ${beta} itemScale ${itemScale}: ndcg@20 ${ndcg20.toFixed(4)}`);
+        if (ndcg20 > bestScore) {
+          bestScore = ndcg20;
+          best = p;
+        }
+      }
+    }
+  }
+  opts.log?.(`tune: kept rank ${best.rank} beta ${best.beta} itemScale ${best.itemScale}`);
+  return { best, tried };
+}
+
+function sampleUsers(indptr: Int32Array, max: number): Int32Array {
+  const withTest: number[] = [];
+  for (let u = 0; u + 1 < indptr.length; u++) if (indptr[u + 1]! > indptr[u]!) withTest.push(u);
+  const step = Math.max(1, withTest.length / max);
+  return Int32Array.from({ length: Math.min(max, withTest.length) }, (_, i) => withTest[Math.floor(i * step)]!);
+}
