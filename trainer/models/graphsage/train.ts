@@ -1,0 +1,197 @@
+// GraphSAGE (Hamilton et al. 2017) on the user–item graph in tfjs: ID embeddings as node inputs, two mean-aggregator
+// layers with a weight matrix per layer and node side (users aggregate items, items aggregate users), trained with
+// BPR on mini-batches built by neighbour sampling (fan-outs 10 then 5), Adam, seeded. One code path on every tfjs
+// backend (wasm in Node; WebGPU/WebGL/wasm in the browser). Target items' own ID embeddings are dropped with
+// probability `idDropout`, which trains the path an item added after training takes (embedNewItem: neighbours only).
+// The exported vectors are full-neighbourhood embeddings (embed.ts), so serving stays a dot product; a new user folds
+// in as the mean of their items' vectors.
+
+import * as tf from "@tensorflow/tfjs-core";
+import type { Csr } from "../../../shared/data/csr.ts";
+import { Rng } from "../../../shared/random.ts";
+import { type BackendChoice, type BackendOptions, chooseBackend, currentBackend } from "../../backend.ts";
+import { runEpochs } from "../epochs.ts";
+import type { TrainHooks, TrainedModel } from "../types.ts";
+import { embedAll, type SageEmbeddings, type SageWeights } from "./embed.ts";
+import { bprLoss, gatherRows, sageLayer } from "./ops.ts";
+import { sampleTree, type Tree } from "./sampler.ts";
+
+export interface GraphSageOptions {
+  dim: number;
+  epochs: number;
+  lr: number;
+  /** L2 decay of the ID embeddings a batch touches and of the final embeddings, per triple. */
+  reg: number;
+  batchSize: number;
+  fanouts: [number, number];
+  /** Probability of zeroing a target item's own ID embedding in a batch (trains the inductive path). */
+  idDropout: number;
+  seed: number;
+  backend?: BackendOptions;
+  onBatch?: (done: number, total: number) => void;
+}
+
+export const GRAPHSAGE_DEFAULTS: GraphSageOptions = {
+  dim: 64, epochs: 15, lr: 0.005, reg: 0.0001, batchSize: 1024, fanouts: [10, 5], idDropout: 0.3, seed: 42,
+};
+
+export interface GraphSageModel extends TrainedModel {
+  weights: SageWeights;
+  embeddings: SageEmbeddings;
+  /** Triples per second over training (sampling + steps). */
+  samplesPerSecond: number;
+}
+
+interface Vars { userEmb: tf.Variable; itemEmb: tf.Variable; w1User: tf.Variable; w1Item: tf.Variable; w2User: tf.Variable; w2Item: tf.Variable }
+
+export async function trainGraphSage(byUser: Csr, byItem: Csr, opts: GraphSageOptions, hooks: TrainHooks = {}): Promise<GraphSageModel> {
+  validate(opts, byUser, byItem);
+  const backend: BackendChoice = currentBackend() ?? (await chooseBackend(opts.backend));
+  const { dim, batchSize, fanouts } = opts;
+  const nUsers = byUser.rows;
+  const nItems = byUser.cols;
+  const rng = new Rng(opts.seed);
+  const normal = (n: number, s: number) => Float32Array.from({ length: n }, () => rng.normal() * s);
+  const glorot = Math.sqrt(2 / (3 * dim)); // Glorot normal for (2·dim) × dim
+  const vars: Vars = {
+    userEmb: tf.variable(tf.tensor2d(normal(nUsers * dim, 0.1), [nUsers, dim])),
+    itemEmb: tf.variable(tf.tensor2d(normal(nItems * dim, 0.1), [nItems, dim])),
+    w1User: tf.variable(tf.tensor2d(normal(2 * dim * dim, glorot), [2 * dim, dim])),
+    w1Item: tf.variable(tf.tensor2d(normal(2 * dim * dim, glorot), [2 * dim, dim])),
+    w2User: tf.variable(tf.tensor2d(normal(2 * dim * dim, glorot), [2 * dim, dim])),
+    w2Item: tf.variable(tf.tensor2d(normal(2 * dim * dim, glorot), [2 * dim, dim])),
+  };
+  const varList = Object.values(vars) as tf.Variable[];
+  const optimizer = tf.train.adam(opts.lr);
+  const nnz = byUser.indices.length;
+  const rowOf = new Int32Array(nnz);
+  for (let r = 0; r < nUsers; r++) rowOf.fill(r, byUser.indptr[r]!, byUser.indptr[r + 1]!);
+  const started = performance.now();
+  let triples = 0;
+
+  try {
+    const epochsRun = await runEpochs(opts.epochs, hooks, started, async (epoch) => {
+      (optimizer as unknown as { learningRate: number }).learningRate = opts.lr * (1 - (0.9 * (epoch - 1)) / Math.max(1, opts.epochs));
+      let lossSum = 0;
+      let done = 0;
+      let lastYield = performance.now();
+      while (done < nnz) {
+        if (hooks.signal?.aborted) break;
+        const want = Math.min(batchSize, nnz - done);
+        const bu: number[] = [];
+        const bi: number[] = [];
+        const bj: number[] = [];
+        for (let s = 0; s < want; s++) {
+          const k = rng.int(nnz);
+          const u = rowOf[k]!;
+          const neg = sampleNegative(byUser, u, nItems, rng);
+          if (neg < 0) continue;
+          bu.push(u);
+          bi.push(byUser.indices[k]!);
+          bj.push(neg);
+        }
+        done += want;
+        if (bu.length === 0) continue;
+        const n = bu.length;
+        const userTree = sampleTree(byUser, byItem, Int32Array.from(bu), fanouts, rng);
+        const posTree = sampleTree(byItem, byUser, Int32Array.from(bi), fanouts, rng);
+        const negTree = sampleTree(byItem, byUser, Int32Array.from(bj), fanouts, rng);
+        const dropP = new Float32Array(n);
+        const dropN = new Float32Array(n);
+        for (let k = 0; k < n; k++) dropP[k] = rng.next() < opts.idDropout ? 0 : 1;
+        for (let k = 0; k < n; k++) dropN[k] = rng.next() < opts.idDropout ? 0 : 1;
+        const loss = tf.tidy(() => {
+          const { value, grads } = tf.variableGrads(() => {
+            const zu = forward(vars, "user", userTree, null, fanouts, opts.reg, n);
+            const zp = forward(vars, "item", posTree, dropP, fanouts, opts.reg, n);
+            const zq = forward(vars, "item", negTree, dropN, fanouts, opts.reg, n);
+            return bprLoss(zu, zp, zq, opts.reg);
+          }, varList);
+          optimizer.applyGradients(grads);
+          return value;
+        });
+        lossSum += (await loss.data())[0]! * n;
+        loss.dispose();
+        triples += n;
+        opts.onBatch?.(done, nnz);
+        if (performance.now() - lastYield > 100) {
+          await tf.nextFrame();
+          lastYield = performance.now();
+        }
+      }
+      return lossSum / Math.max(1, done);
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const weights: SageWeights = {
+      dim,
+      userEmb: (await vars.userEmb.data()) as Float32Array,
+      itemEmb: (await vars.itemEmb.data()) as Float32Array,
+      w1User: (await vars.w1User.data()) as Float32Array,
+      w1Item: (await vars.w1Item.data()) as Float32Array,
+      w2User: (await vars.w2User.data()) as Float32Array,
+      w2Item: (await vars.w2Item.data()) as Float32Array,
+    };
+    const embeddings = embedAll(weights, byUser, byItem);
+    return {
+      kind: "graphsage",
+      dim,
+      users: nUsers,
+      items: nItems,
+      userFactors: embeddings.users,
+      itemFactors: embeddings.items,
+      params: {
+        dim, epochs: epochsRun, learningRate: opts.lr, regularization: opts.reg, batchSize, seed: opts.seed,
+        fanouts: fanouts.join(","), idDropout: opts.idDropout, aggregator: "mean", layers: 2, optimizer: "adam", lrDecay: "linear to 0.1",
+      },
+      foldIn: { method: "mean", biasLast: false },
+      backend: backend.label,
+      seconds,
+      weights,
+      embeddings,
+      samplesPerSecond: triples / Math.max(1e-9, seconds),
+    };
+  } finally {
+    for (const v of varList) v.dispose();
+    optimizer.dispose();
+  }
+}
+
+/** Final embeddings of a tree's targets: layer 1 on targets and hop-1 nodes, layer 2 on targets. */
+function forward(v: Vars, side: "user" | "item", t: Tree, drop: Float32Array | null, fanouts: [number, number], reg: number, n: number): tf.Tensor2D {
+  const [ownEmb, otherEmb] = side === "user" ? [v.userEmb, v.itemEmb] : [v.itemEmb, v.userEmb];
+  const [w1Own, w1Other, w2Own] = side === "user" ? [v.w1User, v.w1Item, v.w2User] : [v.w1Item, v.w1User, v.w2Item];
+  const xs = gatherRows(ownEmb as tf.Tensor2D, t.targets, drop, reg, n);
+  const x1 = gatherRows(otherEmb as tf.Tensor2D, t.hop1.idx, null, 0, n);
+  const x2 = gatherRows(ownEmb as tf.Tensor2D, t.hop2.idx, null, 0, n);
+  const h1s = sageLayer(xs, x1, w1Own as tf.Tensor2D, t.hop1.mask, fanouts[0], true);
+  const h1n = sageLayer(x1, x2, w1Other as tf.Tensor2D, t.hop2.mask, fanouts[1], true);
+  return sageLayer(h1s, h1n, w2Own as tf.Tensor2D, t.hop1.mask, fanouts[0], false);
+}
+
+function sampleNegative(m: Csr, user: number, nItems: number, rng: Rng): number {
+  const start = m.indptr[user]!;
+  const end = m.indptr[user + 1]!;
+  if (end - start >= nItems) return -1;
+  for (;;) {
+    const j = rng.int(nItems);
+    let lo = start;
+    let hi = end;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (m.indices[mid]! < j) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo >= end || m.indices[lo] !== j) return j;
+  }
+}
+
+function validate(o: GraphSageOptions, byUser: Csr, byItem: Csr): void {
+  for (const [name, value] of Object.entries({ dim: o.dim, epochs: o.epochs, batchSize: o.batchSize, fanout1: o.fanouts[0], fanout2: o.fanouts[1] })) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`graphsage: ${name} must be a positive integer, got ${value}`);
+  }
+  if (!(o.lr > 0) || !Number.isFinite(o.lr)) throw new RangeError(`graphsage: lr must be a positive number, got ${o.lr}`);
+  if (!(o.reg >= 0) || !Number.isFinite(o.reg)) throw new RangeError(`graphsage: reg must be ≥ 0, got ${o.reg}`);
+  if (!(o.idDropout >= 0 && o.idDropout < 1)) throw new RangeError(`graphsage: idDropout must be in [0, 1), got ${o.idDropout}`);
+  if (byUser.indices.length === 0) throw new RangeError("graphsage: the training set has no interactions");
+  if (byItem.rows !== byUser.cols || byItem.cols !== byUser.rows) throw new RangeError("graphsage: byItem must be the transpose of byUser");
+}
