@@ -45,6 +45,7 @@ export async function exportArtifact(model: TrainedModel, data: Interactions, op
     // Always float32: fold-in sums many rows, and int8 rounding would move every folded user.
     files.set(ARTIFACT_FILES.projection, encodePack({ rows: model.items, dim: model.dim, data: model.projection }, "float32"));
   }
+  for (const [name, bytes] of model.extraFiles ?? []) files.set(name, bytes);
   let index: IndexParams | undefined;
   if (opts.buildIndex) {
     const built = await opts.buildIndex(model.itemFactors, model.items, model.dim);

@@ -11,8 +11,9 @@ import { trainTwoTower, TWO_TOWER_DEFAULTS } from "./models/two-tower.ts";
 import type { TrainHooks, TrainedModel } from "./models/types.ts";
 import { graphDefaults } from "./models/graph/defaults.ts";
 import { type GraphParams, trainGraph } from "./models/graph/graph.ts";
+import { graphSageParams, trainGraphSageModel } from "./models/graphsage/model.ts";
 
-export const TRAINABLE_MODELS = ["als", "bpr", "graph", "two-tower"] as const;
+export const TRAINABLE_MODELS = ["als", "bpr", "graph", "two-tower", "graphsage"] as const;
 export type TrainableModel = (typeof TRAINABLE_MODELS)[number];
 /** Models the CLI knows by name; two-tower and graphsage are designed but not built yet. */
 export const KNOWN_MODELS = ["als", "bpr", "graph", "two-tower", "graphsage"] as const;
@@ -95,6 +96,7 @@ export function resolveParams(model: TrainableModel, stats: DataStats, o: TrainO
     return p;
   }
   if (model === "graph") return { ...graphParams(stats, o) };
+  if (model === "graphsage") return graphSageParams(o);
   const base = model === "als" ? alsDefaults(stats) : bprDefaults(stats);
   const out: Record<string, number | string | boolean> = { ...base };
   if (o.dim !== undefined) out.dim = o.dim;
@@ -126,6 +128,8 @@ export async function trainModel(
   let m: TrainedModel;
   if (model === "graph") {
     m = await trainGraph(byUser, byItem, graphParams(stats, overrides), hooks);
+  } else if (model === "graphsage") {
+    m = await trainGraphSageModel(byUser, byItem, overrides, hooks);
   } else if (model === "als") {
     const p = { ...alsDefaults(stats), ...pick(overrides, ["dim", "seed", "regularization", "alpha", "exactFinal"]) };
     if (overrides.epochs !== undefined) p.iterations = overrides.epochs;

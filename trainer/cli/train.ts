@@ -29,7 +29,7 @@ Trains a model on implicit feedback and writes a versioned artifact (edgerec-art
 
   --data PATH        interactions: a file, or a MovieLens directory with u.data (u.item/u.user used as features)
   --format F         ${FORMAT_CHOICES.join("|")} (default auto: detects and says which)
-  --model M          als | bpr | graph | two-tower (default als; two-tower trains with tfjs on wasm and uses
+  --model M          als | bpr | graph | two-tower | graphsage (default als; graphsage: tfjs GraphSAGE; two-tower trains with tfjs on wasm and uses
                      --items/--users)
   --graph-params P   graph model parameters as key=value,… (rank, degreeOffset, userExponent, itemExponent, beta,
                      power, itemScale, oversample, iterations, seed); graph's search is its own (README "Graph model")

@@ -34,6 +34,8 @@ export interface TrainedModel {
   /** The compute backend that trained it ("typed-arrays", "tfjs-wasm", "tfjs-webgpu", …). */
   backend: string;
   seconds: number;
+  /** Extra artifact files the model carries (e.g. GraphSAGE's tfjs weights under `model/`), name → bytes. */
+  extraFiles?: Map<string, Uint8Array>;
 }
 
 export interface TrainHooks {

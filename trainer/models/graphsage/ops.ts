@@ -14,7 +14,7 @@ import * as tf from "@tensorflow/tfjs-core";
 export function gatherRows(table: tf.Tensor2D, idx: Int32Array, rowScale: Float32Array | null, reg: number, n: number): tf.Tensor2D {
   const index = tf.tensor2d(idx, [idx.length, 1], "int32");
   const scale = rowScale ? tf.tensor2d(rowScale, [idx.length, 1]) : null;
-  const f = tf.customGrad((t: tf.Tensor, save: tf.GradSaveFunc) => {
+  const f = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
     const rows = tf.gatherND(t, index) as tf.Tensor2D;
     const value = scale ? tf.mul(rows, scale) : rows;
     // Everything the gradient reads is saved: the forward pass runs in a tidy that disposes the rest.
@@ -28,7 +28,7 @@ export function gatherRows(table: tf.Tensor2D, idx: Int32Array, rowScale: Float3
         return tf.scatterND(index, g, t.shape);
       },
     };
-  });
+  }) as never);
   return f(table) as tf.Tensor2D;
 }
 
@@ -48,18 +48,18 @@ export function sageLayer(self: tf.Tensor2D, neigh: tf.Tensor2D, w: tf.Tensor2D,
     counts[r] = 1 / Math.max(1, c);
   }
   const inv = tf.tensor2d(counts, [n, 1]);
-  const f = tf.customGrad((s: tf.Tensor, nb: tf.Tensor, wt: tf.Tensor, save: tf.GradSaveFunc) => {
-    const mean = tf.mul(tf.sum(tf.mul(tf.reshape(nb, [n, fanout, d]), m), 1), inv) as tf.Tensor2D;
+  const f = tf.customGrad(((s: tf.Tensor, nb: tf.Tensor, wt: tf.Tensor, save: tf.GradSaveFunc) => {
+    const mean: tf.Tensor2D = tf.mul(tf.sum(tf.mul(tf.reshape(nb, [n, fanout, d]), m), 1), inv);
     const a = tf.concat([s as tf.Tensor2D, mean], 1);
-    const z = tf.matMul(a, wt as tf.Tensor2D);
+    const z = tf.matMul(a, wt as tf.Tensor2D) as tf.Tensor2D;
     let out: tf.Tensor2D = z;
     let pos: tf.Tensor2D | null = null;
     let norm: tf.Tensor2D | null = null;
     if (hidden) {
-      pos = tf.cast(tf.greater(z, 0), "float32");
+      pos = tf.cast(tf.greater(z, 0), "float32") as tf.Tensor2D;
       const r = tf.relu(z);
       norm = tf.sqrt(tf.add(tf.sum(tf.square(r), 1, true), 1e-12)) as tf.Tensor2D;
-      out = tf.div(r, norm);
+      out = tf.div(r, norm) as tf.Tensor2D;
     }
     save(hidden ? [a, wt, m, inv, out, pos!, norm!] : [a, wt, m, inv]);
     return {
@@ -79,7 +79,7 @@ export function sageLayer(self: tf.Tensor2D, neigh: tf.Tensor2D, w: tf.Tensor2D,
         return [ds!, dn, dw];
       },
     };
-  });
+  }) as never);
   return f(self, neigh, w) as tf.Tensor2D;
 }
 
@@ -89,7 +89,7 @@ export function sageLayer(self: tf.Tensor2D, neigh: tf.Tensor2D, w: tf.Tensor2D,
  */
 export function bprLoss(u: tf.Tensor2D, p: tf.Tensor2D, q: tf.Tensor2D, reg: number): tf.Scalar {
   const n = u.shape[0];
-  const f = tf.customGrad((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, save: tf.GradSaveFunc) => {
+  const f = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, save: tf.GradSaveFunc) => {
     const diff = tf.sub(b, c);
     const x = tf.sum(tf.mul(a, diff), 1, true);
     const value = tf.mean(tf.softplus(tf.neg(x))) as tf.Scalar;
@@ -104,6 +104,6 @@ export function bprLoss(u: tf.Tensor2D, p: tf.Tensor2D, q: tf.Tensor2D, reg: num
         return [tf.add(tf.mul(g, diff), tf.mul(a, decay)), tf.add(gu, tf.mul(b, decay)), tf.sub(tf.mul(c, decay), gu)];
       },
     };
-  });
+  }) as never);
   return f(u, p, q) as tf.Scalar;
 }

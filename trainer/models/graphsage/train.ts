@@ -27,6 +27,8 @@ export interface GraphSageOptions {
   /** Probability of zeroing a target item's own ID embedding in a batch (trains the inductive path). */
   idDropout: number;
   seed: number;
+  /** Triples drawn per epoch (default: one per training interaction); bounds an epoch's cost on big graphs. */
+  samplesPerEpoch?: number;
   backend?: BackendOptions;
   onBatch?: (done: number, total: number) => void;
 }
@@ -75,9 +77,10 @@ export async function trainGraphSage(byUser: Csr, byItem: Csr, opts: GraphSageOp
       let lossSum = 0;
       let done = 0;
       let lastYield = performance.now();
-      while (done < nnz) {
+      const perEpoch = opts.samplesPerEpoch ?? nnz;
+      while (done < perEpoch) {
         if (hooks.signal?.aborted) break;
-        const want = Math.min(batchSize, nnz - done);
+        const want = Math.min(batchSize, perEpoch - done);
         const bu: number[] = [];
         const bi: number[] = [];
         const bj: number[] = [];
@@ -107,13 +110,13 @@ export async function trainGraphSage(byUser: Csr, byItem: Csr, opts: GraphSageOp
             const zq = forward(vars, "item", negTree, dropN, fanouts, opts.reg, n);
             return bprLoss(zu, zp, zq, opts.reg);
           }, varList);
-          optimizer.applyGradients(grads);
+          optimizer.applyGradients(grads as Record<string, tf.Tensor> as never);
           return value;
         });
         lossSum += (await loss.data())[0]! * n;
         loss.dispose();
         triples += n;
-        opts.onBatch?.(done, nnz);
+        opts.onBatch?.(done, perEpoch);
         if (performance.now() - lastYield > 100) {
           await tf.nextFrame();
           lastYield = performance.now();
@@ -188,6 +191,9 @@ function sampleNegative(m: Csr, user: number, nItems: number, rng: Rng): number 
 function validate(o: GraphSageOptions, byUser: Csr, byItem: Csr): void {
   for (const [name, value] of Object.entries({ dim: o.dim, epochs: o.epochs, batchSize: o.batchSize, fanout1: o.fanouts[0], fanout2: o.fanouts[1] })) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`graphsage: ${name} must be a positive integer, got ${value}`);
+  }
+  if (o.samplesPerEpoch !== undefined && !(Number.isInteger(o.samplesPerEpoch) && o.samplesPerEpoch >= 1)) {
+    throw new RangeError(`graphsage: samplesPerEpoch must be a positive integer, got ${o.samplesPerEpoch}`);
   }
   if (!(o.lr > 0) || !Number.isFinite(o.lr)) throw new RangeError(`graphsage: lr must be a positive number, got ${o.lr}`);
   if (!(o.reg >= 0) || !Number.isFinite(o.reg)) throw new RangeError(`graphsage: reg must be ≥ 0, got ${o.reg}`);
