@@ -44,7 +44,7 @@ export interface GraphSageModel extends TrainedModel {
   samplesPerSecond: number;
 }
 
-interface Vars { userEmb: tf.Variable; itemEmb: tf.Variable; w1User: tf.Variable; w1Item: tf.Variable; w2User: tf.Variable; w2Item: tf.Variable }
+export interface Vars { userEmb: tf.Variable; itemEmb: tf.Variable; w1User: tf.Variable; w1Item: tf.Variable; w2User: tf.Variable; w2Item: tf.Variable }
 
 export async function trainGraphSage(byUser: Csr, byItem: Csr, opts: GraphSageOptions, hooks: TrainHooks = {}): Promise<GraphSageModel> {
   validate(opts, byUser, byItem);
@@ -160,7 +160,7 @@ export async function trainGraphSage(byUser: Csr, byItem: Csr, opts: GraphSageOp
 }
 
 /** Final embeddings of a tree's targets: layer 1 on targets and hop-1 nodes, layer 2 on targets. */
-function forward(v: Vars, side: "user" | "item", t: Tree, drop: Float32Array | null, fanouts: [number, number], reg: number, n: number): tf.Tensor2D {
+export function forward(v: Vars, side: "user" | "item", t: Tree, drop: Float32Array | null, fanouts: [number, number], reg: number, n: number): tf.Tensor2D {
   const [ownEmb, otherEmb] = side === "user" ? [v.userEmb, v.itemEmb] : [v.itemEmb, v.userEmb];
   const [w1Own, w1Other, w2Own] = side === "user" ? [v.w1User, v.w1Item, v.w2User] : [v.w1Item, v.w1User, v.w2Item];
   const xs = gatherRows(ownEmb as tf.Tensor2D, t.targets, drop, reg, n);
