@@ -10,7 +10,7 @@ import { Rng } from "../../../shared/random.ts";
 import { chooseBackend } from "../../backend.ts";
 import { evaluateFactors, evaluatePopularity } from "../../evaluate-model.ts";
 import { exportArtifact } from "../../export.ts";
-import { normalisedCsr } from "../../train.ts";
+import { checkModelName, normalisedCsr, trainModel } from "../../train.ts";
 import { embedNewItem } from "./embed.ts";
 import { trainGraphSageModel } from "./model.ts";
 import { sampleTree } from "./sampler.ts";
@@ -165,4 +165,16 @@ describe("graphsage on planted synthetic data", () => {
     expect(own / n).toBeGreaterThan(other / n + 0.2);
     expect(() => embedNewItem(model.weights, model.embeddings.h1User, [1e9])).toThrow(/not in/);
   });
+});
+
+describe("graphsage in the trainer registry", () => {
+  it("trains through trainModel('graphsage') with its weights attached for the artifact", async () => {
+    expect(checkModelName("graphsage")).toBe("graphsage");
+    const { data } = plantSynthetic({ users: 40, items: 50, interactionsPerUser: 6, seed: 3 });
+    const m = await trainModel("graphsage", data, { dim: 4, epochs: 1, seed: 1 });
+    expect(m.kind).toBe("graphsage");
+    expect(m.userFactors.length).toBe(40 * 4);
+    expect(m.itemFactors.every(Number.isFinite)).toBe(true);
+    expect([...m.extraFiles!.keys()].sort()).toEqual(["model/group1-shard1of1.bin", MODEL_JSON]);
+  }, 120_000);
 });
