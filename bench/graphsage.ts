@@ -25,7 +25,7 @@ import { ml100kPath } from "./data-path.ts";
 import { machine } from "./machine.ts";
 
 const seed = Number(process.env.SEED ?? 42);
-const opts = { ...graphSageOptions({ seed, dim: Number(process.env.DIM ?? 32), epochs: Number(process.env.EPOCHS ?? 4) }), samplesPerEpoch: Number(process.env.SAMPLES ?? 16384) };
+const opts = { ...graphSageOptions({ seed, dim: Number(process.env.DIM ?? 32), epochs: Number(process.env.EPOCHS ?? 4), learningRate: Number(process.env.LR ?? 0.02) }), samplesPerEpoch: Number(process.env.SAMPLES ?? 16384) };
 const backend = await chooseBackend({ prefer: "wasm" });
 const { data } = await loadInteractions(ml100kPath());
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
