@@ -5,6 +5,7 @@ import { alsDefaults, bprDefaults, type DataStats } from "../defaults.ts";
 import { trainModel, type TrainOverrides, type Weighting } from "../train.ts";
 import type { ParamSpec, Point, SearchSpace } from "./space.ts";
 import { twoTowerSpace } from "./two-tower-space.ts";
+import { graphSageSpace } from "../models/graphsage/space.ts";
 
 /** True when weights differ (ratings, counts): only then does the weighting scheme matter. */
 export function hasGradedWeights(d: Interactions): boolean {
@@ -56,7 +57,7 @@ export const bprSpace: SearchSpace = {
   fit: (data, p, hooks) => trainModel("bpr", data, overridesOf(p, true), hooks),
 };
 
-export const SEARCH_SPACES: Record<string, SearchSpace> = { als: alsSpace, bpr: bprSpace, "two-tower": twoTowerSpace };
+export const SEARCH_SPACES: Record<string, SearchSpace> = { als: alsSpace, bpr: bprSpace, "two-tower": twoTowerSpace, graphsage: graphSageSpace };
 
 /** Dimensions beyond what the data can support only overfit and cost time. */
 function maxDim(s: DataStats): number {
