@@ -1,42 +1,7 @@
 // The edge route suite on the Node host: the same app over the file-system state dir, with a real redis-server
 // (started here on a free port) holding user vectors and recent items.
 
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll } from "vitest";
 import { routeSuite } from "../app/routes.case.ts";
-import { readEventLog } from "./file-event-log.ts";
-import { FsConfigStore, writeFileAtomic } from "./fs-stores.ts";
-import { RedisEmbeddingCache } from "./redis-stores.ts";
-import { type RedisProcess, startRedis } from "./redis-process.ts";
-import { createNodeHost, type NodeHost } from "./server.ts";
-import { artifactPath } from "./state-layout.ts";
-import { hnswModuleNode } from "./hnsw.ts";
+import { nodeHostHarness } from "../testing/node-host-harness.ts";
 
-let redis: RedisProcess | null = null;
-let host: NodeHost | null = null;
-let state = "";
-
-afterAll(async () => {
-  await host?.close();
-  await redis?.stop();
-  if (state) await rm(state, { recursive: true, force: true });
-});
-
-routeSuite("node + redis", async () => {
-  redis = await startRedis();
-  state = await mkdtemp(path.join(tmpdir(), "edgerec-node-"));
-  host = createNodeHost({ stateDir: state, redisUrl: redis.url, configTtlMs: 0 });
-  const h = host;
-  return {
-    hnsw: hnswModuleNode,
-    fetch: async (p, init) => h.app.fetch(new Request(`http://edge.test${p}`, init)),
-    putArtifact: async (tenant, version, files) => {
-      for (const [name, bytes] of files) await writeFileAtomic(artifactPath(state, tenant, version, name), bytes);
-    },
-    putConfig: (config) => new FsConfigStore(state).put(config),
-    putUserVectors: (entries) => new RedisEmbeddingCache(h.redis!).setMany(entries),
-    readEvents: (tenant) => readEventLog(state, tenant),
-  };
-});
+routeSuite("node + redis", nodeHostHarness("edgerec-node-"));
