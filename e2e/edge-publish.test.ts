@@ -53,8 +53,8 @@ describe("edgerec publish", () => {
       const body = (await rec.json()) as { source: string; cacheHit: boolean; modelVersion: string; items: unknown[] };
       expect(body).toMatchObject({ source: "personalized", cacheHit: true, modelVersion: "v1" });
       expect(body.items).toHaveLength(5);
-      const health = (await (await fetch(`${dev.url}/healthz`)).json()) as { models: { index: string }[] };
-      expect(health.models[0]?.index).toBe("hnsw");
+      const health = (await (await fetch(`${dev.url}/healthz`)).json()) as { models: { list: { version: string; index: string }[] } };
+      expect(health.models.list.find((m) => m.version === "v1")?.index).toBe("hnsw");
       const ev = await fetch(`${dev.url}/v1/tenants/shop/events`, {
         method: "POST",
         headers,
