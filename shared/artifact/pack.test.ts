@@ -40,7 +40,7 @@ describe("embedding pack", () => {
     expect(Array.from(decodePack(shifted.subarray(1)).data)).toEqual(Array.from(m.data));
   });
 
-  it("refuses bad magic, version, dtype, truncation and non-finite values, naming the check", () => {
+  it("refuses bad magic, version, dtype, reserved byte, truncation and non-finite values, naming the check", () => {
     const bytes = encodePack(m);
     expect(checkOf(() => decodePack(bytes.subarray(0, 10)))).toBe("size");
     expect(checkOf(() => decodePack(bytes.subarray(0, bytes.length - 1)))).toBe("size");
@@ -53,6 +53,9 @@ describe("embedding pack", () => {
     const dtype = bytes.slice();
     dtype[6] = 7;
     expect(checkOf(() => decodePack(dtype))).toBe("dtype");
+    const reserved = bytes.slice();
+    reserved[7] = 1;
+    expect(checkOf(() => decodePack(reserved))).toBe("reserved");
     const nan = encodePack({ rows: 1, dim: 1, data: Float32Array.from([Number.NaN]) });
     expect(checkOf(() => decodePack(nan))).toBe("values");
   });

@@ -60,6 +60,9 @@ export function decodePack(bytes: Uint8Array, name = "pack"): EmbeddingMatrix & 
   const code = view.getUint8(6);
   if (code > 1) throw new ArtifactError("dtype", `${name}: unknown dtype ${code} (expected 0 float32 or 1 int8)`);
   const dtype: PackDtype = code === 0 ? "float32" : "int8";
+  // The reserved byte is written as 0; anything else is a file we did not write (or a newer format), not a pack to trust.
+  const reserved = view.getUint8(7);
+  if (reserved !== 0) throw new ArtifactError("reserved", `${name}: reserved header byte is ${reserved} (expected 0)`);
   const rows = view.getUint32(8, true);
   const dim = view.getUint32(12, true);
   const expected = packBytes(rows, dim, dtype);
