@@ -95,13 +95,17 @@ const BULK_KV_WORKER = `export default {
 
 class LocalEdgeStore implements EdgeStore {
   readonly target = "local";
+  // Config lives in R2 (conditional writes make updates compare-and-swap); KV CONFIG is read when R2 has none.
+  private readonly configs: R2ConfigStore;
 
   private constructor(
     private readonly mf: import("miniflare").Miniflare,
     private readonly r2: R2Bucket,
-    private readonly kvConfig: KVNamespace,
+    kvConfig: KVNamespace,
     private readonly kvEmbeddings: KVNamespace,
-  ) {}
+  ) {
+    this.configs = new R2ConfigStore(r2, kvConfig);
+  }
 
   static async open(persistRoot: string): Promise<LocalEdgeStore> {
     const { Miniflare } = await import("miniflare");
@@ -123,11 +127,6 @@ class LocalEdgeStore implements EdgeStore {
 
   async putArtifactFile(tenant: string, version: string, name: string, bytes: Uint8Array): Promise<void> {
     await this.r2.put(r2ArtifactKey(tenant, version, name), bytes);
-  }
-
-  // Config lives in R2 (conditional writes make updates compare-and-swap); KV CONFIG is read when R2 has none.
-  private get configs(): R2ConfigStore {
-    return new R2ConfigStore(this.r2, this.kvConfig);
   }
 
   getConfig(tenant: string): Promise<TenantConfig | null> {
