@@ -1,13 +1,13 @@
 // The edge API as one Hono app on Web-standard types: `createApp(deps)` wires routes to the stores it is given.
 // Adapters (edge/worker, edge/node) only build the deps. Every error leaves as JSON `{"error": {"code", "message"}}`.
 
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import { EdgerecError } from "../../shared/errors.ts";
 import { errorJson } from "./errors.ts";
 import type { LayeredEmbeddingCache } from "./embedding-cache.ts";
 import type { EventIdMemory } from "./event-rules.ts";
-import type { Guard } from "./guard.ts";
+import type { Background, Guard } from "./guard.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import type { ArtifactStore, EventLog, RecentItemsStore } from "./ports.ts";
 import type { ModelRegistry } from "./registry.ts";
@@ -37,12 +37,23 @@ export interface EdgeDeps {
    * Remote tiers bound to one request (the Worker coalesces a request's KV reads, and workerd forbids resolving one
    * request's promises from another's I/O). Called once per request with Hono's `c.env`; absent → `cache`/`recent`.
    */
-  forRequest?(env: unknown): Pick<EdgeDeps, "cache" | "recent">;
+  forRequest?(env: unknown, background: Background): Pick<EdgeDeps, "cache" | "recent">;
+}
+
+/** Work to finish after the response: the Worker's `ctx.waitUntil`; on Node the promise simply runs on. */
+export function background(c: Context): Background {
+  return (work) => {
+    try {
+      c.executionCtx.waitUntil(work);
+    } catch {
+      // No ExecutionContext (Node host, tests): nothing to extend; `work` handles its own errors.
+    }
+  };
 }
 
 /** The deps one request uses. */
-export function requestDeps(deps: EdgeDeps, env: unknown): EdgeDeps {
-  return deps.forRequest ? { ...deps, ...deps.forRequest(env) } : deps;
+export function requestDeps(deps: EdgeDeps, c: Context): EdgeDeps {
+  return deps.forRequest ? { ...deps, ...deps.forRequest(c.env, background(c)) } : deps;
 }
 
 /** Statuses an error may leave with. */

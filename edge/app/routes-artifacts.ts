@@ -9,7 +9,7 @@ import { ARTIFACT_FILES, isSafeArtifactPath } from "../../shared/artifact/files.
 import { parseManifest } from "../../shared/artifact/reader.ts";
 import { sha256Hex } from "../../shared/artifact/sha256.ts";
 import { EdgerecError } from "../../shared/errors.ts";
-import type { EdgeDeps } from "./app.ts";
+import { type EdgeDeps, background } from "./app.ts";
 import { declaredLength, limitedStream, readLimited, tooLarge } from "./body.ts";
 import { badRequest, forbidden, notFound } from "./errors.ts";
 import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from "./schemas.ts";
@@ -58,13 +58,13 @@ export function artifactRoutes(app: Hono, deps: EdgeDeps): void {
   };
 
   app.get("/v1/tenants/:tenant/artifacts/active/manifest.json", async (c) => {
-    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read");
+    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read", background(c));
     if (!config.active) throw notFound("no_active_version", `tenant '${config.tenant}' has no active model version`);
     return serveFile(c, config.tenant, config.active, ARTIFACT_FILES.manifest, false);
   });
 
   app.get("/v1/tenants/:tenant/artifacts/:version/:file{.+}", async (c) => {
-    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read");
+    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read", background(c));
     const version = c.req.param("version");
     checkVersion(version);
     return serveFile(c, config.tenant, version, c.req.param("file"), true);

@@ -8,7 +8,7 @@ import type { Context, Hono } from "hono";
 import { hashKey } from "./auth.ts";
 import { readLimitedText } from "./body.ts";
 import { HttpError } from "./errors.ts";
-import { type EdgeDeps, requestDeps } from "./app.ts";
+import { type EdgeDeps, background, requestDeps } from "./app.ts";
 import { EventIdMemory, checkVisitorBatch, eventSeconds } from "./event-rules.ts";
 import type { EventLine } from "./ports.ts";
 import { MAX_BODY_BYTES, eventsBodySchema, parseBody } from "./schemas.ts";
@@ -39,7 +39,7 @@ export function eventRoutes(app: Hono, deps: EdgeDeps): void {
   const ids = deps.eventIds ?? new EventIdMemory();
   app.post("/v1/tenants/:tenant/events", async (c) => {
     const header = c.req.header("Authorization");
-    const config = await deps.tenants.authorized(c.req.param("tenant"), header, "read");
+    const config = await deps.tenants.authorized(c.req.param("tenant"), header, "read", background(c));
     const hash = await hashKey(header!.replace(/^Bearer\s+/i, "").trim());
     const key = config.keys.find((k) => k.hash === hash)!;
     const publishable = key.role === "read";
@@ -81,7 +81,7 @@ export function eventRoutes(app: Hono, deps: EdgeDeps): void {
       list.push(e.itemId);
       map.set(e.userId, list);
     }
-    const { recent } = requestDeps(deps, c.env);
+    const { recent } = requestDeps(deps, c);
     const note = (e: Error) => console.error(`edgerec: recent items not updated (${e.message}); the event is logged`);
     await Promise.all([
       ...[...byUser].map(([user, items]) => recent.push(config.tenant, user, items).catch(note)),

@@ -4,7 +4,7 @@ import type { Hono } from "hono";
 import { bearerToken } from "./auth.ts";
 import { readLimitedText } from "./body.ts";
 import { notFound } from "./errors.ts";
-import { type EdgeDeps, requestDeps } from "./app.ts";
+import { type EdgeDeps, background, requestDeps } from "./app.ts";
 import { chooseVariant, recommend } from "./recommender.ts";
 import { MAX_BODY_BYTES, type RecommendationRequest, parseBody, recommendationRequestSchema, seedRequestSchema, similarQuerySchema, validate } from "./schemas.ts";
 
@@ -16,9 +16,9 @@ const SEED_BODY_BYTES = 16 * 1024;
 export function recommendationRoutes(app: Hono, deps: EdgeDeps): void {
   app.post("/v1/tenants/:tenant/recommendations", async (c) => {
     const t0 = performance.now();
-    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read");
+    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read", background(c));
     const body = parseBody(await readLimitedText(c.req.raw, MAX_BODY_BYTES), recommendationRequestSchema);
-    const rec = await recommend(requestDeps(deps, c.env), config, body);
+    const rec = await recommend(requestDeps(deps, c), config, body);
     return c.json({
       items: rec.items,
       modelVersion: rec.modelVersion,
@@ -33,7 +33,7 @@ export function recommendationRoutes(app: Hono, deps: EdgeDeps): void {
 
   app.get("/v1/tenants/:tenant/items/:id/similar", async (c) => {
     const t0 = performance.now();
-    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read");
+    const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read", background(c));
     const { count } = validate({ count: c.req.query("count") ?? undefined }, similarQuerySchema);
     const { variant, version } = chooseVariant(config, undefined, "default");
     const { model } = await deps.registry.serve(config.tenant, version, config.previous);
@@ -53,7 +53,7 @@ export function recommendationRoutes(app: Hono, deps: EdgeDeps): void {
     // The tenant is named inside the body: a key must be present before a small body is read, then it is checked.
     bearerToken(c.req.header("Authorization"));
     const body = parseBody(await readLimitedText(c.req.raw, SEED_BODY_BYTES), seedRequestSchema);
-    const config = await deps.tenants.authorized(body.tenant_id, c.req.header("Authorization"), "read");
+    const config = await deps.tenants.authorized(body.tenant_id, c.req.header("Authorization"), "read", background(c));
     const req: RecommendationRequest = {
       userId: body.user_id,
       count: body.count,
@@ -64,7 +64,7 @@ export function recommendationRoutes(app: Hono, deps: EdgeDeps): void {
         excludeIds: body.filters.exclude_ids,
       },
     };
-    const rec = await recommend(requestDeps(deps, c.env), config, req);
+    const rec = await recommend(requestDeps(deps, c), config, req);
     return c.json({
       recommendations: rec.items.map((it) => ({ item_id: it.id, score: it.score })),
       model_version: rec.modelVersion,

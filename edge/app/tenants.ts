@@ -6,6 +6,7 @@
 import { authorize, bearerToken } from "./auth.ts";
 import { updateTenantConfig } from "./config-update.ts";
 import { HttpError, badRequest, forbidden } from "./errors.ts";
+import type { Background } from "./guard.ts";
 import { ByteLru } from "./lru.ts";
 import type { ConfigStore } from "./ports.ts";
 import { type Role, TENANT_RE, type TenantConfig } from "./tenant-config.ts";
@@ -16,8 +17,17 @@ export const TENANT_CACHE_BYTES = 4 << 20;
 /** How long a cached config may answer while the config store fails (stale-if-error). */
 const STALE_IF_ERROR_MS = 10 * 60_000;
 
+/**
+ * How long past its TTL a cached config may still answer a read request while a background refresh runs
+ * (stale-while-revalidate). Past this the request waits for the store, as it does without a background runner.
+ */
+export const STALE_WHILE_REVALIDATE_MS = 30_000;
+
+
 export class TenantDirectory {
   private readonly cache: ByteLru<string, { config: TenantConfig | null; at: number }>;
+  /** Tenants whose refresh runs in the background now (one at a time per tenant). */
+  private readonly refreshing = new Set<string>();
 
   constructor(
     readonly store: ConfigStore,
@@ -32,9 +42,31 @@ export class TenantDirectory {
     return this.cache.size;
   }
 
-  async get(tenant: string): Promise<TenantConfig | null> {
+  /**
+   * The tenant's config. Given `background`, an expired entry (up to STALE_WHILE_REVALIDATE_MS past its TTL)
+   * answers at once and one refresh per tenant runs after the response: a config read from R2 takes tens of ms
+   * at times, and every request of the isolate would otherwise wait for it once per TTL.
+   */
+  async get(tenant: string, background?: Background): Promise<TenantConfig | null> {
     const hit = this.cache.get(tenant);
-    if (hit !== undefined && Date.now() - hit.at < this.ttlMs) return hit.config;
+    const age = hit === undefined ? Infinity : Date.now() - hit.at;
+    if (hit !== undefined && age < this.ttlMs) return hit.config;
+    // A TTL of 0 means "always read the store" (tests that rewrite config rely on it): no stale answers then.
+    if (hit !== undefined && background && this.ttlMs > 0 && age < this.ttlMs + STALE_WHILE_REVALIDATE_MS) {
+      if (!this.refreshing.has(tenant)) {
+        this.refreshing.add(tenant);
+        background(
+          this.read(tenant, hit)
+            .catch(() => {}) // read() logged it; the stale entry keeps answering
+            .finally(() => this.refreshing.delete(tenant)),
+        );
+      }
+      return hit.config;
+    }
+    return this.read(tenant, hit);
+  }
+
+  private async read(tenant: string, hit: { config: TenantConfig | null; at: number } | undefined): Promise<TenantConfig | null> {
     let config: TenantConfig | null;
     try {
       config = await this.store.get(tenant);
@@ -71,10 +103,11 @@ export class TenantDirectory {
   }
 
   /** The tenant's config when `authorization` holds a key of this tenant with at least `role`. */
-  async authorized(tenant: string, authorization: string | undefined, role: Role): Promise<TenantConfig> {
+  /** `background` lets read routes answer from a config just past its TTL while it refreshes (see `get`). */
+  async authorized(tenant: string, authorization: string | undefined, role: Role, background?: Background): Promise<TenantConfig> {
     bearerToken(authorization);
     if (!TENANT_RE.test(tenant)) throw badRequest("bad_tenant", `tenant id '${tenant.slice(0, 80)}' must be 1–64 of [A-Za-z0-9_-]`);
-    const config = await this.get(tenant);
+    const config = await this.get(tenant, background);
     if (!config) throw forbidden(`this key is not valid for tenant '${tenant}'`);
     await authorize(config, authorization, role);
     return config;
