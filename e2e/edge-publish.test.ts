@@ -45,7 +45,8 @@ describe("edgerec publish", () => {
     await expect(runPublish(["--artifact", await artifactDir("bad", "v2", true), "--tenant", "shop", "--target", "local", "--state", persist])).rejects.toThrow(/items\.bin/);
     await expect(runPublish(["--artifact", dir, "--tenant", "other", "--target", "local", "--state", persist])).rejects.toThrow(/belongs to tenant 'shop'/);
 
-    const dev = await startWranglerDev({ cwd: repo, persistTo: persist });
+    // The test asserts a KV cache hit: no read budget, so a loaded machine cannot turn it into an artifact answer.
+    const dev = await startWranglerDev({ cwd: repo, persistTo: persist, vars: { KV_READ_BUDGET_MS: "0" } });
     try {
       const headers = { Authorization: `Bearer ${key}`, "Content-Type": "application/json" };
       const rec = await fetch(`${dev.url}/v1/tenants/shop/recommendations`, { method: "POST", headers, body: JSON.stringify({ userId: "user-1", count: 5 }) });

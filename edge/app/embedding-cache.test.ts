@@ -72,3 +72,42 @@ describe("vector bytes and recent lists", () => {
     expect(mergeRecent(["b", "a"], ["c", "b"])).toEqual(["b", "c", "a"]);
   });
 });
+
+describe("a request's read budget for the remote tier", () => {
+  /** A remote that answers only when released. */
+  function slowRemote<T>(value: T) {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    return { release: () => release(), read: async () => (await gate, value) };
+  }
+
+  it("answers without the late remote read, and the next request finds its answer in memory", async () => {
+    const v = new Float32Array([1, 2, 3]);
+    const slow = slowRemote([v]);
+    const remote: EmbeddingCache = { name: "remote", getMany: slow.read, setMany: async () => {}, delete: async () => {} };
+    const work: Promise<unknown>[] = [];
+    const budget = { ms: 5, background: (p: Promise<unknown>) => void work.push(p) };
+    const base = new LayeredEmbeddingCache(new MemoryEmbeddingCache(), null);
+    const first = await base.withRemote(remote, budget).lookup(["k"]);
+    expect(first).toEqual([{ vector: null, tier: null }]); // the request went on without it
+    expect(work).toHaveLength(1); // the read goes on after the response
+    slow.release();
+    await Promise.all(work);
+    const next = await base.withRemote(remote, budget).lookup(["k"]);
+    expect(next[0]).toEqual({ vector: v, tier: "memory" });
+  });
+
+  it("recent items: the same, and a read within the budget answers as before", async () => {
+    const slow = slowRemote(["i1", "i2"]);
+    const work: Promise<unknown>[] = [];
+    const budget = { ms: 5, background: (p: Promise<unknown>) => void work.push(p) };
+    const base = new LayeredRecentItems(new MemoryRecentItems(), null);
+    const remote = { get: slow.read, push: async () => {} };
+    expect(await base.withRemote(remote, budget).get("t", "u")).toEqual([]);
+    slow.release();
+    await Promise.all(work);
+    expect(await base.withRemote(remote, budget).get("t", "u")).toEqual(["i1", "i2"]);
+    const fast = { get: async () => ["i9"], push: async () => {} };
+    expect(await base.withRemote(fast, budget).get("t", "other")).toEqual(["i9"]);
+  });
+});

@@ -1,7 +1,7 @@
 // User-vector caches: the per-isolate memory LRU, and the layering memory → remote (KV / Redis). The artifact's
 // users.bin is the last tier (ServingModel.userVectors), consulted by the recommender after both miss.
 
-import { DependencyDown } from "./guard.ts";
+import { type Background, DependencyDown, withinBudget } from "./guard.ts";
 import { ByteLru } from "./lru.ts";
 import type { EmbeddingCache } from "./ports.ts";
 
@@ -45,14 +45,16 @@ export class LayeredEmbeddingCache implements EmbeddingCache {
     // that KV does not already have.
     missTtlSeconds = 60,
     misses?: ByteLru<string, true>,
+    /** A request's soft deadline for the remote read (see withinBudget); none: wait for it. */
+    private readonly budget?: { ms: number; background: Background },
   ) {
     this.name = remote ? `${memory.name}+${remote.name}` : memory.name;
     this.misses = misses ?? new ByteLru(4 << 20, missTtlSeconds * 1000);
   }
 
   /** The same memory tier and miss memory over another remote tier (a Worker builds one per request). */
-  withRemote(remote: EmbeddingCache): LayeredEmbeddingCache {
-    return new LayeredEmbeddingCache(this.memory, remote, this.memoryTtlSeconds, 0, this.misses);
+  withRemote(remote: EmbeddingCache, budget?: { ms: number; background: Background }): LayeredEmbeddingCache {
+    return new LayeredEmbeddingCache(this.memory, remote, this.memoryTtlSeconds, 0, this.misses, budget);
   }
 
   async getMany(keys: string[]): Promise<(Float32Array | null)[]> {
@@ -67,22 +69,28 @@ export class LayeredEmbeddingCache implements EmbeddingCache {
     const missIdx: number[] = [];
     near.forEach((v, i) => v || this.misses.get(keys[i]!) || missIdx.push(i));
     if (missIdx.length === 0) return out;
+    // What the remote read finds goes to memory (hits) and the miss memory even when it lands after the budget.
+    const read = this.remote.getMany(missIdx.map((i) => keys[i]!)).then(async (far) => {
+      const fill: [string, Float32Array][] = [];
+      far.forEach((v, j) => {
+        const key = keys[missIdx[j]!]!;
+        if (v) fill.push([key, v]);
+        else this.misses.set(key, true, 2 * key.length + 48);
+      });
+      if (fill.length) await this.memory.setMany(fill, this.memoryTtlSeconds);
+      return far;
+    });
     let far: (Float32Array | null)[];
     try {
-      far = await this.remote.getMany(missIdx.map((i) => keys[i]!));
+      far = await withinBudget(read, this.budget, "user vectors");
     } catch (e) {
       // The remote tier is down or slow: answer from memory (the caller falls back to the artifact); remember nothing.
       if (e instanceof DependencyDown) return out;
       throw e;
     }
-    const fill: [string, Float32Array][] = [];
     far.forEach((v, j) => {
-      const i = missIdx[j]!;
-      if (!v) return this.misses.set(keys[i]!, true, 2 * keys[i]!.length + 48);
-      out[i] = { vector: v, tier: this.remote!.name };
-      fill.push([keys[i]!, v]);
+      if (v) out[missIdx[j]!] = { vector: v, tier: this.remote!.name };
     });
-    if (fill.length) await this.memory.setMany(fill, this.memoryTtlSeconds);
     return out;
   }
 

@@ -90,3 +90,26 @@ export class Guard {
     }
   }
 }
+
+/** Work to finish after the response (a Worker's `ctx.waitUntil`). */
+export type Background = (work: Promise<unknown>) => void;
+
+/**
+ * A request's soft deadline for a remote read: waits at most `budgetMs` for `read`, else throws DependencyDown so the
+ * caller answers from memory and the artifact. The read itself goes on under `background` (its own completion
+ * handler, e.g. filling the memory tier, still runs, and the guard's accounting settles), so the user's next request
+ * finds what this one could not wait for. Without a budget or a background runner it simply awaits `read`.
+ */
+export async function withinBudget<T>(read: Promise<T>, budget: { ms: number; background: Background } | undefined, dependency: string): Promise<T> {
+  if (!budget) return read;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), budget.ms)));
+  try {
+    const first = await Promise.race([read, late]);
+    if (first !== "late") return first as T;
+  } finally {
+    clearTimeout(timer);
+  }
+  budget.background(read.catch(() => undefined));
+  throw new DependencyDown(dependency, `no answer within the request's ${budget.ms} ms budget`);
+}

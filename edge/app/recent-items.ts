@@ -2,7 +2,7 @@
 // both and reads memory first, so the request right after an event already sees it in this isolate.
 
 import { skipIfDown } from "./embedding-cache.ts";
-import { DependencyDown } from "./guard.ts";
+import { type Background, DependencyDown, withinBudget } from "./guard.ts";
 import { ByteLru } from "./lru.ts";
 import { RECENT_ITEMS_CAP, type RecentItemsStore } from "./ports.ts";
 
@@ -59,26 +59,30 @@ export class LayeredRecentItems implements RecentItemsStore {
     private readonly memory: MemoryRecentItems,
     private readonly remote: RecentItemsStore | null,
     private readonly emptyTtlSeconds = 5,
+    /** A request's soft deadline for the remote read (see withinBudget); none: wait for it (up to the guard's bound). */
+    private readonly budget?: { ms: number; background: Background },
   ) {}
 
-  /** The same memory tier over another remote store (a Worker builds one per request). */
-  withRemote(remote: RecentItemsStore): LayeredRecentItems {
-    return new LayeredRecentItems(this.memory, remote, this.emptyTtlSeconds);
+  /** The same memory tier over another remote store (a Worker builds one per request, with its read budget). */
+  withRemote(remote: RecentItemsStore, budget?: { ms: number; background: Background }): LayeredRecentItems {
+    return new LayeredRecentItems(this.memory, remote, this.emptyTtlSeconds, budget);
   }
 
   async get(tenant: string, userId: string): Promise<string[]> {
     const near = await this.memory.get(tenant, userId);
     if (near.length || !this.remote || this.memory.has(tenant, userId)) return near;
-    let far: string[];
+    // The read keeps its answer in memory even when it lands after the request's budget (for the next request).
+    const read = this.remote.get(tenant, userId).then((far) => {
+      this.memory.set(tenant, userId, far, far.length ? undefined : this.emptyTtlSeconds * 1000);
+      return far;
+    });
     try {
-      far = await this.remote.get(tenant, userId);
+      return await withinBudget(read, this.budget, "recent items");
     } catch (e) {
       // Remote down or slow: what this isolate knows (possibly nothing) answers; nothing is remembered.
       if (e instanceof DependencyDown) return near;
       throw e;
     }
-    this.memory.set(tenant, userId, far, far.length ? undefined : this.emptyTtlSeconds * 1000);
-    return far;
   }
 
   async push(tenant: string, userId: string, itemIds: string[]): Promise<void> {

@@ -9,8 +9,13 @@ export interface Env {
   MODEL_BUDGET_MB?: string;
   /** Seconds a tenant config is cached per isolate (default 2). */
   CONFIG_TTL_SECONDS?: string;
-  /** Longest a KV call may take before the request goes on without it (ms, default 300). */
+  /** Longest a KV call may take before it counts as failed for the circuit breaker (ms, default 300). */
   KV_TIMEOUT_MS?: string;
+  /**
+   * Longest a recommendation waits for its KV reads (ms, default 10; 0 waits up to KV_TIMEOUT_MS). A later answer is
+   * kept in memory for the user's next request (the read finishes under waitUntil).
+   */
+  KV_READ_BUDGET_MS?: string;
   /** Cloudflare's rate-limiting binding for event requests (wrangler.toml `[[ratelimits]]`, per minute). */
   EVENTS_LIMITER?: import("../app/rate-limit.ts").RateLimitBinding;
   /** Event requests per minute per key / IP when EVENTS_LIMITER is absent (default 600, counted per isolate). */

@@ -27,6 +27,7 @@ function build(env: Env): ReturnType<typeof createApp> {
   const recent = new LayeredRecentItems(new MemoryRecentItems(), null);
   // One guard per isolate for KV: slow or failing KV is skipped (memory and the artifact answer) and /healthz says so.
   const kvGuard = new Guard("kv", { timeoutMs: Number(env.KV_TIMEOUT_MS ?? 300) });
+  const readBudgetMs = Number(env.KV_READ_BUDGET_MS ?? 10);
   return createApp({
     runtime: "cloudflare-workers",
     artifacts,
@@ -38,12 +39,14 @@ function build(env: Env): ReturnType<typeof createApp> {
     guards: [kvGuard],
     // The rate-limiting binding counts across isolates; without it each isolate counts in memory.
     rateLimiter: env.EVENTS_LIMITER ? new BindingRateLimiter(env.EVENTS_LIMITER, 60) : new MemoryRateLimiter(Number(env.EVENT_REQUESTS_PER_MINUTE ?? 600), 60),
-    forRequest(requestEnv) {
+    forRequest(requestEnv, background) {
       const kv = (requestEnv as Env).EMBEDDINGS;
       const reads = new KvBatchReader(kv);
+      // A recommendation waits at most this long for KV; a later answer still lands in memory for the next request.
+      const budget = readBudgetMs > 0 ? { ms: readBudgetMs, background } : undefined;
       return {
-        cache: cache.withRemote(new GuardedEmbeddingCache(new KvEmbeddingCache(kv, reads), kvGuard)),
-        recent: recent.withRemote(new GuardedRecentItems(new KvRecentItems(kv, reads), kvGuard)),
+        cache: cache.withRemote(new GuardedEmbeddingCache(new KvEmbeddingCache(kv, reads), kvGuard), budget),
+        recent: recent.withRemote(new GuardedRecentItems(new KvRecentItems(kv, reads), kvGuard), budget),
       };
     },
   });
