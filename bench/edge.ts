@@ -30,7 +30,7 @@ const DIM = 64;
 const RECENT_USERS = 2000;
 /** Re-ranking options sent with every request (the `ranking` field), e.g. '{"diversity":0.5}'; none by default. */
 const RANKING = process.env.EDGE_BENCH_RANKING ? (JSON.parse(process.env.EDGE_BENCH_RANKING) as Record<string, unknown>) : null;
-/** Which hosts to drive: all (default), workerd or node. */
+/** Which hosts to drive: all (default), workerd (Miniflare and wrangler dev), miniflare (only) or node. */
 const TARGETS = process.env.EDGE_BENCH_TARGETS ?? "all";
 const CACHED_USERS = Math.min(USERS, Number(process.env.EDGE_BENCH_CACHED_USERS ?? 4000));
 const TENANT = "bench";
@@ -270,6 +270,7 @@ async function workerd(dir: string): Promise<Record<string, unknown>[]> {
     } finally {
       await direct.stop();
     }
+    if (TARGETS === "miniflare") return results;
     const dev = await startWranglerDev({ cwd: repo, persistTo: persist, vars: WORKER_VARS });
     try {
       results.push({ ...(await run("workerd (wrangler dev)", { url: dev.url, ...k })), publishSeconds: pub.seconds });
@@ -321,7 +322,7 @@ async function nodeHost(dir: string): Promise<Record<string, unknown>> {
 
 const dir = await artifact();
 if (process.argv.includes("--build-only")) process.exit(0);
-const runs = [...(TARGETS === "node" ? [] : await workerd(dir)), ...(TARGETS === "workerd" ? [] : [await nodeHost(dir)])];
+const runs = [...(TARGETS === "node" ? [] : await workerd(dir)), ...(TARGETS === "workerd" || TARGETS === "miniflare" ? [] : [await nodeHost(dir)])];
 const out = {
   bench: "edge",
   tenant: { items: ITEMS, users: USERS, dim: DIM, recentUsers: RECENT_USERS, index: "hnsw", seen: "seen.bin: 5 + Exp(15) own-cluster items per user, 1% with 2,000", workerModelBudgetMb: Number(MODEL_BUDGET_MB) },

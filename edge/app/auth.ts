@@ -9,6 +9,23 @@ const RANK: Record<Role, number> = { read: 1, write: 2, admin: 3 };
 
 export const hashKey = (key: string): Promise<string> => sha256Hex(new TextEncoder().encode(key));
 
+/**
+ * Hashes of the bearer tokens seen lately, per isolate: a request's key is hashed once, not on every request
+ * (Web Crypto's digest is an async native call; it was a visible share of a recommendation's CPU). Bounded so
+ * random tokens cannot grow it; a token is dropped with its entry, and the stored configs never hold tokens.
+ */
+const HASH_CACHE_ENTRIES = 1024;
+const hashCache = new Map<string, string>();
+
+async function cachedHash(key: string): Promise<string> {
+  const hit = hashCache.get(key);
+  if (hit !== undefined) return hit;
+  const hash = await hashKey(key);
+  if (hashCache.size >= HASH_CACHE_ENTRIES) hashCache.delete(hashCache.keys().next().value!);
+  hashCache.set(key, hash);
+  return hash;
+}
+
 /** A new key: `erk_` + 32 random bytes in base64url. */
 export function generateKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
@@ -31,7 +48,7 @@ export function bearerToken(header: string | undefined | null): string {
 
 /** Checks that `header` carries a key of this tenant with at least `role`; returns the key's role. */
 export async function authorize(config: TenantConfig, header: string | undefined | null, role: Role): Promise<Role> {
-  const hash = await hashKey(bearerToken(header));
+  const hash = await cachedHash(bearerToken(header));
   const rec = config.keys.find((k) => k.hash === hash);
   if (!rec) throw forbidden(`this key is not valid for tenant '${config.tenant}'`);
   if (RANK[rec.role] < RANK[role]) throw forbidden(`this route needs a '${role}' key; the key has role '${rec.role}'`);

@@ -22,6 +22,14 @@ export async function readLimited(req: Request, limit: number, what?: string): P
     throw tooLarge(limit, what);
   }
   if (!req.body) return new Uint8Array(0);
+  if (declared !== null) {
+    // HTTP/1.1 frames a Content-Length body to exactly that many bytes (workerd's and Node's parsers both do), so
+    // the check above bounds it: one native read instead of a JS reader loop, which showed in a request's CPU
+    // profile. The length is checked again for a Request built in-process with a header that does not match.
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    if (bytes.byteLength > limit) throw tooLarge(limit, what);
+    return bytes;
+  }
   const reader = req.body.getReader();
   const parts: Uint8Array[] = [];
   let total = 0;

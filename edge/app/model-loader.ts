@@ -6,7 +6,7 @@
 
 import type { AnnIndex } from "../../shared/ann/types.ts";
 import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
-import type { Manifest } from "../../shared/artifact/manifest.ts";
+import type { ItemRecord, Manifest } from "../../shared/artifact/manifest.ts";
 import { decodePack } from "../../shared/artifact/pack.ts";
 import { type SeenList, checkSeenFits, decodeSeen } from "../../shared/artifact/seen.ts";
 import { HNSW_SLOT_OVERHEAD, type HnswFileInfo, hnswFileInfo } from "../../shared/ann/hnsw-header.ts";
@@ -51,6 +51,7 @@ export async function loadServingModel(
   const { items, vectors, gram, projection } = await readItems(source, manifest);
   const itemRow = new Map<string, number>();
   items.forEach((it, r) => itemRow.set(it.id, r));
+  shareCategoryLists(items);
   const popular = manifest.files[ARTIFACT_FILES.popular]
     ? decodePopularJson(await readVerified(source, manifest, ARTIFACT_FILES.popular))
     : null;
@@ -140,4 +141,25 @@ export async function loadServingModel(
   smokeTest(model);
   model.loadMs = Date.now() - t0;
   return model;
+}
+
+/**
+ * Items with the same categories share one array (and one string per category name). A catalogue of 100k items
+ * has a few hundred distinct category sets: this drops a few hundred thousand small heap objects, which every major
+ * GC of the isolate would otherwise mark (a measured pause of tens of ms under load). The arrays are read-only.
+ */
+export function shareCategoryLists(items: ItemRecord[]): void {
+  const lists = new Map<string, string[]>();
+  const names = new Map<string, string>();
+  for (const it of items) {
+    const cats = it.categories;
+    if (!cats) continue;
+    const key = cats.join("\u0000");
+    let shared = lists.get(key);
+    if (!shared) {
+      shared = cats.map((c: string) => names.get(c) ?? (names.set(c, c), c));
+      lists.set(key, shared);
+    }
+    it.categories = shared;
+  }
 }
