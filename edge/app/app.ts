@@ -4,6 +4,7 @@
 import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import { EdgerecError } from "../../shared/errors.ts";
+import { discardBody } from "./body.ts";
 import { errorJson } from "./errors.ts";
 import type { LayeredEmbeddingCache } from "./embedding-cache.ts";
 import type { EventIdMemory } from "./event-rules.ts";
@@ -97,13 +98,15 @@ export function createApp(deps: EdgeDeps): Hono {
   openApiRoutes(app);
 
   const allowedMethods = methodMatcher(app);
-  app.notFound((c) => {
+  app.notFound(async (c) => {
+    await discardBody(c.req.raw);
     const path = new URL(c.req.url).pathname;
     const allow = allowedMethods(path);
     if (allow.length > 0) return c.json(errorJson("method_not_allowed", `${c.req.method} is not allowed on ${path}; allowed: ${allow.join(", ")}`), 405, { Allow: allow.join(", ") });
     return c.json(errorJson("not_found", `no route for ${c.req.method} ${path}`), 404);
   });
-  app.onError((err, c) => {
+  app.onError(async (err, c) => {
+    await discardBody(c.req.raw);
     if (err instanceof EdgerecError) {
       if (err.status === 429) c.header("Retry-After", String(deps.rateLimiter?.periodSeconds ?? 60));
       return c.json(errorJson(err.code, err.message), err.status as ErrorStatus);
