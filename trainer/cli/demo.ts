@@ -3,6 +3,7 @@
 // Ctrl-C stops everything it started; a second run reuses the artifact, the published version and the keys.
 
 import { z } from "zod";
+import { shopPageUrl, trainingPageUrl } from "../demo/links.ts";
 import { prepareDemo } from "../demo/prepare.ts";
 import { serveDemo } from "../demo/serve.ts";
 import { DEFAULT_PERSIST } from "../io/edge-store.ts";
@@ -54,7 +55,7 @@ export const demoCommand: Command = {
     log("demo: starting the Worker (wrangler dev) and the web pages (vite)…");
     const servers = await serveDemo({ state: f.state, apiPort: f.port, webPort: f["web-port"] });
     const api = servers.apiUrl;
-    const shop = `${servers.webUrl}/widget.html?endpoint=${encodeURIComponent(api)}&tenant=${f.tenant}&key=${demo.keys.read}`;
+    const shop = shopPageUrl(servers.webUrl, api, f.tenant, demo.keys.read);
     const m = demo.metrics;
     const fmt = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(4));
     process.stdout.write(
@@ -66,7 +67,7 @@ export const demoCommand: Command = {
           ` (popularity ndcg@10 ${fmt(demo.baseline["ndcg@10"])}; 10% of each user held out)`,
         `  API        ${api}            health: ${api}/healthz`,
         `  shop page  ${shop}`,
-        `  training   ${servers.webUrl}/demo/?endpoint=${encodeURIComponent(api)}&tenant=${f.tenant}#key=${demo.keys.admin}`,
+        `  training   ${trainingPageUrl(`${servers.webUrl}/demo/`, api, f.tenant, demo.keys.admin)}`,
         "",
         "  try:",
         `    curl -s ${api}/healthz`,

@@ -25,6 +25,8 @@ export const WIDGET_CSS = `
 }
 :host([hidden]) { display: none; }
 * { box-sizing: border-box; }
+/* The UA's [hidden] rule loses to any display set here (.badge is inline-flex): a hidden part stays hidden. */
+[hidden] { display: none !important; }
 .head { display: flex; align-items: baseline; justify-content: space-between; gap: 12px; margin: 0 0 12px; }
 h2 { font-size: 1.25rem; font-weight: 650; letter-spacing: -0.01em; margin: 0; }
 .badge { font-size: 0.75rem; color: var(--edgerec-muted); display: inline-flex; align-items: center; gap: 6px; }
