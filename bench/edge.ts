@@ -41,6 +41,12 @@ const TENANT = "bench";
 const MODEL_BUDGET_MB = process.env.EDGE_BENCH_MODEL_BUDGET_MB ?? "128";
 const WORKER_VARS = { MODEL_BUDGET_MB };
 const repo = path.resolve(import.meta.dirname, "..");
+/**
+ * Where Miniflare keeps the local KV/R2 state: tmpfs when the machine has one. Local KV is SQLite and files on that
+ * disk, and its syncs stalled every request of the process for tens of ms at times — the simulator's disk, not the
+ * Worker (Cloudflare's KV is a network service). EDGE_BENCH_STATE_DIR overrides.
+ */
+const LOCAL_STATE_DIR = process.env.EDGE_BENCH_STATE_DIR ?? (existsSync("/dev/shm") ? "/dev/shm" : tmpdir());
 const log = (msg: string) => process.stderr.write(`bench:edge: ${msg}\n`);
 
 /** The artifact, built once per size and kept under runs/ (HNSW built natively by hnswlib-node, same file format). */
@@ -178,6 +184,14 @@ function mix(seed: number): () => string {
   };
 }
 
+/** The kind of a request of the mix, from its body: which path its user takes, and whether it filters. */
+function kindOf(body: string): string {
+  const b = JSON.parse(body) as { userId: string; filters?: unknown };
+  const n = Number(b.userId.slice(1));
+  const user = b.userId.startsWith("recent") ? "recent" : b.userId.startsWith("anon") ? "unknown" : n < CACHED_USERS ? "cached" : "known";
+  return b.filters ? `${user}+filter` : user;
+}
+
 async function run(target: string, t: Target): Promise<Record<string, unknown>> {
   const headers = { Authorization: `Bearer ${t.readKey}`, "Content-Type": "application/json" };
   const recs = (body: unknown) => fetch(`${t.url}/v1/tenants/${TENANT}/recommendations`, { method: "POST", headers, body: JSON.stringify(body) });
@@ -220,7 +234,7 @@ async function run(target: string, t: Target): Promise<Record<string, unknown>> 
   log(`${target}: ${RATE} req/s for ${SECONDS} s`);
   const cpu0 = descendantsCpuMs();
   const loadCpu0 = process.cpuUsage();
-  const r: LoadResult = await driveLoad({ url: t.url, rate: RATE, seconds: SECONDS, method: "POST", path: `/v1/tenants/${TENANT}/recommendations`, headers, nextBody: mix(2) });
+  const r: LoadResult = await driveLoad({ url: t.url, rate: RATE, seconds: SECONDS, method: "POST", path: `/v1/tenants/${TENANT}/recommendations`, headers, nextBody: mix(2), kindOf });
   const serverCpuMsPerRequest = Math.round(((descendantsCpuMs() - cpu0) / Math.max(1, r.requests)) * 100) / 100;
   const lc = process.cpuUsage(loadCpu0);
   const loadGenCpuMsPerRequest = Math.round(((lc.user + lc.system) / 1000 / Math.max(1, r.requests)) * 100) / 100;
@@ -238,6 +252,7 @@ async function run(target: string, t: Target): Promise<Record<string, unknown>> 
     requests: r.requests,
     statusCounts: r.statusCounts,
     errorKinds: r.errorKinds,
+    byKind: r.byKind,
     serialMs,
     serverCpuMsPerRequest,
     loadGenCpuMsPerRequest,
@@ -256,7 +271,7 @@ async function keys(target: "local" | "node", state: string): Promise<{ readKey:
 
 /** Publishes once into a wrangler state dir, then runs the Worker on it in workerd: directly, then under wrangler dev. */
 async function workerd(dir: string): Promise<Record<string, unknown>[]> {
-  const persist = await mkdtemp(path.join(tmpdir(), "edgerec-bench-wrangler-"));
+  const persist = await mkdtemp(path.join(LOCAL_STATE_DIR, "edgerec-bench-wrangler-"));
   try {
     // Local KV takes several ms per write here, so CACHED_USERS users go into KV; the rest are served from the
     // artifact's users.bin (the last tier of the user-vector cache).
@@ -325,6 +340,7 @@ if (process.argv.includes("--build-only")) process.exit(0);
 const runs = [...(TARGETS === "node" ? [] : await workerd(dir)), ...(TARGETS === "workerd" || TARGETS === "miniflare" ? [] : [await nodeHost(dir)])];
 const out = {
   bench: "edge",
+  localState: LOCAL_STATE_DIR,
   tenant: { items: ITEMS, users: USERS, dim: DIM, recentUsers: RECENT_USERS, index: "hnsw", seen: "seen.bin: 5 + Exp(15) own-cluster items per user, 1% with 2,000", workerModelBudgetMb: Number(MODEL_BUDGET_MB) },
   ranking: RANKING,
   load: { nice: NICE, rate: RATE, seconds: SECONDS, warmupSeconds: 5, mix: "1/6 known+cached, 1/6 known (users.bin), 1/3 recent events only, 1/3 unknown; 20% with includeCategories", cachedUsers: CACHED_USERS, tool: "open-loop generator (edge/node/load.ts): fixed arrival rate, latency from scheduled send time" },

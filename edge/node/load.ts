@@ -17,6 +17,8 @@ export interface LoadResult {
   statusCounts: Record<string, number>;
   /** Transport errors by kind (the error's code: ECONNRESET, timeout, …), so a failure says what it was. */
   errorKinds: Record<string, number>;
+  /** Latency percentiles per kind of request, when the options name kinds (`kindOf`). */
+  byKind?: Record<string, { requests: number; p50Ms: number; p95Ms: number; p99Ms: number }>;
 }
 
 export interface LoadOptions {
@@ -29,6 +31,8 @@ export interface LoadOptions {
   /** The body of the next request (called once per request). */
   nextBody: () => string;
   timeoutMs?: number;
+  /** Names the kind of a request from its body (e.g. which path a user takes), to report latency per kind. */
+  kindOf?: (body: string) => string;
 }
 
 const pct = (sorted: number[], p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
@@ -41,6 +45,7 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 1000, scheduling: "fifo" });
   const errorKinds: Record<string, number> = {};
   const times: number[] = [];
+  const timesByKind = new Map<string, number[]>();
   const statusCounts: Record<string, number> = {};
   let errors = 0;
   const total = Math.round(o.rate * o.seconds);
@@ -55,7 +60,12 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
         (res) => {
           res.resume();
           res.on("end", () => {
-            times.push(performance.now() - scheduled);
+            const ms = performance.now() - scheduled;
+            times.push(ms);
+            if (o.kindOf) {
+              const kind = o.kindOf(body);
+              timesByKind.set(kind, [...(timesByKind.get(kind) ?? []), ms]);
+            }
             const code = res.statusCode ?? 0;
             statusCounts[code] = (statusCounts[code] ?? 0) + 1;
             if (code < 200 || code >= 300) errors++;
@@ -90,6 +100,14 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
   agent.destroy();
   times.sort((a, b) => a - b);
   const r2 = (x: number) => Math.round(x * 100) / 100;
+  const byKind = o.kindOf
+    ? Object.fromEntries(
+        [...timesByKind].map(([k, t]) => {
+          t.sort((a, b) => a - b);
+          return [k, { requests: t.length, p50Ms: r2(pct(t, 50)), p95Ms: r2(pct(t, 95)), p99Ms: r2(pct(t, 99)) }];
+        }),
+      )
+    : undefined;
   return {
     requests: times.length,
     rps: r2(times.length / elapsed),
@@ -100,5 +118,6 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
     errors,
     statusCounts,
     errorKinds,
+    ...(byKind ? { byKind } : {}),
   };
 }
