@@ -16,11 +16,16 @@ import { KvEmbeddingCache, KvRecentItems } from "./kv-cache.ts";
 import { R2ArtifactStore } from "./r2-artifacts.ts";
 import { R2EventLog } from "./r2-events.ts";
 import { openHnsw } from "./hnsw.ts";
+import { ItemOverlays } from "../app/overlay-sync.ts";
+import { R2ItemOverlayStore } from "./r2-item-overlay.ts";
 
 let app: ReturnType<typeof createApp> | null = null;
 
-function build(env: Env): ReturnType<typeof createApp> {
+/** The app over `env`'s bindings, as one isolate builds it (exported so tests can start a fresh "isolate"). */
+export function buildWorkerApp(env: Env): ReturnType<typeof createApp> {
   const artifacts = new R2ArtifactStore(env.ARTIFACTS);
+  // Item PUT/DELETE: stored in R2 by compare-and-swap; each isolate re-checks the tag every few seconds.
+  const overlays = new ItemOverlays(new R2ItemOverlayStore(env.ARTIFACTS), artifacts, Number(env.ITEM_OVERLAY_TTL_SECONDS ?? 5) * 1000);
   // Memory tiers live per isolate; the KV tiers are bound to each request, so that the request's reads leave as one
   // bulk get (KvBatchReader) and no request resolves another's promises.
   const cache = new LayeredEmbeddingCache(new MemoryEmbeddingCache(8 << 20), null);
@@ -32,7 +37,8 @@ function build(env: Env): ReturnType<typeof createApp> {
     runtime: "cloudflare-workers",
     artifacts,
     tenants: new TenantDirectory(new R2ConfigStore(env.ARTIFACTS, env.CONFIG), Number(env.CONFIG_TTL_SECONDS ?? 2) * 1000),
-    registry: new ModelRegistry(artifacts, { budgetBytes: Number(env.MODEL_BUDGET_MB ?? 96) * 2 ** 20, openAnn: openHnsw }),
+    registry: new ModelRegistry(artifacts, { budgetBytes: Number(env.MODEL_BUDGET_MB ?? 96) * 2 ** 20, openAnn: openHnsw, overlays }),
+    overlays,
     cache,
     recent,
     events: new R2EventLog(env.ARTIFACTS),
@@ -54,7 +60,7 @@ function build(env: Env): ReturnType<typeof createApp> {
 
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
-    app ??= build(env);
+    app ??= buildWorkerApp(env);
     return app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<Env>;
