@@ -54,7 +54,7 @@ export function itemsSuite(host: string, makeHarness: () => Promise<RouteHarness
       config.active = "v1";
       config.keys = [await keyRecord(keys.read, "read"), await keyRecord(keys.write, "write"), await keyRecord(keys.admin, "admin")];
       await h.putConfig(config);
-    });
+    }, 120_000);
 
     it("a PUT item with an explicit vector is returned by the next matching request, and by similar items", async () => {
       const before = await recs({ userId: "user-1", count: 5 });

@@ -51,10 +51,10 @@ function metaOf(body: ItemPut): ItemMeta {
 }
 
 export function itemRoutes(app: Hono, deps: EdgeDeps): void {
-  app.put("/v1/tenants/:tenant/items/:itemId", async (c) => {
+  app.put("/v1/tenants/:tenant/items/:id", async (c) => {
     const t0 = performance.now();
     const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "write");
-    const id = itemId(c.req.param("itemId"));
+    const id = itemId(c.req.param("id"));
     const overlays = overlaysOf(deps);
     const body = parseBody(await readLimitedText(c.req.raw, ITEM_BODY_BYTES), itemPutSchema);
     const model = await activeModel(deps, config);
@@ -100,9 +100,9 @@ export function itemRoutes(app: Hono, deps: EdgeDeps): void {
     );
   });
 
-  app.delete("/v1/tenants/:tenant/items/:itemId", async (c) => {
+  app.delete("/v1/tenants/:tenant/items/:id", async (c) => {
     const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "write");
-    const id = itemId(c.req.param("itemId"));
+    const id = itemId(c.req.param("id"));
     const overlays = overlaysOf(deps);
     const model = await activeModel(deps, config);
     const stored = await overlays.commit(config.tenant, (file) => {
