@@ -8,6 +8,8 @@ import { type Fixture, buildFixture, categoryName } from "../testing/fixtures.ts
 import { generateKey, keyRecord } from "./auth.ts";
 import type { RouteHarness } from "./routes.case.ts";
 import { type TenantConfig, emptyTenantConfig } from "./tenant-config.ts";
+import { buildTwoTowerFixture } from "../testing/two-tower-fixture.ts";
+import { loadTowers } from "../../shared/features/towers.ts";
 
 interface Recs {
   items: { id: string; score: number }[];
@@ -21,6 +23,7 @@ export function itemsSuite(host: string, makeHarness: () => Promise<RouteHarness
     let h: RouteHarness;
     let fx: Fixture;
     let config: TenantConfig;
+    let towerFx: Awaited<ReturnType<typeof buildTwoTowerFixture>>;
     const keys = { read: generateKey(), write: generateKey(), admin: generateKey() };
     const send = (method: string, path: string, key: string | null, body?: unknown, headers: Record<string, string> = {}) =>
       h.fetch(path, {
@@ -54,6 +57,9 @@ export function itemsSuite(host: string, makeHarness: () => Promise<RouteHarness
       config.active = "v1";
       config.keys = [await keyRecord(keys.read, "read"), await keyRecord(keys.write, "write"), await keyRecord(keys.admin, "admin")];
       await h.putConfig(config);
+      towerFx = await buildTwoTowerFixture({ tenant: "towershop", version: "t1", hnsw: h.hnsw() });
+      await h.putArtifact("towershop", "t1", towerFx.files);
+      await h.putConfig({ ...config, tenant: "towershop", active: "t1" });
     }, 120_000);
 
     it("a PUT item with an explicit vector is returned by the next matching request, and by similar items", async () => {
@@ -84,6 +90,23 @@ export function itemsSuite(host: string, makeHarness: () => Promise<RouteHarness
       expect(ids(cold)).toEqual(["fresh-1"]);
       // Popular lists without filters still fill `count` with known items.
       expect((await recs({ count: 20 })).items).toHaveLength(20);
+    });
+
+    it("a two-tower model embeds a PUT item with its item tower (the kernel equal to tfjs), and serves it", async () => {
+      const meta = { title: "Trail runner shoe", categories: ["shoes", "outdoor"], price: 35 };
+      const res = await send("PUT", "/v1/tenants/towershop/items/tt-1", keys.write, meta);
+      expect(res.status, await res.clone().text()).toBe(201);
+      expect(((await res.json()) as { method: string }).method).toBe("tower");
+      const want = loadTowers((n) => towerFx.modelFiles.get(n)).itemVector({ title: meta.title, categories: meta.categories, numbers: { price: 35 } });
+      // The item nearest to its own vector is itself: the edge stored exactly the tower's vector.
+      const r = await send("POST", "/v1/tenants/towershop/recommendations", keys.read, { count: 1, filters: { includeCategories: ["shoes"] } });
+      expect(((await r.json()) as Recs).items.map((i) => i.id)).toEqual(["tt-1"]);
+      const sim = (await (await send("GET", "/v1/tenants/towershop/items/tt-1/similar?count=3", keys.read)).json()) as { items: { id: string; score: number }[] };
+      const best = towerFx.itemIds
+        .map((id, row) => ({ id, score: towerFx.itemVector(row).reduce((s, x, d) => s + x * want[d]!, 0) }))
+        .sort((a, b) => b.score - a.score);
+      expect(sim.items[0]!.id).toBe(best[0]!.id);
+      expect(sim.items[0]!.score).toBeCloseTo(best[0]!.score, 4);
     });
 
     it("a PUT of an id the edge cannot embed (no tower, no known category) asks for a vector", async () => {
