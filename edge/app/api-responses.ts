@@ -69,6 +69,8 @@ export const itemPutResponse = z.object({
   dim: z.number().int(),
   /** Position of the change in the tenant's item overlay. */
   seq: z.number().int(),
+  /** Numeric features the item tower's feature spec does not name: stored, but not part of the vector. */
+  ignoredNumbers: z.array(z.string()).optional(),
   latencyMs: z.number(),
 });
 export const itemDeleteResponse = z.object({ id: z.string(), deleted: z.literal(true), modelVersion: z.string(), seq: z.number().int().nullable() });

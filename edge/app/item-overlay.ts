@@ -19,14 +19,20 @@ export const MAX_VECTOR_DIM = 4096;
 export const VECTOR_METHODS = ["explicit", "tower", "content", "kept"] as const;
 export type VectorMethod = (typeof VECTOR_METHODS)[number];
 
+const httpUrl = z.string().max(2048).regex(/^https?:\/\/[^\s]+$/i, "must be an http(s) URL");
+
 /** Item metadata as items.json holds it (minus the id). */
 export const itemMetaSchema = z.strictObject({
   title: z.string().max(1000).optional(),
   description: z.string().max(10_000).optional(),
   categories: z.array(z.string().min(1).max(128)).max(64).optional(),
-  image: z.string().max(2048).optional(),
-  url: z.string().max(2048).optional(),
-  numbers: z.record(z.string().min(1).max(64), z.number()).optional(),
+  // http(s) only: these end up as <img src> / <a href> in pages (a javascript: URL never does).
+  image: httpUrl.optional(),
+  url: httpUrl.optional(),
+  numbers: z
+    .record(z.string().min(1).max(64), z.number())
+    .refine((o) => Object.keys(o).length <= 64, "at most 64 numeric features")
+    .optional(),
 });
 export type ItemMeta = z.infer<typeof itemMetaSchema>;
 

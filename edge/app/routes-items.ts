@@ -94,8 +94,20 @@ export function itemRoutes(app: Hono, deps: EdgeDeps): void {
       throw e;
     }
     const created = row === undefined;
+    // Numeric features the item tower does not know (its feature spec) are kept as metadata but do not shape the vector.
+    const known = method === "tower" ? new Set(model.live.towers?.spec.itemNumbers.map((n) => n.name)) : null;
+    const ignored = known ? Object.keys(meta.numbers ?? {}).filter((n) => !known.has(n)) : [];
     return c.json(
-      { id, created, method, modelVersion: model.version, dim: model.dim, seq: stored.record!.seq, latencyMs: Math.round((performance.now() - t0) * 1000) / 1000 },
+      {
+        id,
+        created,
+        method,
+        modelVersion: model.version,
+        dim: model.dim,
+        seq: stored.record!.seq,
+        ...(ignored.length > 0 ? { ignoredNumbers: ignored } : {}),
+        latencyMs: Math.round((performance.now() - t0) * 1000) / 1000,
+      },
       created ? 201 : 200,
     );
   });
