@@ -9,7 +9,7 @@ import type { Env } from "../worker/bindings.ts";
 import { R2ConfigStore } from "../worker/r2-config.ts";
 import { KvEmbeddingCache } from "../worker/kv-cache.ts";
 import hnswModule from "../../shared/ann/wasm/hnsw.wasm";
-import { buildWorkerApp } from "../worker/index.ts";
+import { buildWorkerApp } from "../worker/build-app.ts";
 
 export async function workerdHarness(): Promise<RouteHarness> {
   const e = env as unknown as Env;
