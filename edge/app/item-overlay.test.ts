@@ -33,6 +33,9 @@ describe("item overlay", () => {
     // Replacing a known id does not grow it.
     expect(withRecord(file, put("i1"), { items: 3, bytes: 1 << 20 }).file.records).toHaveLength(3);
     expect(() => withRecord(file, put("i1"), { items: 10, bytes: 100 })).toThrow(/over the 100/);
+    // A full overlay drops what the caller calls redundant first.
+    const next = withRecord(file, put("i3"), { items: 3, bytes: 1 << 20 }, (r) => r.id === "i0").file;
+    expect(next.records.map((r) => r.id)).toEqual(["i1", "i2", "i3"]);
   });
 
   it("refuses another tenant's or a malformed overlay", () => {

@@ -78,15 +78,28 @@ export function decodeOverlay(bytes: Uint8Array, tenant: string): OverlayFile {
 
 export const encodeOverlay = (file: OverlayFile): Uint8Array => new TextEncoder().encode(JSON.stringify(file));
 
+export interface OverlayLimits {
+  items: number;
+  bytes: number;
+}
+export const OVERLAY_LIMITS: OverlayLimits = { items: MAX_OVERLAY_ITEMS, bytes: MAX_OVERLAY_BYTES };
+
 /**
  * The overlay with `record` appended (its seq is the file's next) and any older record of the same id dropped.
- * Refuses (409 `overlay_full`) a new id past MAX_OVERLAY_ITEMS or an object past MAX_OVERLAY_BYTES.
+ * When it is full, records `redundant` says the active version no longer needs are dropped first; then it refuses
+ * (409 `overlay_full`) a new id past `limits.items` or an object past `limits.bytes`.
  */
-export function withRecord(file: OverlayFile, record: Omit<OverlayRecord, "seq">, limits = { items: MAX_OVERLAY_ITEMS, bytes: MAX_OVERLAY_BYTES }): { file: OverlayFile; bytes: Uint8Array; record: OverlayRecord } {
+export function withRecord(
+  file: OverlayFile,
+  record: Omit<OverlayRecord, "seq">,
+  limits: OverlayLimits = OVERLAY_LIMITS,
+  redundant: (r: OverlayRecord) => boolean = () => false,
+): { file: OverlayFile; bytes: Uint8Array; record: OverlayRecord } {
   const seq = file.seq + 1;
-  const kept = file.records.filter((r) => r.id !== record.id);
+  let kept = file.records.filter((r) => r.id !== record.id);
+  if (kept.length >= limits.items) kept = kept.filter((r) => !redundant(r));
   if (kept.length >= limits.items) {
-    throw new HttpError(409, "overlay_full", `tenant '${file.tenant}' has ${kept.length} live item changes, the most the edge keeps (${limits.items}); publish a model version trained on the new catalogue, then the items are in it`);
+    throw new HttpError(409, "overlay_full", `tenant '${file.tenant}' has ${kept.length} live item changes, the most the edge keeps (${limits.items}); publish a model version trained on the new catalogue (changes it makes redundant are then dropped) or DELETE items`);
   }
   const full: OverlayRecord = { ...record, seq };
   const next: OverlayFile = { ...file, seq, records: [...kept, full] };

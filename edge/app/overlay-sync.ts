@@ -8,7 +8,7 @@
 
 import { EdgerecError } from "../../shared/errors.ts";
 import { embedItem } from "./item-embedding.ts";
-import { type OverlayFile, type OverlayRecord, decodeOverlay, emptyOverlay, recordsAfter, vectorFromBase64, withRecord } from "./item-overlay.ts";
+import { OVERLAY_LIMITS, type OverlayFile, type OverlayLimits, type OverlayRecord, decodeOverlay, emptyOverlay, recordsAfter, vectorFromBase64, withRecord } from "./item-overlay.ts";
 import { deleteItem, upsertItem } from "./live-catalogue.ts";
 import type { ArtifactStore, ItemOverlayStore } from "./ports.ts";
 import type { ServingModel } from "./serving-model.ts";
@@ -29,6 +29,7 @@ export class ItemOverlays {
     readonly store: ItemOverlayStore,
     private readonly artifacts: Pick<ArtifactStore, "get">,
     readonly ttlMs = DEFAULT_OVERLAY_TTL_MS,
+    private readonly limits: OverlayLimits = OVERLAY_LIMITS,
   ) {}
 
   async read(tenant: string): Promise<StoredFile> {
@@ -70,12 +71,16 @@ export class ItemOverlays {
    * Commits one record by compare-and-swap: `make` sees the freshest stored overlay and returns the record (null:
    * nothing to write). Returns what is stored afterwards and the record written (null when none was).
    */
-  async commit(tenant: string, make: (file: OverlayFile) => Omit<OverlayRecord, "seq"> | null): Promise<StoredFile & { record: OverlayRecord | null }> {
+  async commit(
+    tenant: string,
+    make: (file: OverlayFile) => Omit<OverlayRecord, "seq"> | null,
+    redundant?: (r: OverlayRecord) => boolean,
+  ): Promise<StoredFile & { record: OverlayRecord | null }> {
     for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
       const current = await this.read(tenant);
       const draft = make(current.file);
       if (!draft) return { ...current, record: null };
-      const next = withRecord(current.file, draft);
+      const next = withRecord(current.file, draft, this.limits, redundant);
       const etag = await this.store.putIfMatch(tenant, next.bytes, current.etag);
       if (etag !== null) return { file: next.file, etag, record: next.record };
       await new Promise((r) => setTimeout(r, 2 + Math.random() * 10 * (attempt + 1)));
@@ -120,4 +125,17 @@ export class ItemOverlays {
     if (computed.method === "kept") return null;
     return computed.vector ?? "skip";
   }
+}
+
+/**
+ * Records the serving version `model` no longer needs, written against another version: a put of an item its artifact
+ * trained (a version trained after the change has the item), a delete of an item it does not have. Dropped only
+ * when the overlay is full; a rollback to an older version then no longer sees them.
+ */
+export function redundantFor(model: ServingModel): (r: OverlayRecord) => boolean {
+  return (r) => {
+    if (r.version === model.version) return false;
+    const row = model.itemRow.get(r.id);
+    return r.op === "delete" ? row === undefined : row !== undefined && row < model.live.baseRows;
+  };
 }

@@ -11,6 +11,7 @@ import { readLimitedText } from "./body.ts";
 import type { EdgeDeps } from "./app.ts";
 import { HttpError, badRequest, notFound } from "./errors.ts";
 import { embedItem } from "./item-embedding.ts";
+import { redundantFor } from "./overlay-sync.ts";
 import { type ItemMeta, MAX_VECTOR_DIM, type VectorMethod, itemMetaSchema, recordOf, vectorToBase64 } from "./item-overlay.ts";
 import type { ServingModel } from "./serving-model.ts";
 import { parseBody } from "./schemas.ts";
@@ -86,7 +87,7 @@ export function itemRoutes(app: Hono, deps: EdgeDeps): void {
       method,
       item: meta,
       ...(vector ? { vector: vectorToBase64(vector) } : {}),
-    }));
+    }), redundantFor(model));
     try {
       await overlays.apply(model, stored.file, stored.etag);
     } catch (e) {
@@ -122,7 +123,7 @@ export function itemRoutes(app: Hono, deps: EdgeDeps): void {
       if (last?.op === "delete") return null; // already deleted: nothing new to store
       if (!last && !model.itemRow.has(id)) throw notFound("unknown_item", `item '${id.slice(0, 80)}' is not in model version '${model.version}'`);
       return { id, op: "delete", at: new Date().toISOString(), version: model.version };
-    });
+    }, redundantFor(model));
     await overlays.apply(model, stored.file, stored.etag);
     return c.json({ id, deleted: true, modelVersion: model.version, seq: stored.record?.seq ?? recordOf(stored.file, id)?.seq ?? null });
   });
