@@ -14,7 +14,8 @@ import type { ArtifactStore, ItemOverlayStore } from "./ports.ts";
 import type { ServingModel } from "./serving-model.ts";
 
 export const DEFAULT_OVERLAY_TTL_MS = 5000;
-const CAS_TRIES = 8;
+/** Compare-and-swap attempts before a write gives up with 409 (many writers on one tenant at once). */
+const CAS_TRIES = 12;
 
 export interface StoredFile {
   file: OverlayFile;
@@ -83,6 +84,7 @@ export class ItemOverlays {
       const next = withRecord(current.file, draft, this.limits, redundant);
       const etag = await this.store.putIfMatch(tenant, next.bytes, current.etag);
       if (etag !== null) return { file: next.file, etag, record: next.record };
+      // Jittered backoff: writers that lost the same race do not meet again at once.
       await new Promise((r) => setTimeout(r, 2 + Math.random() * 10 * (attempt + 1)));
     }
     throw new EdgerecError("overlay_conflict", `tenant '${tenant}': the item overlay kept changing under ${CAS_TRIES} attempts to write it; try again`, 409);

@@ -1,6 +1,6 @@
 // The live catalogue suite on the Node host: item overlay in the state dir, restart = a new host on the same dir.
 // Plus two hosts on one state dir (two processes): a change made on one is served by the other after its overlay
-// check, and concurrent PUTs on both lose nothing (compare-and-swap on the overlay file).
+// check, and concurrent PUTs on both never lose an acknowledged change (compare-and-swap on the overlay file).
 
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -47,13 +47,17 @@ describe("item changes across two Node hosts on one state dir", () => {
     expect((await call(b, "DELETE", "/v1/tenants/duo/items/n-a", keys.write, {})).status).toBe(200);
     expect(await top(a)).not.toContain("n-a");
 
+    // Every acknowledged PUT is stored and served by both; one that loses too many races says so (409), never 5xx.
     const puts = Array.from({ length: 16 }, (_, i) => call(i % 2 ? a : b, "PUT", `/v1/tenants/duo/items/c-${i}`, keys.write, { vector, categories: ["duo"] }));
-    expect((await Promise.all(puts)).map((r) => r.status)).toEqual(Array(16).fill(201));
+    const statuses = (await Promise.all(puts)).map((r) => r.status);
+    expect(statuses.filter((s) => s !== 201 && s !== 409)).toEqual([]);
+    const acked = statuses.map((s, i) => (s === 201 ? `c-${i}` : null)).filter((x) => x !== null).sort();
+    expect(acked.length).toBeGreaterThan(8);
     const stored = decodeOverlay((await new FsItemOverlayStore(dir).get("duo"))!.bytes, "duo");
-    expect(stored.records.filter((r) => r.id.startsWith("c-"))).toHaveLength(16);
+    expect(stored.records.filter((r) => r.id.startsWith("c-")).map((r) => r.id).sort()).toEqual(acked);
     for (const host of [a, b]) {
       const r = await call(host, "POST", "/v1/tenants/duo/recommendations", keys.read, { count: 20, filters: { includeCategories: ["duo"] } });
-      expect(((await r.json()) as { items: unknown[] }).items).toHaveLength(16);
+      expect(((await r.json()) as { items: { id: string }[] }).items.map((i) => i.id).sort()).toEqual(acked);
     }
   });
 });
