@@ -90,8 +90,9 @@ export class ItemOverlays {
     throw new EdgerecError("overlay_conflict", `tenant '${tenant}': the item overlay kept changing under ${CAS_TRIES} attempts to write it; try again`, 409);
   }
 
-  /** Applies the records newer than what `model` has applied, oldest first. */
-  async apply(model: ServingModel, file: OverlayFile, etag: string | null): Promise<void> {
+  /** Applies the records newer than what `model` has applied, oldest first; returns the ones that failed. */
+  async apply(model: ServingModel, file: OverlayFile, etag: string | null): Promise<{ seq: number; error: Error }[]> {
+    const failed: { seq: number; error: Error }[] = [];
     const todo = recordsAfter(file, model.live.seq);
     // Vectors first (the item tower may have to be read), then every change in one synchronous step.
     const vectors: (Float32Array | null | "skip")[] = [];
@@ -104,6 +105,7 @@ export class ItemOverlays {
         else if (vector === "skip") model.live.skipped++;
         else upsertItem(model, { id: r.id, ...r.item }, vector);
       } catch (e) {
+        failed.push({ seq: r.seq, error: e as Error });
         model.live.skipped++;
         console.error(`edgerec: item '${r.id.slice(0, 80)}' of ${model.tenant} not applied to ${model.version}: ${(e as Error).message}`);
       }
@@ -114,6 +116,7 @@ export class ItemOverlays {
       model.live.seq = file.seq;
       model.live.etag = etag;
     }
+    return failed;
   }
 
   private async vectorFor(model: ServingModel, r: OverlayRecord): Promise<Float32Array | null | "skip"> {

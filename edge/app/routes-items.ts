@@ -88,11 +88,11 @@ export function itemRoutes(app: Hono, deps: EdgeDeps): void {
       item: meta,
       ...(vector ? { vector: vectorToBase64(vector) } : {}),
     }), redundantFor(model));
-    try {
-      await overlays.apply(model, stored.file, stored.etag);
-    } catch (e) {
-      if (e instanceof AnnError && e.code === "ann_capacity") throw new HttpError(507, "index_full", e.message);
-      throw e;
+    const failure = (await overlays.apply(model, stored.file, stored.etag)).find((f) => f.seq === stored.record!.seq)?.error;
+    if (failure) {
+      // Another writer took the last slot in between: stored (a version with room will serve it), not served here.
+      if (failure instanceof AnnError && failure.code === "ann_capacity") throw new HttpError(507, "index_full", `stored, but the index of model version '${model.version}' is full: ${failure.message}`);
+      throw failure;
     }
     const created = row === undefined;
     // Numeric features the item tower does not know (its feature spec) are kept as metadata but do not shape the vector.
