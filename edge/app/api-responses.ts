@@ -58,3 +58,19 @@ export const seedResponse = z
     cache_hit: z.boolean(),
   })
   ;
+
+export const itemPutResponse = z.object({
+  id: z.string(),
+  /** true (201) for an id new to the model version, false (200) for a replaced one. */
+  created: z.boolean(),
+  /** Where the vector came from: explicit (the request), tower (two-tower item tower), content (mean of its categories' items), kept (the trained vector). */
+  method: z.enum(["explicit", "tower", "content", "kept"]),
+  modelVersion: z.string(),
+  dim: z.number().int(),
+  /** Position of the change in the tenant's item overlay. */
+  seq: z.number().int(),
+  /** Numeric features the item tower's feature spec does not name: stored, but not part of the vector. */
+  ignoredNumbers: z.array(z.string()).optional(),
+  latencyMs: z.number(),
+});
+export const itemDeleteResponse = z.object({ id: z.string(), deleted: z.literal(true), modelVersion: z.string(), seq: z.number().int().nullable() });

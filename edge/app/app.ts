@@ -18,6 +18,8 @@ import { experimentRoutes } from "./routes-experiments.ts";
 import { methodMatcher } from "./method-not-allowed.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { recommendationRoutes } from "./routes-recommendations.ts";
+import { itemRoutes } from "./routes-items.ts";
+import type { ItemOverlays } from "./overlay-sync.ts";
 import type { TenantDirectory } from "./tenants.ts";
 
 export interface EdgeDeps {
@@ -32,6 +34,8 @@ export interface EdgeDeps {
   guards?: Guard[];
   /** Limits event requests per key and per client IP (absent: no limit). */
   rateLimiter?: RateLimiter;
+  /** Live item changes (PUT/DELETE items); the same instance the registry applies on load. Absent: those routes 503. */
+  overlays?: ItemOverlays;
   /** Event ids seen recently (dedupe); one is made per app when absent. */
   eventIds?: EventIdMemory;
   /**
@@ -58,11 +62,11 @@ export function requestDeps(deps: EdgeDeps, c: Context): EdgeDeps {
 }
 
 /** Statuses an error may leave with. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 411 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 411 | 413 | 415 | 422 | 429 | 500 | 503 | 507;
 
 export function createApp(deps: EdgeDeps): Hono {
   const app = new Hono();
-  app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST", "PUT", "OPTIONS"], exposeHeaders: ["ETag"], maxAge: 86400 }));
+  app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"], exposeHeaders: ["ETag"], maxAge: 86400 }));
   // No body-limit middleware: it would read bodies before the route checks the key. Each route authenticates first,
   // then reads its body with a running limit (body.ts); uploads stream to the store.
 
@@ -93,6 +97,7 @@ export function createApp(deps: EdgeDeps): Hono {
   });
   recommendationRoutes(app, deps);
   eventRoutes(app, deps);
+  itemRoutes(app, deps);
   artifactRoutes(app, deps);
   experimentRoutes(app, deps);
   openApiRoutes(app);

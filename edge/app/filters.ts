@@ -1,5 +1,5 @@
 // Per-request item filters: include/exclude categories, excluded ids and seen items, compiled once into a
-// `skip(row)` predicate over the model's category CSR (no allocation per scored row).
+// `skip(row)` predicate over the model's category CSR (no allocation per scored row). Deleted items are always skipped.
 
 import { hasRow } from "../../shared/artifact/seen.ts";
 import type { Filters } from "./schemas.ts";
@@ -33,10 +33,13 @@ export function compileFilter(model: ServingModel, filters: Filters | undefined,
   const byCategory = include.length > 0 || exclude.length > 0;
   const wantInclude = include.length > 0;
   const seen = seenRows && seenRows.length > 0 ? seenRows : null;
-  if (!byCategory && excludedRows.size === 0 && !seen) return { skip: undefined, includeCategories: knownInclude };
+  // Items deleted at the edge (item DELETE) leave every list, whatever the request's filters.
+  const deleted = model.live.deleted.size > 0 ? model.live.deleted : null;
+  if (!byCategory && excludedRows.size === 0 && !seen && !deleted) return { skip: undefined, includeCategories: knownInclude };
   const { catOffsets, catIds } = model;
   const skip = (row: number): boolean => {
     if (excludedRows.has(row)) return true;
+    if (deleted && deleted.has(row)) return true;
     if (seen && hasRow(seen, row)) return true;
     if (!byCategory) return false;
     let included = false;

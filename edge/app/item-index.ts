@@ -1,5 +1,6 @@
 // Nearest items to a query vector. `ExactItemIndex` scans the whole item matrix (the oracle); `AnnItemIndex`
-// wraps an AnnIndex (HNSW in wasm) and over-fetches when filters drop hits, so `k` is still met.
+// wraps an AnnIndex (HNSW in wasm) and over-fetches when filters drop hits, so `k` is still met. Both follow live
+// catalogue changes (item PUT / DELETE): `setItems` after the item matrix grew, `upsert` / `remove` for one row.
 
 import type { AnnIndex } from "../../shared/ann/types.ts";
 import { type TopK, scoreAll, topK } from "../../shared/scoring/topk.ts";
@@ -13,6 +14,14 @@ export interface ItemIndex {
   /** Exact scores of `rows` into `out` (the scan of a selective filter); SIMD in wasm where the index has it. */
   scoreRows(query: Float32Array, rows: Int32Array, out: Float32Array): void;
   readonly bytes: number;
+  /** The item matrix changed (a live item PUT): later scans read `items`, `rows` rows of it. */
+  setItems(items: Float32Array, rows: number): void;
+  /** Puts `row`'s vector into the search structure (HNSW add or replace); AnnError `ann_capacity` when full. */
+  upsert(row: number, vector: Float32Array): void;
+  /** Takes `row` out of the search structure (HNSW mark-deleted); the exact index leaves that to the filter. */
+  remove(row: number): void;
+  /** New rows the index can still take (Infinity for the exact scan). */
+  room(): number;
 }
 
 /** out[i] = <items[rows[i]], query>: the plain JavaScript scan. */
@@ -28,14 +37,28 @@ export function scoreRowsJs(items: Float32Array, dim: number, query: Float32Arra
 export class ExactItemIndex implements ItemIndex {
   readonly kind = "exact";
   // One score buffer per index, reused by every request (requests in an isolate run one at a time between awaits).
-  private readonly scores: Float32Array;
+  private scores: Float32Array;
 
   constructor(
-    private readonly items: Float32Array,
+    private items: Float32Array,
     private readonly dim: number,
     rows: number,
   ) {
     this.scores = new Float32Array(rows);
+  }
+
+  setItems(items: Float32Array, rows: number): void {
+    this.items = items;
+    // scoreAll scores `scores.length` rows: the buffer is exactly the catalogue.
+    if (this.scores.length !== rows) this.scores = new Float32Array(rows);
+  }
+
+  upsert(): void {}
+
+  remove(): void {}
+
+  room(): number {
+    return Number.POSITIVE_INFINITY;
   }
 
   get bytes(): number {
@@ -63,10 +86,30 @@ export class AnnItemIndex implements ItemIndex {
   constructor(
     private readonly ann: AnnIndex,
     private readonly indexBytes: number,
-    private readonly items: Float32Array,
+    private items: Float32Array,
     private readonly dim: number,
-    private readonly rows: number,
+    private rows: number,
   ) {}
+
+  setItems(items: Float32Array, rows: number): void {
+    this.items = items;
+    this.rows = rows;
+    this.exact?.setItems(items, rows);
+  }
+
+  upsert(row: number, vector: Float32Array): void {
+    this.ann.add(vector, row);
+  }
+
+  remove(row: number): void {
+    this.ann.remove(row);
+  }
+
+  room(): number {
+    // Deleted points' slots are reused by later adds, so the room is capacity minus live points.
+    const capacity = (this.ann as { capacity?: unknown }).capacity;
+    return typeof capacity === "number" ? Math.max(0, capacity - this.ann.size()) : Number.POSITIVE_INFINITY;
+  }
 
   /** The index's resident size plus the score buffer of the exact fallback (allocated on first use). */
   get bytes(): number {

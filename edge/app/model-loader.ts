@@ -21,6 +21,7 @@ import {
 import { ArtifactError } from "../../shared/errors.ts";
 import { createFoldIn } from "../../shared/scoring/foldin.ts";
 import { AnnItemIndex, ExactItemIndex, type ItemIndex } from "./item-index.ts";
+import { newLiveCatalogue } from "./live-catalogue.ts";
 import type { ArtifactStore } from "./ports.ts";
 import { type ServingModel, indexCategories, indexPopular } from "./serving-model.ts";
 import { smokeTest } from "./smoke.ts";
@@ -134,6 +135,7 @@ export async function loadServingModel(
     userVectors,
     seen,
     index,
+    live: newLiveCatalogue(vectors.rows, gram?.data ?? null, projection?.data ?? null),
     bytes,
     loadedAt: Date.now(),
     loadMs: 0,

@@ -8,6 +8,7 @@ import { z } from "zod";
 import * as R from "./api-responses.ts";
 import { createExperimentSchema } from "./experiments.ts";
 import { eventsBodySchema, recommendationRequestSchema, seedRequestSchema } from "./schemas.ts";
+import { itemPutSchema } from "./routes-items.ts";
 
 export type Role = "read" | "write" | "admin" | "none";
 
@@ -45,6 +46,24 @@ export const ROUTES: RouteDoc[] = [
     query: { count: { schema: z.number().int().min(1).max(100).default(10), description: "how many (1–100)" } },
     ok: { status: 200, schema: R.similarResponse, description: "the neighbours" },
     errors: [...tenantRoutes("read"), 503],
+  },
+  {
+    method: "put",
+    path: "/v1/tenants/{tenant}/items/{id}",
+    summary:
+      "Add or replace a catalogue item in the active version, live: metadata (title, categories, price, image, numbers, …) and an optional `vector` (the model's dimension); without one the item tower (two-tower models) or the mean of its categories' items gives it. Stored in the tenant's item overlay (at most 1000 changed ids) before it is applied; the next request on this host sees it, other isolates within ITEM_OVERLAY_TTL_SECONDS",
+    role: "write",
+    body: itemPutSchema,
+    ok: { status: 200, schema: R.itemPutResponse, description: "replaced (201 when the id is new)" },
+    errors: [...tenantRoutes("write"), 409, 413, 422, 503, 507],
+  },
+  {
+    method: "delete",
+    path: "/v1/tenants/{tenant}/items/{id}",
+    summary: "Hide an item from every list (ranked, popular, filtered, similar); idempotent; a later PUT brings it back",
+    role: "write",
+    ok: { status: 200, schema: R.itemDeleteResponse, description: "deleted" },
+    errors: [...tenantRoutes("write"), 409, 503],
   },
   {
     method: "post",
@@ -124,7 +143,7 @@ export const ROUTES: RouteDoc[] = [
   },
 ];
 
-const STATUS_TEXT: Record<number, string> = { 400: "bad request (the message names the field)", 401: "no or malformed Authorization", 403: "key not valid for this tenant or role", 404: "unknown tenant, version, item or experiment", 405: "method not allowed", 409: "conflict", 413: "body too large", 422: "artifact refused", 503: "model unavailable" };
+const STATUS_TEXT: Record<number, string> = { 400: "bad request (the message names the field)", 401: "no or malformed Authorization", 403: "key not valid for this tenant or role", 404: "unknown tenant, version, item or experiment", 405: "method not allowed", 409: "conflict", 413: "body too large", 422: "artifact refused, or an item that cannot be embedded", 503: "model unavailable", 507: "the live index has no room for more items" };
 
 const jsonSchema = (s: z.ZodType, io: "input" | "output") => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: "any", target: "draft-2020-12" }) as Record<string, unknown>;

@@ -65,3 +65,21 @@ export interface EventLog {
 }
 
 export const RECENT_ITEMS_CAP = 50;
+
+/** Stored bytes of a tenant's item overlay with the tag a compare-and-swap write names. */
+export interface StoredOverlay {
+  bytes: Uint8Array;
+  etag: string;
+}
+
+/**
+ * The live catalogue changes of each tenant (item PUT / DELETE, edge/app/item-overlay.ts): one small object per
+ * tenant, rewritten by compare-and-swap so writers on several isolates or processes never lose each other's records.
+ */
+export interface ItemOverlayStore {
+  get(tenant: string): Promise<StoredOverlay | null>;
+  /** The stored tag only (a cheap freshness check); null when the tenant has no overlay. */
+  etag(tenant: string): Promise<string | null>;
+  /** Writes only if the stored tag is still `etag` (null: only if nothing is stored); the new tag, or null when it was not. */
+  putIfMatch(tenant: string, bytes: Uint8Array, etag: string | null): Promise<string | null>;
+}

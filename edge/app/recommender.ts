@@ -133,7 +133,7 @@ export async function recommend(deps: RecommenderDeps, config: TenantConfig, req
   }
 
   const candidates = vector
-    ? ranked(model, vector, plan.fetch, filter.skip, filter.includeCategories, (seen?.length ?? 0) + excluded.size)
+    ? ranked(model, vector, plan.fetch, filter.skip, filter.includeCategories, (seen?.length ?? 0) + excluded.size + model.live.deleted.size)
     : popular(model, plan.fetch, filter.skip, filter.includeCategories);
   return {
     items: reranked(model, candidates, req.count, plan, shown),

@@ -1,10 +1,12 @@
 // Per-isolate registry of loaded tenant versions: an LRU bounded by bytes, one load in flight per version, and a
 // memory of failures. When the version a tenant should serve cannot be loaded (corrupt, missing), the registry
-// keeps serving the last version that loaded for that tenant, so a bad publish never takes a tenant down.
+// keeps serving the last version that loaded for that tenant, so a bad publish never takes a tenant down. With
+// `overlays`, a model carries its tenant's live item changes from the moment it loads (overlay-sync.ts).
 
 import { EdgerecError } from "../../shared/errors.ts";
 import { ByteLru } from "./lru.ts";
 import { type AnnOpener, loadServingModel } from "./model-loader.ts";
+import type { ItemOverlays } from "./overlay-sync.ts";
 import type { ArtifactStore } from "./ports.ts";
 import type { ServingModel } from "./serving-model.ts";
 
@@ -14,6 +16,8 @@ export interface RegistryOptions {
   openAnn?: AnnOpener;
   /** How long a failed load is remembered before it is tried again. */
   retryFailedMs?: number;
+  /** Live item changes: applied to a model when it loads, and re-checked while it serves. */
+  overlays?: ItemOverlays;
 }
 
 export interface Served {
@@ -44,7 +48,11 @@ export class ModelRegistry {
     if (failure && !force && Date.now() - failure.at < (this.options.retryFailedMs ?? 30_000)) throw failure.error;
     let pending = this.loading.get(key);
     if (!pending) {
-      pending = loadServingModel(this.store, tenant, version, this.options.openAnn, this.options.budgetBytes);
+      const overlays = this.options.overlays;
+      pending = loadServingModel(this.store, tenant, version, this.options.openAnn, this.options.budgetBytes).then(async (m) => {
+        await overlays?.prepare(m);
+        return m;
+      });
       this.loading.set(key, pending);
     }
     try {
@@ -63,13 +71,14 @@ export class ModelRegistry {
 
   /** The model to answer with: `wanted`, else the last good version of this isolate, else `fallback`. */
   async serve(tenant: string, wanted: string, fallback: string | null): Promise<Served> {
+    const fresh = async (model: ServingModel) => (await this.options.overlays?.refresh(model), model);
     try {
-      return { model: await this.load(tenant, wanted), fellBackFrom: null };
+      return { model: await fresh(await this.load(tenant, wanted)), fellBackFrom: null };
     } catch (e) {
       for (const v of [this.lastGood.get(tenant), fallback]) {
         if (!v || v === wanted) continue;
         try {
-          return { model: await this.load(tenant, v), fellBackFrom: wanted };
+          return { model: await fresh(await this.load(tenant, v)), fellBackFrom: wanted };
         } catch {
           // try the next candidate
         }

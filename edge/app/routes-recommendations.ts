@@ -39,9 +39,10 @@ export function recommendationRoutes(app: Hono, deps: EdgeDeps): void {
     const { model } = await deps.registry.serve(config.tenant, version, config.previous);
     const id = c.req.param("id");
     const row = model.itemRow.get(id);
-    if (row === undefined) throw notFound("unknown_item", `item '${id.slice(0, 80)}' is not in model version '${model.version}'`);
+    if (row === undefined || model.live.deleted.has(row)) throw notFound("unknown_item", `item '${id.slice(0, 80)}' is not in model version '${model.version}'`);
     const query = model.vectors.subarray(row * model.dim, (row + 1) * model.dim);
-    const top = model.index.search(query, count, (r) => r === row);
+    const deleted = model.live.deleted;
+    const top = model.index.search(query, count, deleted.size > 0 ? (r) => r === row || deleted.has(r) : (r) => r === row);
     const items = [];
     for (let i = 0; i < top.rows.length; i++) items.push({ id: model.items[top.rows[i]!]!.id, score: Math.round(top.scores[i]! * 1e6) / 1e6 });
     return c.json({ item: id, items, modelVersion: model.version, variant, source: "content", latencyMs: elapsed(t0), cacheHit: false });

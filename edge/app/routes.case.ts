@@ -19,6 +19,8 @@ export interface RouteHarness {
   readEvents(tenant: string): Promise<EventLine[]>;
   /** hnsw.wasm for this runtime: acme's versions carry index.hnsw (served by HNSW), globex's do not (exact). */
   hnsw: () => HnswWasmSource;
+  /** Starts the host afresh over the same stores (a restart, a new isolate): nothing in memory survives. */
+  reload?(): Promise<void>;
 }
 
 interface Keys {

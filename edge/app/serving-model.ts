@@ -1,10 +1,12 @@
 // One tenant version in memory, ready to score: the verified item matrix, id → row, categories as CSR rows,
 // popularity, the fold-in solver, trained user vectors (the artifact tier of the user-vector cache) and the index.
+// Item PUT / DELETE change the catalogue fields in place (live-catalogue.ts).
 
 import type { ItemRecord, Manifest, PopularFile } from "../../shared/artifact/manifest.ts";
 import type { SeenList } from "../../shared/artifact/seen.ts";
 import type { UserFolder } from "../../shared/scoring/foldin.ts";
 import type { ItemIndex } from "./item-index.ts";
+import type { LiveCatalogue } from "./live-catalogue.ts";
 
 export interface ServingModel {
   tenant: string;
@@ -34,6 +36,8 @@ export interface ServingModel {
   /** Known users' training items by users.json row (seen.bin); null for an older artifact without one. */
   seen: SeenList | null;
   index: ItemIndex;
+  /** Live catalogue changes (item PUT / DELETE) applied to this model: deleted rows, overlay position. */
+  live: LiveCatalogue;
   /** What this model holds in memory, for the per-isolate byte budget. */
   bytes: number;
   loadedAt: number;

@@ -13,7 +13,7 @@ import { TENANT_RE, type TenantConfig, VERSION_RE, parseTenantConfig } from "../
 import { isSafeArtifactPath } from "../../shared/artifact/files.ts";
 import { artifactPath, configPath } from "./state-layout.ts";
 
-async function readOrNull(file: string): Promise<Buffer | null> {
+export async function readOrNull(file: string): Promise<Buffer | null> {
   try {
     return await fs.readFile(file);
   } catch (e) {
@@ -137,7 +137,7 @@ const STALE_LOCK_MS = 10_000;
  * Runs `fn` holding `<file>.lock` (created exclusively; other processes — the host, `edgerec keys` — wait for it),
  * so a compare-and-swap on the file is one step across processes.
  */
-async function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+export async function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
   const lock = `${file}.lock`;
   await fs.mkdir(path.dirname(file), { recursive: true });
   for (let i = 0; ; i++) {
@@ -160,7 +160,7 @@ async function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const etagOf = (buf: Buffer): string => createHash("sha256").update(buf).digest("hex");
+export const etagOf = (buf: Buffer): string => createHash("sha256").update(buf).digest("hex");
 
 export class FsConfigStore implements ConfigStore {
   constructor(private readonly state: string) {}

@@ -16,6 +16,8 @@ import { TenantDirectory } from "../app/tenants.ts";
 import { FileEventLog } from "./file-event-log.ts";
 import { FsArtifactStore, FsConfigStore } from "./fs-stores.ts";
 import { openHnswNode } from "./hnsw.ts";
+import { ItemOverlays } from "../app/overlay-sync.ts";
+import { FsItemOverlayStore } from "./fs-item-overlay.ts";
 import { RedisEmbeddingCache, RedisRecentItems } from "./redis-stores.ts";
 import { stateDirFromEnv } from "./state-layout.ts";
 
@@ -28,6 +30,8 @@ export interface NodeHostOptions {
   redisTimeoutMs?: number;
   /** Event requests per minute per key and per client IP (default 600). */
   eventRequestsPerMinute?: number;
+  /** How often a loaded model re-checks the item overlay for changes made by another process (ms, default 5000). */
+  itemOverlayTtlMs?: number;
 }
 
 /**
@@ -62,11 +66,13 @@ export function createNodeHost(o: NodeHostOptions): NodeHost {
   const redis = o.redisUrl ? connectRedis(o.redisUrl) : null;
   const guard = new Guard("redis", { timeoutMs: o.redisTimeoutMs ?? 150 });
   const artifacts = new FsArtifactStore(o.stateDir);
+  const overlays = new ItemOverlays(new FsItemOverlayStore(o.stateDir), artifacts, o.itemOverlayTtlMs);
   const deps: EdgeDeps = {
     runtime: "node",
     artifacts,
     tenants: new TenantDirectory(new FsConfigStore(o.stateDir), o.configTtlMs ?? 2000),
-    registry: new ModelRegistry(artifacts, { budgetBytes: o.modelBudgetBytes ?? 512 * 2 ** 20, openAnn: openHnswNode }),
+    registry: new ModelRegistry(artifacts, { budgetBytes: o.modelBudgetBytes ?? 512 * 2 ** 20, openAnn: openHnswNode, overlays }),
+    overlays,
     cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(32 << 20), redis ? new GuardedEmbeddingCache(new RedisEmbeddingCache(redis), guard) : null),
     recent: new LayeredRecentItems(new MemoryRecentItems(), redis ? new GuardedRecentItems(new RedisRecentItems(redis), guard) : null),
     guards: redis ? [guard] : [],

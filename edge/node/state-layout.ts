@@ -10,3 +10,4 @@ export const stateDirFromEnv = (explicit?: string): string => path.resolve(expli
 export const artifactPath = (state: string, tenant: string, version: string, file: string): string => path.join(state, "artifacts", tenant, version, file);
 export const configPath = (state: string, tenant: string): string => path.join(state, "config", `${tenant}.json`);
 export const eventLogPath = (state: string, tenant: string): string => path.join(state, "events", `${tenant}.jsonl`);
+export const itemOverlayPath = (state: string, tenant: string): string => path.join(state, "overlays", tenant, "items.json");

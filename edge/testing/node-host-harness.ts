@@ -33,17 +33,21 @@ export function nodeHostHarness(
   return async () => {
     redis = await startRedis();
     state = await mkdtemp(path.join(tmpdir(), tmpPrefix));
-    host = createNodeHost({ stateDir: state, redisUrl: redis.url, configTtlMs: 0, ...options });
-    const h = host;
+    const start = () => createNodeHost({ stateDir: state, redisUrl: redis!.url, configTtlMs: 0, ...options });
+    host = start();
     const dir = state;
     return {
       hnsw: hnswModuleNode,
-      fetch: async (p, init) => h.app.fetch(new Request(`http://edge.test${p}`, init)),
+      fetch: async (p, init) => host!.app.fetch(new Request(`http://edge.test${p}`, init)),
+      reload: async () => {
+        await host?.close();
+        host = start();
+      },
       putArtifact: async (tenant, version, files) => {
         for (const [name, bytes] of files) await writeFileAtomic(artifactPath(dir, tenant, version, name), bytes);
       },
       putConfig: (config) => new FsConfigStore(dir).put(config),
-      putUserVectors: (entries) => new RedisEmbeddingCache(h.redis!).setMany(entries),
+      putUserVectors: (entries) => new RedisEmbeddingCache(host!.redis!).setMany(entries),
       readEvents: (tenant) => readEventLog(dir, tenant),
     };
   };

@@ -20,6 +20,8 @@ export interface Env {
   EVENTS_LIMITER?: import("../app/rate-limit.ts").RateLimitBinding;
   /** Event requests per minute per key / IP when EVENTS_LIMITER is absent (default 600, counted per isolate). */
   EVENT_REQUESTS_PER_MINUTE?: string;
+  /** Seconds between an isolate's checks for item changes made elsewhere (default 5). */
+  ITEM_OVERLAY_TTL_SECONDS?: string;
 }
 
 export const r2ArtifactKey = (tenant: string, version: string, file: string): string => `tenants/${tenant}/versions/${version}/${file}`;
@@ -30,3 +32,5 @@ export const kvConfigKey = (tenant: string): string => `tenant:${tenant}`;
 export const r2ConfigKey = (tenant: string): string => `config/${tenant}.json`;
 export const kvUserVectorKey = (cacheKey: string): string => `uv:${cacheKey}`;
 export const kvRecentKey = (tenant: string, userId: string): string => `recent:${tenant}:${userId}`;
+/** A tenant's live item changes (edge/app/item-overlay.ts), rewritten by compare-and-swap. */
+export const r2ItemOverlayKey = (tenant: string): string => `overlays/${tenant}/items.json`;
