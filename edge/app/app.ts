@@ -57,8 +57,9 @@ export function background(c: Context): Background {
 }
 
 /** The deps one request uses. */
-export function requestDeps(deps: EdgeDeps, c: Context): EdgeDeps {
-  return deps.forRequest ? { ...deps, ...deps.forRequest(c.env, background(c)) } : deps;
+export function requestDeps(deps: EdgeDeps, c: Context): EdgeDeps & { background: Background } {
+  const later = background(c);
+  return deps.forRequest ? { ...deps, ...deps.forRequest(c.env, later), background: later } : { ...deps, background: later };
 }
 
 /** Statuses an error may leave with. */

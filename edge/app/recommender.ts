@@ -4,6 +4,7 @@
 // `excludeSeen: false`, a known user's training items (seen.bin) and recent items never come back.
 
 import { badRequest, notFound } from "./errors.ts";
+import type { Background } from "./guard.ts";
 import { compileFilter } from "./filters.ts";
 import { type LayeredEmbeddingCache, userVectorKey } from "./embedding-cache.ts";
 import type { RecentItemsStore } from "./ports.ts";
@@ -37,6 +38,8 @@ export interface RecommenderDeps {
   registry: ModelRegistry;
   cache: LayeredEmbeddingCache;
   recent: RecentItemsStore;
+  /** Runs work after the response (the Worker's waitUntil); without it, such work is awaited. */
+  background?: Background;
 }
 
 /** FNV-1a, 32 bits: a stable hash for assigning users to variants. */
@@ -83,7 +86,7 @@ export async function recommend(deps: RecommenderDeps, config: TenantConfig, req
   const tenant = config.tenant;
   const choice = chooseVariant(config, req.userId, req.variant);
   const { variant, version } = choice;
-  const { model } = await deps.registry.serve(tenant, version, variant === "default" ? config.previous : config.active);
+  const { model } = await deps.registry.serve(tenant, version, variant === "default" ? config.previous : config.active, deps.background);
   const plan = planRanking(req.count, config.ranking, choice.ranking, req.ranking);
   const wantShown = req.userId !== undefined && (plan.options.rotation ?? 0) > 0;
 

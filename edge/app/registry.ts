@@ -6,6 +6,7 @@
 import { EdgerecError } from "../../shared/errors.ts";
 import { ByteLru } from "./lru.ts";
 import { type AnnOpener, loadServingModel } from "./model-loader.ts";
+import type { Background } from "./guard.ts";
 import type { ItemOverlays } from "./overlay-sync.ts";
 import type { ArtifactStore } from "./ports.ts";
 import type { ServingModel } from "./serving-model.ts";
@@ -69,9 +70,19 @@ export class ModelRegistry {
     }
   }
 
-  /** The model to answer with: `wanted`, else the last good version of this isolate, else `fallback`. */
-  async serve(tenant: string, wanted: string, fallback: string | null): Promise<Served> {
-    const fresh = async (model: ServingModel) => (await this.options.overlays?.refresh(model), model);
+  /**
+   * The model to answer with: `wanted`, else the last good version of this isolate, else `fallback`. Given
+   * `background`, the item-overlay freshness check (a store read once per TTL) runs after the response instead of
+   * before it, so no request waits for it; without, the request awaits it.
+   */
+  async serve(tenant: string, wanted: string, fallback: string | null, background?: Background): Promise<Served> {
+    const overlays = this.options.overlays;
+    const fresh = async (model: ServingModel) => {
+      // A TTL of 0 means "check before every answer" (tests rely on it): awaited then, like the tenant config.
+      if (overlays && background && overlays.ttlMs > 0) background(overlays.refresh(model));
+      else await overlays?.refresh(model);
+      return model;
+    };
     try {
       return { model: await fresh(await this.load(tenant, wanted)), fellBackFrom: null };
     } catch (e) {

@@ -36,7 +36,7 @@ export function recommendationRoutes(app: Hono, deps: EdgeDeps): void {
     const config = await deps.tenants.authorized(c.req.param("tenant"), c.req.header("Authorization"), "read", background(c));
     const { count } = validate({ count: c.req.query("count") ?? undefined }, similarQuerySchema);
     const { variant, version } = chooseVariant(config, undefined, "default");
-    const { model } = await deps.registry.serve(config.tenant, version, config.previous);
+    const { model } = await deps.registry.serve(config.tenant, version, config.previous, background(c));
     const id = c.req.param("id");
     const row = model.itemRow.get(id);
     if (row === undefined || model.live.deleted.has(row)) throw notFound("unknown_item", `item '${id.slice(0, 80)}' is not in model version '${model.version}'`);
