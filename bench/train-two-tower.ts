@@ -25,4 +25,4 @@ for (const prefer of ["wasm", "cpu"] as const) {
     wallSeconds: Math.round(seconds * 100) / 100,
   });
 }
-console.log(JSON.stringify({ bench: "train-two-tower", data: { users: data.userIds.size, items: data.itemIds.size, interactions: data.users.length }, params: { ...TWO_TOWER_DEFAULTS, backend: undefined }, backends: rows, machine: machine() }));
+console.log(JSON.stringify({ bench: "train-two-tower", data: { users: data.userIds.size, items: data.itemIds.size, interactions: data.users.length }, params: { ...TWO_TOWER_DEFAULTS, epochs, backend: undefined }, backends: rows, machine: machine() }));

@@ -52,6 +52,15 @@ export interface TowerBatch {
 const idx2 = (a: Int32Array): tf.Tensor2D => tf.tensor2d(a, [a.length, 1], "int32");
 const mat = (v: tf.Variable): tf.Tensor2D => v as unknown as tf.Tensor2D;
 
+/**
+ * a·b with optional transposes, done as an explicit transpose then a plain product: tfjs-wasm's BatchMatMul runs
+ * its fast (XNNPACK) path only without transpose flags; with them it is 10–30× slower (measured on the tower step:
+ * 120 ms → a few ms per 512-row batch).
+ */
+function mm(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
+  return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
+}
+
 /** Σ_l w[r,l] · table[tok[r,l]] → [rows, e]. */
 function bag(table: tf.Variable, x: TowerBatch): tf.Tensor2D {
   const e = table.shape[1]!;
@@ -81,12 +90,12 @@ function mlp(x: tf.Tensor2D, k1: tf.Variable, b1: tf.Variable, k2: tf.Variable, 
 
 /** Gradients of an mlp for upstream dOut: the four parameters and the input. */
 function mlpGrad(t: MlpTrace, k1: tf.Variable, k2: tf.Variable, dOut: tf.Tensor2D) {
-  const dk2 = tf.matMul(t.h, dOut, true, false);
+  const dk2 = mm(t.h, dOut, true, false);
   const db2 = tf.sum(dOut, 0);
-  const dz1 = tf.mul(tf.matMul(dOut, mat(k2), false, true), tf.step(t.z1));
-  const dk1 = tf.matMul(t.x, dz1, true, false);
+  const dz1 = tf.mul(mm(dOut, mat(k2), false, true), tf.step(t.z1));
+  const dk1 = mm(t.x, dz1, true, false);
   const db1 = tf.sum(dz1, 0);
-  return { dk1, db1, dk2, db2, dx: tf.matMul(dz1, mat(k1), false, true) };
+  return { dk1, db1, dk2, db2, dx: mm(dz1, mat(k1), false, true) };
 }
 
 interface ItemTrace {
@@ -173,13 +182,13 @@ export function towerStep(v: TowerVars, optimizer: tf.Optimizer | null, b: StepI
   const U = ut.mlp.out;
   const n = U.shape[0];
   const P = tf.gatherND(V, idx2(b.positive)) as tf.Tensor2D;
-  const logits = tf.sub(tf.sub(tf.matMul(U, P, false, true), tf.tensor2d(b.logQ, [1, n])), tf.tensor2d(b.sameItem, [n, n]));
+  const logits = tf.sub(tf.sub(mm(U, P, false, true), tf.tensor2d(b.logQ, [1, n])), tf.tensor2d(b.sameItem, [n, n]));
   const eye = tf.eye(n);
   const loss = tf.mean(tf.sub(tf.logSumExp(logits, 1), tf.sum(tf.mul(logits, eye), 1))) as tf.Scalar;
   // ∂loss/∂logits = (softmax − I) / n
   const dLogits = tf.div(tf.sub(tf.softmax(logits), eye), n) as tf.Tensor2D;
   const dU = tf.matMul(dLogits, P) as tf.Tensor2D;
-  const dP = tf.matMul(dLogits, U, true, false);
+  const dP = mm(dLogits, U, true, false);
   const ug = mlpGrad(ut.mlp, v["user/dense1/kernel"], v["user/dense2/kernel"], dU as tf.Tensor2D);
   const e = v["user/feature_embedding"].shape[1]!;
   const dPooled = tf.slice(ug.dx, [0, 0], [n, dim]) as tf.Tensor2D;
