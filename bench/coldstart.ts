@@ -32,8 +32,8 @@ out.itemCold = itemRows;
 
 const users = userColdSplit(data, 0.2, seed);
 const userRows: Record<string, unknown> = {};
-userRows.random = evaluateCold(users, "user-cold", randomScorer(seed), 0);
-userRows.popularity = evaluateCold(users, "user-cold", popularityScorer(users.train), 0);
+userRows.random = evaluateCold(users, "user-cold", randomScorer(seed), { served: () => false });
+userRows.popularity = evaluateCold(users, "user-cold", popularityScorer(users.train), { served: () => false });
 const alsU = await trainModel("als", users.train, { seed });
 userRows.alsLinearMap = evaluateCold(users, "user-cold", dotScorer(mappedFactors(alsU, users.train, "user", users.cold), alsU.itemFactors, alsU.dim));
 t0 = performance.now();

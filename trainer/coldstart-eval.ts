@@ -2,9 +2,11 @@
 // items are ranked against every other held-out item (only items without training interactions are candidates).
 // user-cold: 20% of users held out entirely; each is ranked over all items from attributes alone. Baselines:
 // random, popularity (user-cold), genre/category profile (item-cold), ALS + a ridge map from features to vectors.
+// Coverage follows issue #11 (items a model can recommend, new users a model serves); the share of held-out items
+// that actually make some test user's top 20 is reported beside it as listCoverage@20.
 
 import { toCsr } from "../shared/data/csr.ts";
-import type { Interactions } from "../shared/data/interactions.ts";
+import type { Interactions, UserMeta } from "../shared/data/interactions.ts";
 import { type ColdSplit } from "../shared/data/cold-split.ts";
 import { encodeItem, encodeUser, type Encoded, fitFeatureSpec } from "../shared/features/encode.ts";
 import { evaluateRanking } from "../shared/metrics/evaluate.ts";
@@ -14,31 +16,61 @@ import type { TrainedModel } from "./models/types.ts";
 export interface ColdReport {
   "recall@20": number;
   "ndcg@20": number;
-  /** item-cold: share of held-out items in some user's top 20; user-cold: share of new users served by a model. */
+  /**
+   * Issue #11's cold-start coverage. item-cold: share of held-out items the model can recommend — its score varies
+   * with the user (an item without a usable vector, e.g. a zero or collapsed tower output or no categories for the
+   * genre profile, scores the same for everyone and only ever comes up by tie order); user-cold: share of new users
+   * with attributes or history that a model serves rather than the popularity fallback.
+   */
   coverage: number;
+  /** item-cold: share of held-out items in at least one test user's top 20 (catalogue coverage of the lists). */
+  "listCoverage@20"?: number;
   users: number;
 }
 
 type Scorer = (user: number, out: Float32Array) => void;
 
+export interface ColdOptions {
+  /** user-cold: whether the scorer serves user `u` from a model (false: popularity fallback). Default: a model. */
+  served?: (user: number) => boolean;
+}
+
 /** Scores users (rows of `split.test`) over candidates; item-cold restricts to held-out items. */
-export function evaluateCold(split: ColdSplit, protocol: "item-cold" | "user-cold", score: Scorer, modelServed = 1): ColdReport {
+export function evaluateCold(split: ColdSplit, protocol: "item-cold" | "user-cold", score: Scorer, opts: ColdOptions = {}): ColdReport {
   const train = toCsr(split.train);
   const test = toCsr(split.test);
   const items = test.cols;
   const hits = new Uint8Array(items);
+  // Per item: the first score seen and whether any later user's score differs from it.
+  const first = new Float32Array(items).fill(NaN);
+  const varies = new Uint8Array(items);
   const scoreUser: Scorer = (u, out) => {
     score(u, out);
+    for (let i = 0; i < items; i++) {
+      if (Number.isNaN(first[i]!)) first[i] = out[i]!;
+      else if (out[i] !== first[i] && Number.isFinite(out[i]!)) varies[i] = 1;
+    }
     if (protocol === "item-cold") for (let i = 0; i < items; i++) if (!split.cold[i]) out[i] = -Infinity;
   };
   const users = protocol === "user-cold" ? Int32Array.from([...split.cold.keys()].filter((u) => split.cold[u] && test.indptr[u + 1]! > test.indptr[u]!)) : undefined;
   const r = evaluateRanking({ train, test, ks: [20], scoreUser: (u, out) => (scoreUser(u, out), markTop(out, hits)), ...(users ? { users } : {}) });
-  const coldItems = split.cold.reduce((s, c) => s + c, 0);
-  let covered = 0;
-  for (let i = 0; i < items; i++) if (hits[i] && split.cold[i]) covered++;
-  const coverage = protocol === "item-cold" ? covered / Math.max(1, coldItems) : modelServed;
-  return { "recall@20": round(r["recall@20"]!), "ndcg@20": round(r["ndcg@20"]!), coverage: round(coverage), users: r.users };
+  const report: ColdReport = { "recall@20": round(r["recall@20"]!), "ndcg@20": round(r["ndcg@20"]!), coverage: 0, users: r.users };
+  if (protocol === "item-cold") {
+    let cold = 0, listed = 0, servable = 0;
+    for (let i = 0; i < items; i++) if (split.cold[i]) (cold++, (listed += hits[i]!), (servable += varies[i]!));
+    report.coverage = round(servable / Math.max(1, cold));
+    report["listCoverage@20"] = round(listed / Math.max(1, cold));
+  } else {
+    // The denominator is the new users a model could serve: those with attributes (they have no history here).
+    const eligible = [...(users ?? [])].filter((u) => hasAttributes(split.train.userMeta?.get(u)));
+    const served = opts.served ?? (() => true);
+    report.coverage = round(eligible.filter(served).length / Math.max(1, eligible.length));
+  }
+  return report;
 }
+
+const hasAttributes = (m: UserMeta | undefined): boolean =>
+  (m?.categories?.length ?? 0) > 0 || Object.values(m?.numbers ?? {}).some((v) => Number.isFinite(v));
 
 function markTop(out: Float32Array, hits: Uint8Array): void {
   const idx = [...out.keys()].filter((i) => out[i]! > -Infinity).sort((a, b) => out[b]! - out[a]!).slice(0, 20);
@@ -137,13 +169,13 @@ function solve(a: Float64Array, b: Float64Array, n: number, m: number): Float64A
 }
 
 /** ALS vectors for warm rows, a ridge map from features for cold ones (items or users). */
-export function mappedFactors(model: TrainedModel, data: Interactions, side: "item" | "user", cold: Uint8Array, width = 256): Float32Array {
+export function mappedFactors(model: TrainedModel, data: Interactions, side: "item" | "user", cold: Uint8Array, width = 256, lambda = 1): Float32Array {
   const spec = fitFeatureSpec([...(data.itemMeta?.values() ?? [])], [...(data.userMeta?.values() ?? [])], 1 << 14);
   const n = side === "item" ? model.items : model.users;
   const encoded = Array.from({ length: n }, (_, r) => (side === "item" ? encodeItem(data.itemMeta?.get(r), spec) : encodeUser(data.userMeta?.get(r), spec)));
   const { x, cols } = featureMatrix(encoded, width);
   const y = side === "item" ? model.itemFactors : model.userFactors;
-  const predicted = ridgeMap(x, cols, y, model.dim, (r) => !cold[r]);
+  const predicted = ridgeMap(x, cols, y, model.dim, (r) => !cold[r], lambda);
   const out = y.slice();
   for (let r = 0; r < n; r++) if (cold[r]) out.set(predicted.subarray(r * model.dim, (r + 1) * model.dim), r * model.dim);
   return out;

@@ -6,6 +6,8 @@
 //
 //   item: x = [idEmb[idRow] ; Σ w·itemFeat[tok] ; numbers] → relu(x·W1 + b1) → ·W2 + b2
 //   user: x = [mean of history item vectors ; Σ w·userFeat[tok] ; numbers] → relu(x·U1 + c1) → ·U2 + c2
+//   new user without history, when the model has the cold-user head: bias + Σ w·coldFeat[tok] + numbers·N
+//   (a linear map from attributes to user vectors, fitted after training to the warm users' tower outputs)
 
 import type { Encoded } from "./encode.ts";
 
@@ -19,7 +21,14 @@ export interface TowerWeight {
   shape: number[];
   data: Float32Array;
 }
-export type TowerWeights = Record<TowerWeightName, TowerWeight>;
+/**
+ * Optional (models trained since the cold-user head): the attribute → user-vector map for users without history.
+ * `buckets` lists the feature buckets the map has a row for (ascending, float32-coded integers: tfjs weights are
+ * float32), `feature_embedding` their rows [k, dim], `numeric` [userNumbers, dim], `bias` [dim].
+ */
+export const COLD_USER_WEIGHTS = ["user/cold/buckets", "user/cold/feature_embedding", "user/cold/numeric", "user/cold/bias"] as const;
+export type ColdUserWeightName = (typeof COLD_USER_WEIGHTS)[number];
+export type TowerWeights = Record<TowerWeightName, TowerWeight> & Partial<Record<ColdUserWeightName, TowerWeight>>;
 
 /** The item vector of one encoded item; `idRow` 0 is the out-of-vocabulary id (new items). */
 export function itemTowerForward(w: TowerWeights, idRow: number, x: Encoded): Float32Array {
@@ -33,8 +42,12 @@ export function itemTowerForward(w: TowerWeights, idRow: number, x: Encoded): Fl
   return mlp(input, w["item/dense1/kernel"], w["item/dense1/bias"], w["item/dense2/kernel"], w["item/dense2/bias"]);
 }
 
-/** The user vector from up to any number of history item vectors (rows of `history`, `dim` wide) and attributes. */
+/**
+ * The user vector from up to any number of history item vectors (rows of `history`, `dim` wide) and attributes;
+ * with no history, the cold-user head when the model has one.
+ */
 export function userTowerForward(w: TowerWeights, history: Float32Array, count: number, x: Encoded): Float32Array {
+  if (count === 0 && w["user/cold/bias"]) return coldUserForward(w, x);
   const dim = w["item/dense2/kernel"].shape[1]!;
   const e = w["user/feature_embedding"].shape[1]!;
   const input = new Float32Array(dim + e + x.numeric.length);
@@ -43,6 +56,42 @@ export function userTowerForward(w: TowerWeights, history: Float32Array, count: 
   bag(w["user/feature_embedding"], x, input, dim);
   input.set(x.numeric, dim + e);
   return mlp(input, w["user/dense1/kernel"], w["user/dense1/bias"], w["user/dense2/kernel"], w["user/dense2/bias"]);
+}
+
+/** bias + Σ_l weights[l] · rows[bucket tokens[l]] (buckets without a row add nothing) + numbers · N. */
+export function coldUserForward(w: TowerWeights, x: Encoded): Float32Array {
+  const bias = w["user/cold/bias"]!;
+  const buckets = w["user/cold/buckets"]!.data;
+  const rows = w["user/cold/feature_embedding"]!.data;
+  const numeric = w["user/cold/numeric"]!;
+  const dim = bias.shape[0]!;
+  if (numeric.shape[0] !== x.numeric.length) throw new RangeError(`the cold-user head takes ${numeric.shape[0]} numbers, got ${x.numeric.length}`);
+  const acc = Float64Array.from(bias.data);
+  for (let l = 0; l < x.tokens.length; l++) {
+    const wt = x.weights[l]!;
+    if (wt === 0) continue;
+    const r = findSorted(buckets, x.tokens[l]!);
+    if (r >= 0) for (let d = 0; d < dim; d++) acc[d]! += wt * rows[r * dim + d]!;
+  }
+  for (let k = 0; k < x.numeric.length; k++) {
+    const v = x.numeric[k]!;
+    if (v !== 0) for (let d = 0; d < dim; d++) acc[d]! += v * numeric.data[k * dim + d]!;
+  }
+  return Float32Array.from(acc);
+}
+
+/** Index of `value` in ascending `sorted`, or -1. */
+function findSorted(sorted: Float32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid]!;
+    if (v === value) return mid;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** input[offset..offset+e) = Σ_l weights[l] · table[tokens[l]]. */

@@ -6,7 +6,7 @@ import { ArtifactError } from "../errors.ts";
 import { decodeTfjsWeights } from "../artifact/tfjs-weights.ts";
 import type { ItemMeta, UserMeta } from "../data/interactions.ts";
 import { encodeItem, encodeUser, type FeatureSpec } from "./encode.ts";
-import { itemTowerForward, TOWER_WEIGHTS, type TowerWeights, userTowerForward } from "./tower-kernel.ts";
+import { COLD_USER_WEIGHTS, itemTowerForward, TOWER_WEIGHTS, type TowerWeights, userTowerForward } from "./tower-kernel.ts";
 
 export interface Towers {
   dim: number;
@@ -25,6 +25,13 @@ export function loadTowers(file: (name: string) => Uint8Array | undefined): Towe
   for (const name of TOWER_WEIGHTS) {
     const t = weights.get(name);
     if (!t) throw new ArtifactError("model", `model/model.json lacks weight ${name}`);
+    w[name] = { shape: t.shape, data: t.data };
+  }
+  // The cold-user head is optional (older models have none), but all of it or nothing.
+  const cold = COLD_USER_WEIGHTS.filter((name) => weights.has(name));
+  if (cold.length > 0 && cold.length < COLD_USER_WEIGHTS.length) throw new ArtifactError("model", `model/model.json has part of the cold-user head (${cold.join(", ")})`);
+  for (const name of cold) {
+    const t = weights.get(name)!;
     w[name] = { shape: t.shape, data: t.data };
   }
   const spec = meta.spec;

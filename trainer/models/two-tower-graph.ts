@@ -40,6 +40,28 @@ export function createTowerVars(s: TowerShapes, seed: number): TowerVars {
   };
 }
 
+/**
+ * Reserves the last output coordinate for an item bias: the user tower's dense2 column there is set to 0 and its
+ * bias to 1, so every user vector ends in a constant 1 and every item vector's last coordinate is that item's bias
+ * (a popularity prior the item tower learns from every example, cold items' from their features). Serving is the
+ * same weights and the same dot product — nothing else needs to know. towerStep keeps the column pinned when
+ * `StepInput.biasColumn` is set.
+ */
+export function pinBiasColumn(v: TowerVars): void {
+  const k = v["user/dense2/kernel"];
+  const dim = k.shape[1]!;
+  const keep = tf.tidy(() => biasMask(dim));
+  tf.tidy(() => {
+    k.assign(tf.mul(k, keep));
+    const keep1 = tf.reshape(keep, [dim]);
+    v["user/dense2/bias"].assign(tf.add(tf.mul(v["user/dense2/bias"], keep1), tf.sub(1, keep1)));
+  });
+  keep.dispose();
+}
+
+/** [1, dim]: 1 everywhere but 0 at the bias coordinate (the last). */
+const biasMask = (dim: number): tf.Tensor2D => tf.concat([tf.ones([1, dim - 1]), tf.zeros([1, 1])], 1) as tf.Tensor2D;
+
 export interface TowerBatch {
   rows: number;
   width: number;
@@ -57,8 +79,8 @@ const mat = (v: tf.Variable): tf.Tensor2D => v as unknown as tf.Tensor2D;
  * its fast (XNNPACK) path only without transpose flags; with them it is 10–30× slower (measured on the tower step:
  * 120 ms → a few ms per 512-row batch).
  */
-function mm(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
-  return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
+function mm(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor2D {
+  return tf.matMul((transposeA ? tf.transpose(a) : a) as tf.Tensor2D, (transposeB ? tf.transpose(b) : b) as tf.Tensor2D);
 }
 
 /** Σ_l w[r,l] · table[tok[r,l]] → [rows, e]. */
@@ -157,21 +179,26 @@ export interface StepInput {
   /** Distinct items of the batch: id rows (after id dropout) and features. */
   itemIds: Int32Array;
   items: TowerBatch;
-  /** Per example: the positive's index among the distinct items, the history's indices, mask and width. */
-  positive: Int32Array;
+  /**
+   * The softmax's columns as indices among the distinct items: the n examples' positives first (row r's target is
+   * column r), then any extra sampled negatives. Per example: the history's indices, mask and width.
+   */
+  candidates: Int32Array;
   history: Int32Array;
   mask: Float32Array;
   historyWidth: number;
   users: TowerBatch;
-  /** log Q of each example's positive (already scaled), and 1e9 where column j holds row i's item (j ≠ i). */
+  /** Keep the user tower's last output pinned to 1 (see pinBiasColumn): its gradient is dropped. */
+  biasColumn?: boolean;
+  /** log Q of each column's item (already scaled), and 1e9 where column j holds row i's own item (j ≠ i): [n, columns]. */
   logQ: Float32Array;
   sameItem: Float32Array;
 }
 
 /**
- * Forward and backward of one batch of in-batch sampled softmax with log-Q correction: row r's positive is column
- * r, every other positive in the batch a negative with its logit lowered by log Q. Applies the gradients with
- * `optimizer` and returns the mean cross-entropy. Also returns the raw gradients when `returnGrads` (tests).
+ * Forward and backward of one batch of sampled softmax with log-Q correction: row r's positive is column r, every
+ * other column (the batch's other positives, then the extra negatives) a negative with its logit lowered by log Q.
+ * Applies the gradients with `optimizer` and returns the mean cross-entropy. Also returns the raw gradients (tests).
  */
 export function towerStep(v: TowerVars, optimizer: tf.Optimizer | null, b: StepInput): { loss: tf.Scalar; grads: Record<string, tf.Tensor> } {
   const it = itemTowerTrace(v, b.itemIds, b.items);
@@ -181,14 +208,16 @@ export function towerStep(v: TowerVars, optimizer: tf.Optimizer | null, b: StepI
   const ut = userTowerTrace(v, V, b.history, b.mask, b.historyWidth, b.users);
   const U = ut.mlp.out;
   const n = U.shape[0];
-  const P = tf.gatherND(V, idx2(b.positive)) as tf.Tensor2D;
-  const logits = tf.sub(tf.sub(mm(U, P, false, true), tf.tensor2d(b.logQ, [1, n])), tf.tensor2d(b.sameItem, [n, n]));
-  const eye = tf.eye(n);
+  const c = b.candidates.length;
+  const C = tf.gatherND(V, idx2(b.candidates)) as tf.Tensor2D;
+  const logits = tf.sub(tf.sub(mm(U, C, false, true), tf.tensor2d(b.logQ, [1, c])), tf.tensor2d(b.sameItem, [n, c]));
+  const eye = tf.eye(n, c);
   const loss = tf.mean(tf.sub(tf.logSumExp(logits, 1), tf.sum(tf.mul(logits, eye), 1))) as tf.Scalar;
   // ∂loss/∂logits = (softmax − I) / n
   const dLogits = tf.div(tf.sub(tf.softmax(logits), eye), n) as tf.Tensor2D;
-  const dU = tf.matMul(dLogits, P) as tf.Tensor2D;
-  const dP = mm(dLogits, U, true, false);
+  let dU = tf.matMul(dLogits, C) as tf.Tensor2D;
+  if (b.biasColumn) dU = tf.mul(dU, biasMask(dim));
+  const dC = mm(dLogits, U, true, false);
   const ug = mlpGrad(ut.mlp, v["user/dense1/kernel"], v["user/dense2/kernel"], dU as tf.Tensor2D);
   const e = v["user/feature_embedding"].shape[1]!;
   const dPooled = tf.slice(ug.dx, [0, 0], [n, dim]) as tf.Tensor2D;
@@ -196,7 +225,7 @@ export function towerStep(v: TowerVars, optimizer: tf.Optimizer | null, b: StepI
   // V receives gradient from the positives and, through the pooling, from every history slot.
   const dHist = tf.mul(tf.reshape(dPooled, [n, 1, dim]), tf.reshape(ut.pool, [n, b.historyWidth, 1]));
   const dV = tf.add(
-    tf.scatterND(idx2(b.positive), dP, [S, dim]),
+    tf.scatterND(idx2(b.candidates), dC, [S, dim]),
     tf.scatterND(idx2(b.history), tf.reshape(dHist, [n * b.historyWidth, dim]), [S, dim]),
   ) as tf.Tensor2D;
   const ig = mlpGrad(it.mlp, v["item/dense1/kernel"], v["item/dense2/kernel"], dV);

@@ -3,19 +3,25 @@
 // to the out-of-vocabulary row for a share of each batch, so it learns to do without: new items use that row), the
 // hashed title/description tokens, categories and numeric bins, and standardised numbers; the user tower reads the
 // mean of the item-tower outputs over the user's other items (the target is never in its own history; dropped
-// entirely for a share of users so attributes alone work) plus the user's attributes. Loss: in-batch sampled softmax
-// with log-Q correction. After training, every item (cold catalogue items included) and every user is run through
-// the towers once: items.bin and users.bin stay a dot product to serve.
+// entirely for a share of users) plus the user's attributes. Loss: sampled softmax over the batch's positives plus
+// uniformly drawn extra negatives (mixed negative sampling), with the full log-Q correction for that mixed proposal,
+// so scores estimate log P(item | user) with popularity in; the last coordinate is a learned item bias (users carry
+// a constant 1 there). Users without history (new users: attributes only) are served by a ridge map from attributes
+// to the warm users' vectors, not the user tower fed an empty pool, which ranked below popularity
+// (two-tower-cold-users.ts; stored with the weights, so the edge's kernel uses it too). After training, every item
+// (cold catalogue items included) and every user is run through the towers once: items.bin and users.bin stay a
+// dot product to serve.
 
 import * as tf from "@tensorflow/tfjs-core";
 import { type Csr, toCsr } from "../../shared/data/csr.ts";
 import type { Interactions } from "../../shared/data/interactions.ts";
 import { type Encoded, encodeItem, encodeUser, type FeatureSpec, fitFeatureSpec } from "../../shared/features/encode.ts";
-import { TOWER_WEIGHTS, type TowerWeights } from "../../shared/features/tower-kernel.ts";
+import { coldUserForward, TOWER_WEIGHTS, type TowerWeights } from "../../shared/features/tower-kernel.ts";
 import { Rng } from "../../shared/random.ts";
 import { type BackendOptions, chooseBackend, currentBackend } from "../backend.ts";
 import { runEpochs } from "./epochs.ts";
-import { createTowerVars, itemTower, type StepInput, type TowerBatch, towerStep, type TowerVars, userTower } from "./two-tower-graph.ts";
+import { fitColdUserHead } from "./two-tower-cold-users.ts";
+import { createTowerVars, itemTower, pinBiasColumn, type StepInput, type TowerBatch, towerStep, type TowerVars, userTower } from "./two-tower-graph.ts";
 import type { TrainHooks, TrainedModel } from "./types.ts";
 
 export interface TwoTowerOptions {
@@ -33,6 +39,16 @@ export interface TwoTowerOptions {
   historySize: number;
   /** Weight of the log-Q correction (0 = none, 1 = full). */
   logQ: number;
+  /**
+   * Extra negatives per batch drawn uniformly from the items with training interactions (mixed negative sampling):
+   * in-batch negatives alone are popular items, so a rarely drawn item's log-Q-corrected logit is noisy and the
+   * model misjudges the tail; uniform ones show every item as a negative regularly.
+   */
+  negatives: number;
+  /** Fit the cold-user head (attributes → user vector, for users without history; two-tower-cold-users.ts). */
+  coldUserHead: boolean;
+  /** Reserve the last vector coordinate for a learned item bias (users carry a constant 1 there). */
+  itemBias: boolean;
   buckets: number;
   seed: number;
   backend?: BackendOptions;
@@ -40,7 +56,7 @@ export interface TwoTowerOptions {
 
 export const TWO_TOWER_DEFAULTS: TwoTowerOptions = {
   dim: 64, embed: 32, hidden: 128, epochs: 3, batchSize: 512, lr: 0.003, idDropout: 0.3, historyDropout: 0.1,
-  historySize: 24, logQ: 0.5, buckets: 1 << 14, seed: 42,
+  historySize: 24, logQ: 1, negatives: 256, itemBias: true, coldUserHead: true, buckets: 1 << 14, seed: 42,
 };
 
 /** What a trained two-tower model keeps besides its vectors: weights, encoder spec and id rows, for model/. */
@@ -70,11 +86,12 @@ export async function trainTwoTower(data: Interactions, opts: TwoTowerOptions, h
   const idRowOf = new Int32Array(nItems);
   let idRows = 1;
   for (let r = 0; r < nItems; r++) if (counts[r]! > 0) idRowOf[r] = idRows++;
-  const logQ = Float32Array.from(counts, (c) => opts.logQ * Math.log(Math.max(c, 1) / nnz));
+  const sampling: Sampling = { share: Float32Array.from(counts, (c) => c / nnz), warm: Int32Array.from(idRowOf.keys()).filter((r) => idRowOf[r]! > 0) };
   const vars = createTowerVars(
     { idRows, buckets: spec.buckets, embed: opts.embed, hidden: opts.hidden, dim: opts.dim, itemNumbers: spec.itemNumbers.length, userNumbers: spec.userNumbers.length },
     opts.seed,
   );
+  if (opts.itemBias) pinBiasColumn(vars);
   const varList = Object.values(vars);
   const optimizer = tf.train.adam(opts.lr);
   const rowOf = new Int32Array(nnz);
@@ -88,7 +105,7 @@ export async function trainTwoTower(data: Interactions, opts: TwoTowerOptions, h
       for (let s = 0; s < steps; s++) {
         if (hooks.signal?.aborted) break;
         const batch = drawBatch(byUser, rowOf, B, H, rng, opts);
-        const loss = tf.tidy(() => towerStep(vars, optimizer, stepInput(batch, itemX, userX, idRowOf, logQ, rng, opts)).loss);
+        const loss = tf.tidy(() => towerStep(vars, optimizer, { ...stepInput(batch, itemX, userX, idRowOf, sampling, rng, opts), biasColumn: opts.itemBias }).loss);
         lossSum += (await loss.data())[0]!;
         loss.dispose();
         if (s % 20 === 19) await tf.nextFrame();
@@ -97,6 +114,7 @@ export async function trainTwoTower(data: Interactions, opts: TwoTowerOptions, h
     });
     const weights = await readWeights(vars);
     const { itemFactors, userFactors } = inferAll(vars, byUser, itemX, userX, idRowOf, opts.dim);
+    if (opts.coldUserHead) fitColdUsers(weights, byUser, userX, userFactors, opts.dim);
     const params = { ...opts, backend: undefined, epochs, buckets: spec.buckets } as Record<string, unknown>;
     delete params.backend;
     return {
@@ -141,28 +159,47 @@ export function drawBatch(m: Csr, rowOf: Int32Array, B: number, H: number, rng: 
   return { users, items, history, mask };
 }
 
+/** What the sampler knows about items: each one's share of the training interactions, and the warm ones. */
+export interface Sampling {
+  share: Float32Array;
+  warm: Int32Array;
+}
+
 export function stepInput(
-  b: Batch, itemX: EncodedTable, userX: EncodedTable, idRowOf: Int32Array, logQ: Float32Array, rng: Rng, o: Pick<TwoTowerOptions, "idDropout" | "historySize">,
+  b: Batch, itemX: EncodedTable, userX: EncodedTable, idRowOf: Int32Array, sampling: Sampling, rng: Rng,
+  o: Pick<TwoTowerOptions, "idDropout" | "historySize" | "logQ" | "negatives">,
 ): StepInput {
-  // The item tower runs once per distinct item of the batch (positives and histories); examples index into it.
+  // The item tower runs once per distinct item of the batch (positives, extra negatives, histories); the softmax's
+  // columns and the histories index into it.
   const local = new Map<number, number>();
   const distinct: number[] = [];
   const at = (item: number) => local.get(item) ?? (local.set(item, distinct.push(item) - 1), distinct.length - 1);
-  const positive = Int32Array.from(b.items, at);
+  const n = b.items.length;
+  const m = sampling.warm.length > 0 ? o.negatives : 0;
+  const columnItems = new Int32Array(n + m);
+  columnItems.set(b.items);
+  for (let j = n; j < n + m; j++) columnItems[j] = sampling.warm[rng.int(sampling.warm.length)]!;
+  const candidates = Int32Array.from(columnItems, at);
   const history = Int32Array.from(b.history, (item, k) => (b.mask[k] ? at(item) : 0));
   const rows = Int32Array.from(distinct);
-  const n = b.items.length;
-  const sameItem = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && b.items[i] === b.items[j]) sameItem[i * n + j] = 1e9;
+  const c = n + m;
+  // An item's expected count among the columns: n draws by interaction share, m uniform over the warm items.
+  const uniform = m / Math.max(1, sampling.warm.length);
+  const logQ = Float32Array.from(columnItems, (it) => o.logQ * Math.log(n * sampling.share[it]! + uniform));
+  const sameItem = new Float32Array(n * c);
+  for (let i = 0; i < n; i++) {
+    const own = b.items[i];
+    for (let j = 0; j < c; j++) if (j !== i && columnItems[j] === own) sameItem[i * c + j] = 1e9;
+  }
   return {
     itemIds: Int32Array.from(rows, (r) => (rng.next() < o.idDropout ? 0 : idRowOf[r]!)),
     items: itemX.batch(rows),
-    positive,
+    candidates,
     history,
     mask: b.mask,
     historyWidth: o.historySize,
     users: userX.batch(b.users),
-    logQ: Float32Array.from(b.items, (it) => logQ[it]!),
+    logQ,
     sameItem,
   };
 }
@@ -195,6 +232,23 @@ function inferAll(v: TowerVars, m: Csr, itemX: EncodedTable, userX: EncodedTable
     items.dispose();
   }
   return { itemFactors, userFactors };
+}
+
+/** Fits the cold-user head on users with history; users without any get its vector (what serving computes). */
+function fitColdUsers(weights: TowerWeights, m: Csr, userX: EncodedTable, userFactors: Float32Array, dim: number): void {
+  const all = userX.batch(Int32Array.from({ length: userX.rows }, (_, u) => u));
+  const hasHistory = (u: number) => m.indptr[u + 1]! > m.indptr[u]!;
+  const head = fitColdUserHead(all, userFactors, dim, hasHistory);
+  weights["user/cold/buckets"] = head.buckets;
+  weights["user/cold/feature_embedding"] = head.embedding;
+  weights["user/cold/numeric"] = head.numeric;
+  weights["user/cold/bias"] = head.bias;
+  const { width, numericWidth: nw } = all;
+  for (let u = 0; u < userX.rows; u++) {
+    if (hasHistory(u)) continue;
+    const x = { tokens: all.tokens.subarray(u * width, (u + 1) * width), weights: all.weights.subarray(u * width, (u + 1) * width), numeric: all.numeric.subarray(u * nw, (u + 1) * nw) };
+    userFactors.set(coldUserForward(weights, x), u * dim);
+  }
 }
 
 async function readWeights(v: TowerVars): Promise<TowerWeights> {
