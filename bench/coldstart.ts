@@ -2,7 +2,10 @@
 //   item-cold: 20% of items held out entirely; rank only the held-out items for each user, top 20;
 //   user-cold: 20% of users held out entirely; rank every item from their demographics alone, top 20.
 // Baselines: random, popularity (user-cold), genre profile (item-cold), ALS + a ridge map from features to ALS
-// vectors; then two-tower (tfjs-wasm, defaults). Recall@20, NDCG@20, coverage. Prints one JSON object.
+// vectors; then two-tower (tfjs-wasm, defaults). Recall@20, NDCG@20, coverage (issue #11's: held-out items the
+// model can recommend — a user-dependent score —, new users with attributes the model serves rather than the
+// popularity fallback) and, item-cold, listCoverage@20 (held-out items in at least one test user's top 20: how
+// concentrated the lists are, a stricter catalogue figure). Prints one JSON object.
 // EPOCHS=N overrides the two-tower's epochs (for a quicker run); wall-clock figures are noisy on a shared CPU.
 
 import { itemColdSplit, userColdSplit } from "../shared/data/cold-split.ts";

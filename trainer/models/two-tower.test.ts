@@ -12,10 +12,12 @@ import { encodeItem, encodeUser, fitFeatureSpec } from "../../shared/features/en
 import { itemTowerForward, TOWER_WEIGHTS, type TowerWeights, userTowerForward } from "../../shared/features/tower-kernel.ts";
 import { evaluateRanking } from "../../shared/metrics/evaluate.ts";
 import { Rng } from "../../shared/random.ts";
+import { loadTowers } from "../../shared/features/towers.ts";
 import { chooseBackend } from "../backend.ts";
 import { dotScorer, evaluateCold, popularityScorer } from "../coldstart-eval.ts";
 import { createTowerVars, itemTower, towerStep, type TowerVars, userTower } from "./two-tower-graph.ts";
 import { drawBatch, encodeAll, stepInput, trainTwoTower, TWO_TOWER_DEFAULTS } from "./two-tower.ts";
+import { twoTowerModelFiles } from "./two-tower-export.ts";
 
 beforeAll(async () => {
   expect((await chooseBackend({ prefer: "wasm" })).name).toBe("wasm");
@@ -149,37 +151,52 @@ describe("two-tower cold users", () => {
   const d = generateSynthetic({ users: 500, items: 200, categories: 6, interactionsPerUser: 12, seed: 5 });
   const catOf = new Map([...d.itemMeta!].map(([i, m]) => [i, m.categories![0]!]));
   const byUser = toCsr(d);
-  const opts = { ...TWO_TOWER_DEFAULTS, dim: 16, embed: 16, hidden: 32, epochs: 6, batchSize: 128, buckets: 512, lr: 0.01 };
-
-  function withAttributes(): typeof d {
-    const userMeta = new Map<number, { categories: string[] }>();
-    for (let u = 0; u < byUser.rows; u++) {
-      const tally = new Map<string, number>();
-      for (let p = byUser.indptr[u]!; p < byUser.indptr[u + 1]!; p++) tally.set(catOf.get(byUser.indices[p]!)!, (tally.get(catOf.get(byUser.indices[p]!)!) ?? 0) + 1);
-      const top = [...tally].sort((a, b) => b[1] - a[1])[0]![0];
-      userMeta.set(u, { categories: [`interest:${top}`, `region:${u % 4}`] });
-    }
-    return { ...d, userMeta };
+  const opts = { ...TWO_TOWER_DEFAULTS, dim: 16, embed: 16, hidden: 32, epochs: 6, batchSize: 128, buckets: 512, lr: 0.01, negatives: 64, itemBias: true };
+  const userMeta = new Map<number, { categories: string[]; numbers: { age: number } }>();
+  for (let u = 0; u < byUser.rows; u++) {
+    const tally = new Map<string, number>();
+    for (let p = byUser.indptr[u]!; p < byUser.indptr[u + 1]!; p++) tally.set(catOf.get(byUser.indices[p]!)!, (tally.get(catOf.get(byUser.indices[p]!)!) ?? 0) + 1);
+    const top = [...tally].sort((a, b) => b[1] - a[1])[0]![0];
+    userMeta.set(u, { categories: [`interest:${top}`, `region:${u % 4}`], numbers: { age: 18 + ((u * 7) % 50) } });
   }
+  const split = userColdSplit({ ...d, userMeta }, 0.2, 3);
+  let m: Awaited<ReturnType<typeof trainTwoTower>>;
+  beforeAll(async () => {
+    m = await trainTwoTower(split.train, opts);
+  });
 
-  async function coldUsers(data: typeof d) {
-    const split = userColdSplit(data, 0.2, 3);
-    const m = await trainTwoTower(split.train, opts);
-    return {
-      tower: evaluateCold(split, "user-cold", dotScorer(m.userFactors, m.itemFactors, m.dim)),
-      popularity: evaluateCold(split, "user-cold", popularityScorer(split.train), { served: () => false }),
-    };
-  }
-
-  it("serves fully new users from their attributes at least as well as popularity, all by the model", async () => {
-    const { tower, popularity } = await coldUsers(withAttributes());
-    expect(tower["recall@20"]).toBeGreaterThanOrEqual(popularity["recall@20"]);
+  it("serves fully new users from their attributes better than popularity, all by the model", () => {
+    const tower = evaluateCold(split, "user-cold", dotScorer(m.userFactors, m.itemFactors, m.dim));
+    const popularity = evaluateCold(split, "user-cold", popularityScorer(split.train), { served: () => false });
+    expect(tower["recall@20"]).toBeGreaterThan(1.1 * popularity["recall@20"]);
     expect(tower.coverage).toBe(1);
     expect(popularity.coverage).toBe(0);
   });
 
-  it("degrades to popularity, not below it, when new users have no usable attributes (log-Q correction keeps the prior)", async () => {
-    const { tower, popularity } = await coldUsers({ ...d, userMeta: undefined });
+  it("ships the cold-user head: the exported towers give a new user the vector training gave, warm users a bias 1", () => {
+    const towers = loadTowers((n) => twoTowerModelFiles(m).get(n));
+    let maxDiff = 0;
+    let checked = 0;
+    for (let u = 0; u < m.users; u++) {
+      if (!split.cold[u]) continue;
+      const v = towers.userVector(new Float32Array(0), 0, userMeta.get(u));
+      for (let k = 0; k < m.dim; k++) maxDiff = Math.max(maxDiff, Math.abs(v[k]! - m.userFactors[u * m.dim + k]!));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(50);
+    expect(maxDiff).toBeLessThan(1e-5);
+    // The item-bias coordinate: every user vector ends in 1 (pinned through training), on both paths.
+    for (let u = 0; u < m.users; u++) if (!split.cold[u]) expect(m.userFactors[u * m.dim + m.dim - 1]).toBeCloseTo(1, 5);
+    // A new user with nothing usable gets the head's intercept (the mean warm user), not an error or zeros.
+    const blank = towers.userVector(new Float32Array(0), 0, { categories: ["never-seen"] });
+    expect(blank.some((x) => x !== 0)).toBe(true);
+  });
+
+  it("degrades to about popularity, not far below it, when new users have no usable attributes", async () => {
+    const bare = userColdSplit({ ...d, userMeta: undefined }, 0.2, 3);
+    const mb = await trainTwoTower(bare.train, opts);
+    const tower = evaluateCold(bare, "user-cold", dotScorer(mb.userFactors, mb.itemFactors, mb.dim));
+    const popularity = evaluateCold(bare, "user-cold", popularityScorer(bare.train), { served: () => false });
     expect(tower["recall@20"]).toBeGreaterThanOrEqual(0.9 * popularity["recall@20"]);
   });
 });
