@@ -7,20 +7,18 @@
 
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { setPriority, tmpdir } from "node:os";
 import path from "node:path";
-import { chooseHnswParams } from "../shared/ann/build-index.ts";
 import { Rng } from "../shared/random.ts";
 import { type LoadResult, driveLoad } from "../edge/node/load.ts";
 import { type RedisProcess, freePort, startRedis } from "../edge/node/redis-process.ts";
 import { startWranglerDev } from "../edge/node/wrangler-dev.ts";
 import { startLocalWorker } from "../edge/node/local-worker.ts";
-import { syntheticTenant } from "../edge/testing/synthetic-tenant.ts";
-import { writeArtifactDir } from "../trainer/artifact-dir.ts";
 import { runKeys } from "../trainer/cli/keys.ts";
 import { runPublish } from "../trainer/cli/publish.ts";
 import { machine } from "./machine.ts";
+import { syntheticArtifact } from "./synthetic-artifact.ts";
 
 const ITEMS = Number(process.env.EDGE_BENCH_ITEMS ?? 100_000);
 const USERS = Number(process.env.EDGE_BENCH_USERS ?? 50_000);
@@ -51,32 +49,7 @@ const log = (msg: string) => process.stderr.write(`bench:edge: ${msg}\n`);
 
 /** The artifact, built once per size and kept under runs/ (HNSW built natively by hnswlib-node, same file format). */
 async function artifact(): Promise<string> {
-  const dir = path.join(repo, "runs", "bench-edge", `${ITEMS}x${DIM}-${USERS}-seen1`); // -seen1: with seen.bin
-  if (existsSync(path.join(dir, "manifest.json"))) return dir;
-  log(`building the synthetic tenant ${ITEMS} items × ${DIM}, ${USERS} users`);
-  const { HierarchicalNSW } = (await import("hnswlib-node")).default;
-  const files = await syntheticTenant({
-    tenant: TENANT,
-    version: "v1",
-    items: ITEMS,
-    users: USERS,
-    dim: DIM,
-    buildIndex: async (vectors, rows, dim) => {
-      const p = chooseHnswParams(rows, dim);
-      const index = new HierarchicalNSW("ip", dim);
-      index.initIndex(rows, p.M, p.efConstruction, 100);
-      for (let r = 0; r < rows; r++) index.addPoint(Array.from(vectors.subarray(r * dim, (r + 1) * dim)), r);
-      const tmp = path.join(tmpdir(), `edgerec-bench-${process.pid}.hnsw`);
-      index.writeIndexSync(tmp);
-      const { readFile } = await import("node:fs/promises");
-      const bytes = new Uint8Array(await readFile(tmp));
-      await rm(tmp, { force: true });
-      return { bytes, params: { kind: "hnsw", space: "ip", ...p } };
-    },
-  });
-  await mkdir(path.dirname(dir), { recursive: true });
-  await writeArtifactDir(dir, files);
-  return dir;
+  return syntheticArtifact({ dir: path.join(repo, "runs", "bench-edge", `${ITEMS}x${DIM}-${USERS}-seen1`), tenant: TENANT, items: ITEMS, users: USERS, dim: DIM, log });
 }
 
 interface Target {

@@ -5,19 +5,16 @@
 // object. Scale: ITEMS_BENCH_ITEMS (20000), ITEMS_BENCH_PUTS (200), ITEMS_BENCH_TARGETS (all | workerd | node).
 
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chooseHnswParams } from "../shared/ann/build-index.ts";
 import { Rng } from "../shared/random.ts";
 import { startLocalWorker } from "../edge/node/local-worker.ts";
 import { freePort } from "../edge/node/redis-process.ts";
-import { syntheticTenant } from "../edge/testing/synthetic-tenant.ts";
-import { writeArtifactDir } from "../trainer/artifact-dir.ts";
 import { runKeys } from "../trainer/cli/keys.ts";
 import { runPublish } from "../trainer/cli/publish.ts";
 import { machine } from "./machine.ts";
+import { syntheticArtifact } from "./synthetic-artifact.ts";
 
 const ITEMS = Number(process.env.ITEMS_BENCH_ITEMS ?? 20_000);
 const PUTS = Math.min(900, Number(process.env.ITEMS_BENCH_PUTS ?? 200));
@@ -30,31 +27,7 @@ const repo = path.resolve(import.meta.dirname, "..");
 const log = (msg: string) => process.stderr.write(`bench:items: ${msg}\n`);
 
 async function artifact(): Promise<string> {
-  const dir = path.join(repo, "runs", "bench-items", `${ITEMS}x${DIM}-${USERS}`);
-  if (existsSync(path.join(dir, "manifest.json"))) return dir;
-  log(`building the synthetic tenant ${ITEMS} items × ${DIM}`);
-  const { HierarchicalNSW } = (await import("hnswlib-node")).default;
-  const files = await syntheticTenant({
-    tenant: TENANT,
-    version: "v1",
-    items: ITEMS,
-    users: USERS,
-    dim: DIM,
-    buildIndex: async (vectors, rows, dim) => {
-      const p = chooseHnswParams(rows, dim);
-      const index = new HierarchicalNSW("ip", dim);
-      index.initIndex(rows, p.M, p.efConstruction, 100);
-      for (let r = 0; r < rows; r++) index.addPoint(Array.from(vectors.subarray(r * dim, (r + 1) * dim)), r);
-      const tmp = path.join(tmpdir(), `edgerec-bench-items-${process.pid}.hnsw`);
-      index.writeIndexSync(tmp);
-      const bytes = new Uint8Array(await readFile(tmp));
-      await rm(tmp, { force: true });
-      return { bytes, params: { kind: "hnsw", space: "ip", ...p } };
-    },
-  });
-  await mkdir(path.dirname(dir), { recursive: true });
-  await writeArtifactDir(dir, files);
-  return dir;
+  return syntheticArtifact({ dir: path.join(repo, "runs", "bench-items", `${ITEMS}x${DIM}-${USERS}`), tenant: TENANT, items: ITEMS, users: USERS, dim: DIM, log });
 }
 
 const pct = (xs: number[], p: number) => {
