@@ -85,13 +85,14 @@ export function userVectorFor(
 ): { vector: Float32Array | null; source: VectorSource } {
   const row = m.userRow.get(userId);
   if (row !== undefined) return { vector: m.userVectors.subarray(row * m.dim, (row + 1) * m.dim), source: "personalized" };
+  // A two-tower warm-started from ALS keeps ALS's fold-in (items.bin is ALS's space): a history folds in with it.
+  if (m.foldIn && itemRows.length > 0) return { vector: m.foldIn.user(itemRows, weights), source: "fold-in" };
   if (m.towers && (itemRows.length > 0 || attributes)) {
     // The user tower pools the history's item vectors (as trained) and reads the attributes.
     const history = new Float32Array(itemRows.length * m.dim);
     for (let k = 0; k < itemRows.length; k++) history.set(m.itemVectors.subarray(itemRows[k]! * m.dim, (itemRows[k]! + 1) * m.dim), k * m.dim);
     return { vector: m.towers.userVector(history, itemRows.length, attributes), source: itemRows.length > 0 ? "fold-in" : "attributes" };
   }
-  if (m.foldIn && itemRows.length > 0) return { vector: m.foldIn.user(itemRows, weights), source: "fold-in" };
   return { vector: null, source: "popular" };
 }
 

@@ -121,7 +121,9 @@ export async function trainModel(
   if (model === "two-tower") {
     const o = { ...TWO_TOWER_DEFAULTS, ...pick(overrides, ["dim", "seed", "epochs"]) };
     if (overrides.learningRate !== undefined) o.lr = overrides.learningRate;
-    return trainTwoTower(data, o, hooks);
+    // ALS first (its rule defaults at the two-tower's dim): known items/users keep its vectors (two-tower-als.ts).
+    const als = o.warmStart === "als" ? await trainModel("als", data, { ...pick(overrides, ["weighting"]), dim: o.dim, seed: o.seed }, hooks.signal ? { signal: hooks.signal } : {}) : undefined;
+    return trainTwoTower(data, o, hooks, als);
   }
   const weighting = overrides.weighting ?? "mean";
   const { byUser, byItem } = normalisedCsr(data, weighting);

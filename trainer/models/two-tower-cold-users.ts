@@ -67,7 +67,7 @@ export function fitColdUserHead(x: TowerBatch, y: Float32Array, dim: number, fit
 }
 
 /** Solves A X = B for symmetric positive definite A (n × n) and m right-hand sides; A is overwritten. */
-function choleskySolve(a: Float64Array, b: Float64Array, n: number, m: number): Float64Array {
+export function choleskySolve(a: Float64Array, b: Float64Array, n: number, m: number): Float64Array {
   for (let j = 0; j < n; j++) {
     let s = a[j * n + j]!;
     for (let p = 0; p < j; p++) s -= a[j * n + p]! ** 2;

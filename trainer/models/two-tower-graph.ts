@@ -131,6 +131,11 @@ export function itemTower(v: TowerVars, ids: Int32Array, x: TowerBatch): tf.Tens
   return itemTowerTrace(v, ids, x).mlp.out;
 }
 
+/** The item tower's hidden layer [rows, hidden] (after the relu): what dense2 maps to the output. */
+export function itemHidden(v: TowerVars, ids: Int32Array, x: TowerBatch): tf.Tensor2D {
+  return itemTowerTrace(v, ids, x).mlp.h;
+}
+
 function itemTowerTrace(v: TowerVars, ids: Int32Array, x: TowerBatch): ItemTrace {
   const parts: tf.Tensor2D[] = [tf.gatherND(v["item/id_embedding"], idx2(ids)) as tf.Tensor2D, bag(v["item/feature_embedding"], x)];
   if (x.numericWidth > 0) parts.push(tf.tensor2d(x.numeric, [x.rows, x.numericWidth]));
