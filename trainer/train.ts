@@ -15,7 +15,7 @@ import { graphSageParams, trainGraphSageModel } from "./models/graphsage/model.t
 
 export const TRAINABLE_MODELS = ["als", "bpr", "graph", "two-tower", "graphsage"] as const;
 export type TrainableModel = (typeof TRAINABLE_MODELS)[number];
-/** Models the CLI knows by name; two-tower and graphsage are designed but not built yet. */
+/** Models the CLI knows by name (all of them train). */
 export const KNOWN_MODELS = ["als", "bpr", "graph", "two-tower", "graphsage"] as const;
 
 export interface TrainOverrides {
