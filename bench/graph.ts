@@ -2,8 +2,11 @@
 // training file; our own per-user random 80/20 validation split of it, seed 42) and MovieLens-100k (the
 // bench:quality split). Recall@20 / NDCG@20 with full ranking and train items excluded, and training seconds.
 // Gowalla is scored on an even sample of EVAL_USERS users (default 5000; 0 = all) to bound the run time; each
-// iterative model stops after MODEL_BUDGET_S seconds (default 900, reported as stoppedEarly). Prints one JSON object.
-//   EDGEREC_GOWALLA=path/train.txt EVAL_USERS=5000 MODELS=als,bpr,graph npm run bench:graph
+// iterative model stops after MODEL_BUDGET_S seconds (default 900, reported as stoppedEarly). With the graph model
+// a second row, "graph+itemItem", adds GF-CF's linear filter as a sparse top-NEIGHBOURS item–item term (default 200;
+// 0 skips it) to the served scores: s_u = r_u G_k + 0.3·(d_u+α)^a x_u·Y — offline only, not served yet.
+// DATASETS=ml-100k,gowalla picks the datasets. Prints one JSON object.
+//   EDGEREC_GOWALLA=path/train.txt EVAL_USERS=5000 MODELS=als,bpr,graph DATASETS=ml-100k,gowalla npm run bench:graph
 
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -14,7 +17,9 @@ import { randomHoldout } from "../shared/data/split.ts";
 import { evaluateRanking } from "../shared/metrics/evaluate.ts";
 import { scoreAll } from "../shared/scoring/topk.ts";
 import { loadInteractions } from "../trainer/io/load-data.ts";
-import { resolveParams, statsOf, trainModel, type TrainableModel } from "../trainer/train.ts";
+import { addNeighbourScores, itemNeighbours } from "../trainer/models/graph/neighbours.ts";
+import type { TrainedModel } from "../trainer/models/types.ts";
+import { normalisedCsr, resolveParams, statsOf, trainModel, type TrainableModel } from "../trainer/train.ts";
 import { ml100kPath } from "./data-path.ts";
 import { machine } from "./machine.ts";
 
@@ -22,6 +27,8 @@ const seed = 42;
 const evalUsers = Number(process.env.EVAL_USERS ?? 5000);
 const budget = Number(process.env.MODEL_BUDGET_S ?? 900);
 const models = (process.env.MODELS ?? "als,bpr,graph").split(",") as TrainableModel[];
+const neighbours = Number(process.env.NEIGHBOURS ?? 200);
+const wanted = (process.env.DATASETS ?? "ml-100k,gowalla").split(",");
 const gowalla = process.env.EDGEREC_GOWALLA ?? resolve(fileURLToPath(import.meta.url), "../../../shared/data/gowalla/train.txt");
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
@@ -55,8 +62,43 @@ async function benchDataset(name: string, path: string, maxUsers: number): Promi
       params: model === "graph" ? m.params : resolveParams(model, statsOf(train), { seed }),
     });
     process.stderr.write(`${name} ${model}: ${JSON.stringify(rows.at(-1))}\n`);
+    if (model === "graph" && neighbours > 0) {
+      rows.push(itemItemRow(train, test, users, m));
+      process.stderr.write(`${name} graph+itemItem: ${JSON.stringify(rows.at(-1))}\n`);
+    }
   }
   return { dataset: name, ...statsOf(data), evaluatedUsers: users.length, models: rows };
+}
+
+/** The served graph scores plus GF-CF's linear filter cut to the top `neighbours` per item (offline only). */
+function itemItemRow(train: Interactions, test: Interactions, users: Int32Array, m: TrainedModel): Record<string, unknown> {
+  const t0 = performance.now();
+  const { byUser, byItem } = normalisedCsr(train, "binary");
+  const g = itemNeighbours(byUser, byItem, neighbours);
+  const seconds = (performance.now() - t0) / 1000;
+  const { offset, exponent } = m.foldIn as { offset: number; exponent: number };
+  const r = evaluateRanking({
+    train: toCsr(train),
+    test: toCsr(test),
+    ks: [20],
+    users,
+    scoreUser: (u, out) => {
+      const from = byUser.indptr[u]!;
+      const to = byUser.indptr[u + 1]!;
+      scoreAll(m.itemFactors, m.dim, m.userFactors.subarray(u * m.dim, (u + 1) * m.dim), out);
+      const scale = 0.3 * (to - from + offset) ** exponent;
+      for (let j = 0; j < out.length; j++) out[j]! *= scale;
+      addNeighbourScores(g, byUser.indices.subarray(from, to), byUser.values.subarray(from, to), out);
+    },
+  });
+  return {
+    model: "graph+itemItem",
+    "recall@20": round(r["recall@20"]!),
+    "ndcg@20": round(r["ndcg@20"]!),
+    trainSeconds: round(m.seconds + seconds),
+    served: false,
+    params: { neighbours, lowPassWeight: 0.3, neighbourEntries: g.values.length },
+  };
 }
 
 /** An even spread of up to `max` users with held-out items (all when max is 0). */
@@ -70,8 +112,9 @@ function sampleUsers(test: Interactions, max: number): Int32Array {
 }
 
 const datasets: Record<string, unknown>[] = [];
-datasets.push(await benchDataset("ml-100k", ml100kPath(), 0));
-if (existsSync(gowalla)) datasets.push(await benchDataset("gowalla (own split of the LightGCN train.txt)", gowalla, evalUsers));
+if (wanted.includes("ml-100k")) datasets.push(await benchDataset("ml-100k", ml100kPath(), 0));
+if (!wanted.includes("gowalla")) process.stderr.write("Gowalla skipped (DATASETS)\n");
+else if (existsSync(gowalla)) datasets.push(await benchDataset("gowalla (own split of the LightGCN train.txt)", gowalla, evalUsers));
 else process.stderr.write(`Gowalla not found at ${gowalla}; set EDGEREC_GOWALLA\n`);
 console.log(
   JSON.stringify({

@@ -95,7 +95,7 @@ export function resolveParams(model: TrainableModel, stats: DataStats, o: TrainO
     if (o.learningRate !== undefined) p.lr = o.learningRate;
     return p;
   }
-  if (model === "graph") return { ...graphParams(stats, o) };
+  if (model === "graph") return { ...graphParams(stats, o), weighting: o.weighting ?? "binary" };
   if (model === "graphsage") return graphSageParams(o);
   const base = model === "als" ? alsDefaults(stats) : bprDefaults(stats);
   const out: Record<string, number | string | boolean> = { ...base };
@@ -125,7 +125,9 @@ export async function trainModel(
     const als = o.warmStart === "als" ? await trainModel("als", data, { ...pick(overrides, ["weighting"]), dim: o.dim, seed: o.seed }, hooks.signal ? { signal: hooks.signal } : {}) : undefined;
     return trainTwoTower(data, o, hooks, als);
   }
-  const weighting = overrides.weighting ?? "mean";
+  // The graph filter counts an interaction once (its degree normalisation is the graph's), as the edge folds new
+  // visitors in with unit weights; measured better than mean weights on MovieLens-100k ratings.
+  const weighting = overrides.weighting ?? (model === "graph" ? "binary" : "mean");
   const { byUser, byItem } = normalisedCsr(data, weighting);
   let m: TrainedModel;
   if (model === "graph") {
@@ -147,6 +149,8 @@ export async function trainModel(
 /** Graph defaults by rule, then the generic overrides (dim → rank, epochs → SVD iterations), then graph-specific ones. */
 export function graphParams(stats: DataStats, o: TrainOverrides): GraphParams {
   const p = graphDefaults(stats);
+  // An asked-for dimension is the served one: no shoulder unless tailRank is given too.
+  if (o.dim !== undefined || o.graph?.rank !== undefined) p.tailRank = 0;
   if (o.dim !== undefined) p.rank = o.dim;
   if (o.epochs !== undefined) p.iterations = o.epochs;
   if (o.seed !== undefined) p.seed = o.seed;

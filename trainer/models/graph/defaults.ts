@@ -7,27 +7,37 @@ import type { DataStats } from "../../defaults.ts";
 import { GRAPH_DEFAULTS, type GraphParams } from "./graph.ts";
 
 /**
- * The filter is GF-CF's ideal low-pass (β = 0, power 0, item scale ½), which measured best on both shapes tried:
- * Gowalla (sparse check-ins) and MovieLens-100k (dense ratings), see bench:graph and the README's "Graph model".
- * The rank is about √(min(users, items)): the best rank measured was 20–32 on MovieLens-100k (943 users) and
- * grew with the catalogue on Gowalla (96 < 128 at 30k users); capped at 192 to keep the served vectors small.
- * The degree offset α is half the mean item degree: best measured 20–30 on MovieLens-100k (mean item degree 48
- * in the split) and 10 on Gowalla (16), where α = 1 lost 0.01 recall@20.
+ * The filter is GF-CF's ideal low-pass (β = 0, power 0, item scale ½); on small ranks with a shoulder: the `rank`
+ * leading directions at full weight and as many again at weight 0.3 (a two-step low-pass). On MovieLens-100k
+ * (bench:graph split, binary weights) the shoulder lifted NDCG@20 from 0.443 to 0.445 at rank 24 (0.446 with a shoulder of 40); on Gowalla at
+ * rank 176 moving directions from full weight to a shoulder lost (112 + 64 at 0.3: NDCG@20 0.1158 against 0.1218),
+ * so ranks above SHOULDER_UP_TO get none. The rank is about √(min(users, items)), rounded down to a multiple of 8:
+ * the best rank measured was 20–24 on MovieLens-100k (943 users; 32 lost 0.004–0.005 NDCG@20) and grew with the
+ * catalogue on Gowalla (96 < 128 < 176 at 30k users); capped at 192 to keep the served vectors small. The degree
+ * offset α is half the mean item degree: best measured 24–48 on MovieLens-100k (mean item degree 48 in the split)
+ * and 10 on Gowalla (16), where α = 1 lost 0.01 recall@20 and α = 0 0.012.
  */
 export function graphDefaults(s: DataStats): GraphParams {
-  const rank = 8 * Math.round(Math.sqrt(Math.min(s.items, s.users)) / 8);
+  const rank = 8 * Math.floor(Math.sqrt(Math.min(s.items, s.users)) / 8);
   const degreeOffset = Math.max(1, Math.round((0.5 * s.interactions) / Math.max(1, s.items)));
   // A rank near the matrix's own keeps every direction (V Vᵀ ≈ I): the filter then only returns the user's own
-  // items and nothing new, so tiny data keeps at most a third of its smaller side.
+  // items and nothing new, so tiny data keeps at most a third of its smaller side, shoulder included.
   const cap = Math.max(1, Math.floor(Math.min(s.items, s.users) / 3));
-  return { ...GRAPH_DEFAULTS, rank: Math.min(cap, clamp(rank, 8, 192)), degreeOffset };
+  const full = Math.min(cap, clamp(rank, 8, 192));
+  const tailRank = full <= SHOULDER_UP_TO ? Math.min(cap - full, full) : 0;
+  return { ...GRAPH_DEFAULTS, rank: full, tailRank, degreeOffset };
 }
+
+/** The largest full-weight rank that still gets a shoulder (measured helping at 24, hurting at 176). */
+const SHOULDER_UP_TO = 64;
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 
 const paramsSchema = z
   .object({
     rank: z.number().int().min(1).max(1024),
+    tailRank: z.number().int().min(0).max(1024),
+    tailWeight: z.number().min(0).max(1),
     degreeOffset: z.number().min(0).max(1e6),
     userExponent: z.number().min(0).max(2),
     itemExponent: z.number().min(0).max(2),

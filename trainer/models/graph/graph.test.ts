@@ -18,8 +18,8 @@ import { loadArtifactModel, userVectorFor } from "../../artifact-model.ts";
 import { evaluateFactors, evaluatePopularity } from "../../evaluate-model.ts";
 import { exportArtifact } from "../../export.ts";
 import { normalisedCsr, trainModel } from "../../train.ts";
-import { parseGraphParams } from "./defaults.ts";
-import { GRAPH_DEFAULTS } from "./graph.ts";
+import { graphDefaults, parseGraphParams } from "./defaults.ts";
+import { filterWeights, GRAPH_DEFAULTS } from "./graph.ts";
 import { searchGraphParams } from "./search.ts";
 
 const data = generateSynthetic({ users: 400, items: 300, interactionsPerUser: 30, dim: 6, categories: 6, seed: 5 });
@@ -49,6 +49,32 @@ describe("graph model", () => {
     expect(worst).toBeLessThan(1e-6);
   });
 
+  it("by default serves a shoulder after the full-weight directions, and its user vectors are still the fold-in", async () => {
+    const m = await trainModel("graph", train, { seed: 2 });
+    expect(m.params).toMatchObject({ rank: 16, tailRank: 16, tailWeight: 0.3, weighting: "binary" });
+    expect(m.dim).toBe(32);
+    const f = new ProjectionFoldIn(m.dim, m.projection!, m.foldIn as ProjectionFoldInParams);
+    const { byUser } = normalisedCsr(train, "binary");
+    let worst = 0;
+    for (let u = 0; u < m.users; u += 7) {
+      const s = byUser.indptr[u]!;
+      const e = byUser.indptr[u + 1]!;
+      const v = f.user(byUser.indices.subarray(s, e), byUser.values.subarray(s, e));
+      for (let d = 0; d < m.dim; d++) worst = Math.max(worst, Math.abs(v[d]! - m.userFactors[u * m.dim + d]!));
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
+
+  it("weighs the shoulder directions by tailWeight and picks rank and shoulder by rule", () => {
+    const h = filterWeights(Float64Array.from([4, 3, 2, 1]), { beta: 0, power: 0, rank: 2, tailWeight: 0.3 });
+    expect(Array.from(h)).toEqual([1, 1, 0.3, 0.3]);
+    // MovieLens-100k's shape: rank √943 rounded down to 8 = 24, shoulder as wide; Gowalla's: 168, no shoulder.
+    expect(graphDefaults({ users: 943, items: 1682, interactions: 80_000 })).toMatchObject({ rank: 24, tailRank: 24, degreeOffset: 24 });
+    expect(graphDefaults({ users: 29_858, items: 40_981, interactions: 810_128 })).toMatchObject({ rank: 168, tailRank: 0 });
+    // Tiny data: the shoulder fits under the cap of a third of the smaller side, or is dropped.
+    expect(graphDefaults({ users: 6, items: 6, interactions: 14 })).toMatchObject({ rank: 2, tailRank: 0 });
+  });
+
   it("is deterministic by seed and honours --graph-params", async () => {
     const a = await trainModel("graph", train, { seed: 9, graph: parseGraphParams("rank=10,beta=1") });
     const b = await trainModel("graph", train, { seed: 9, graph: { rank: 10, beta: 1 } });
@@ -75,7 +101,7 @@ describe("graph model", () => {
   });
 
   it("refuses unknown or malformed graph parameters with the valid keys", () => {
-    expect(() => parseGraphParams("rank=10,gamma=2")).toThrow(/keys: rank, degreeOffset/);
+    expect(() => parseGraphParams("rank=10,gamma=2")).toThrow(/keys: rank, tailRank, tailWeight, degreeOffset/);
     expect(() => parseGraphParams("rank")).toThrow(/'rank' is not key=number/);
     expect(() => parseGraphParams("rank=0")).toThrow(/rank/);
   });

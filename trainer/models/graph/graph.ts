@@ -2,7 +2,9 @@
 // and the ideal low-pass of GF-CF, Shen et al. CIKM 2021). No gradient training: one truncated SVD of the
 // degree-normalised interaction matrix
 //     R̃ = (D_u + α)^-a · R · (D_i + α)^-b  =  U Σ Vᵀ   (rank K)
-// and a filter h(σ) = (σ/σ₁)^p · exp(β σ/σ₁) on its singular values. Serving is a dot product:
+// and a filter h(σ) = (σ/σ₁)^p · exp(β σ/σ₁) on its singular values — times a shoulder weight γ on the `tailRank`
+// directions after the first K (a two-step low-pass: full weight on the K leading directions, γ on the next ones,
+// nothing after; served dimension K + tailRank). Serving is a dot product:
 //     projection  P_i = (d_i + α)^-b · V_i · diag(h)        (projection.bin, the fold-in matrix)
 //     user        x_u = (d_u + α)^-a · Σ_i r_ui P_i         (closed-form fold-in: one sparse product)
 //     item        y_i = (d_i + α)^c · V_i
@@ -15,8 +17,11 @@ import type { TrainHooks, TrainedModel } from "../types.ts";
 import { randomizedSvd, type TruncatedSvd } from "./randomized-svd.ts";
 
 export interface GraphParams {
-  /** Singular vectors kept (the served dimension). */
+  /** Singular vectors kept at full weight. */
   rank: number;
+  /** Further singular vectors kept at weight `tailWeight` (the served dimension is rank + tailRank). */
+  tailRank: number;
+  tailWeight: number;
   /** Added to every degree before normalising (SVD-GCN's α): damps the weight of very rare nodes. */
   degreeOffset: number;
   /** Exponents a (users) and b (items) of the normalisation. */
@@ -35,6 +40,8 @@ export interface GraphParams {
 
 export const GRAPH_DEFAULTS: GraphParams = {
   rank: 64,
+  tailRank: 0,
+  tailWeight: 0.3,
   degreeOffset: 1,
   userExponent: 0.5,
   itemExponent: 0.5,
@@ -69,11 +76,14 @@ export function normalisedGraph(byUser: Csr, byItem: Csr, p: Pick<GraphParams, "
   return { byUser: scale(byUser, su, si), byItem: scale(byItem, si, su) };
 }
 
-/** The filter weights h(σ_k), σ normalised by the largest. */
-export function filterWeights(values: Float64Array, p: Pick<GraphParams, "beta" | "power">): Float64Array {
+/** The filter weights h(σ_k), σ normalised by the largest; directions from `rank` on are scaled by `tailWeight`. */
+export function filterWeights(values: Float64Array, p: Pick<GraphParams, "beta" | "power" | "rank" | "tailWeight">): Float64Array {
   const top = values[0]! > 0 ? values[0]! : 1;
-  return values.map((s) => (s > 0 ? (s / top) ** p.power * Math.exp((p.beta * s) / top) : 0));
+  return values.map((s, k) => (s > 0 ? (s / top) ** p.power * Math.exp((p.beta * s) / top) * (k < p.rank ? 1 : p.tailWeight) : 0));
 }
+
+/** Singular vectors the model needs: the full-weight ones and the shoulder. */
+export const servedRank = (p: Pick<GraphParams, "rank" | "tailRank">): number => p.rank + p.tailRank;
 
 export interface GraphFactors {
   dim: number;
@@ -83,8 +93,8 @@ export interface GraphFactors {
 }
 
 /** Projection, item and user matrices from an SVD (split out so a search can re-filter one SVD many times). */
-export function graphFactors(byUser: Csr, itemDegrees: Float64Array, svd: TruncatedSvd, rank: number, p: GraphParams): GraphFactors {
-  const k = Math.min(rank, svd.rank);
+export function graphFactors(byUser: Csr, itemDegrees: Float64Array, svd: TruncatedSvd, p: GraphParams): GraphFactors {
+  const k = Math.min(servedRank(p), svd.rank);
   const h = filterWeights(svd.values.subarray(0, k), p);
   const items = itemDegrees.length;
   const projection = new Float32Array(items * k);
@@ -136,8 +146,8 @@ export async function trainGraph(byUser: Csr, byItem: Csr, p: GraphParams, hooks
   const t0 = performance.now();
   hooks.signal?.throwIfAborted();
   const norm = normalisedGraph(byUser, byItem, p);
-  const svd = randomizedSvd(norm.byUser, norm.byItem, p.rank, { oversample: p.oversample, iterations: p.iterations, seed: p.seed });
-  const f = graphFactors(byUser, degrees(byItem), svd, p.rank, p);
+  const svd = randomizedSvd(norm.byUser, norm.byItem, servedRank(p), { oversample: p.oversample, iterations: p.iterations, seed: p.seed });
+  const f = graphFactors(byUser, degrees(byItem), svd, p);
   const seconds = (performance.now() - t0) / 1000;
   await hooks.onEpoch?.({ epoch: 1, epochs: 1, loss: 0, seconds, etaSeconds: 0 });
   return {

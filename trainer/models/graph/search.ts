@@ -30,7 +30,7 @@ export function searchGraphParams(train: Interactions, centre: GraphParams, seed
   const users = sampleUsers(testCsr.indptr, opts.maxUsers ?? 2000);
   // The largest rank sets the SVD's cost; above the rule's cap (192) it is not tried.
   const ranks = [...new Set([Math.max(4, Math.round(centre.rank / 2)), centre.rank, Math.min(Math.round(centre.rank * 1.5), Math.max(centre.rank, 192))])];
-  const maxRank = Math.max(...ranks);
+  const maxRank = Math.max(...ranks) + centre.tailRank;
   const norm = normalisedGraph(byUser, byItem, centre);
   const svd = randomizedSvd(norm.byUser, norm.byItem, maxRank, { oversample: centre.oversample, iterations: centre.iterations, seed });
   const itemDegrees = degrees(byItem);
@@ -41,7 +41,7 @@ export function searchGraphParams(train: Interactions, centre: GraphParams, seed
     for (const beta of [centre.beta - 1.5, centre.beta, centre.beta + 1.5]) {
       for (const itemScale of [centre.itemScale, centre.itemScale + 0.25]) {
         const p: GraphParams = { ...centre, rank, beta, itemScale };
-        const f = graphFactors(byUser, itemDegrees, svd, rank, p);
+        const f = graphFactors(byUser, itemDegrees, svd, p);
         const r = evaluateRanking({
           train: trainCsr,
           test: testCsr,
