@@ -11,14 +11,17 @@ import { GRAPH_DEFAULTS, type GraphParams } from "./graph.ts";
  * leading directions at full weight and as many again at weight 0.3 (a two-step low-pass). On MovieLens-100k
  * (bench:graph split, binary weights) the shoulder lifted NDCG@20 from 0.443 to 0.445 at rank 24 (0.446 with a shoulder of 40); on Gowalla at
  * rank 176 moving directions from full weight to a shoulder lost (112 + 64 at 0.3: NDCG@20 0.1158 against 0.1218),
- * so ranks above SHOULDER_UP_TO get none. The rank is about √(min(users, items)), rounded down to a multiple of 8:
- * the best rank measured was 20–24 on MovieLens-100k (943 users; 32 lost 0.004–0.005 NDCG@20) and grew with the
- * catalogue on Gowalla (96 < 128 < 176 at 30k users); capped at 192 to keep the served vectors small. The degree
+ * so ranks above SHOULDER_UP_TO get none. The rank is about √(min(users, items)), rounded down to a multiple of 8,
+ * and half as much again on sparse data (mean item degree under 24, where the spectrum is flat): the best rank
+ * measured was 20–24 on MovieLens-100k (943 users, mean item degree 38; 32 lost 0.004–0.005 NDCG@20) and still
+ * grew at 256 on Gowalla (30k users, degree 16; NDCG@20 at 176 / 208 / 256: 0.122 / 0.128 / 0.132); capped at
+ * 192 to keep the served vectors (and projection.bin) small at the edge. The degree
  * offset α is half the mean item degree: best measured 24–48 on MovieLens-100k (mean item degree 48 in the split)
  * and 10 on Gowalla (16), where α = 1 lost 0.01 recall@20 and α = 0 0.012.
  */
 export function graphDefaults(s: DataStats): GraphParams {
-  const rank = 8 * Math.floor(Math.sqrt(Math.min(s.items, s.users)) / 8);
+  const sparse = s.interactions / Math.max(1, s.items) < 24 ? 1.5 : 1;
+  const rank = 8 * Math.floor((sparse * Math.sqrt(Math.min(s.items, s.users))) / 8);
   const degreeOffset = Math.max(1, Math.round((0.5 * s.interactions) / Math.max(1, s.items)));
   // A rank near the matrix's own keeps every direction (V Vᵀ ≈ I): the filter then only returns the user's own
   // items and nothing new, so tiny data keeps at most a third of its smaller side, shoulder included.

@@ -68,9 +68,10 @@ describe("graph model", () => {
   it("weighs the shoulder directions by tailWeight and picks rank and shoulder by rule", () => {
     const h = filterWeights(Float64Array.from([4, 3, 2, 1]), { beta: 0, power: 0, rank: 2, tailWeight: 0.3 });
     expect(Array.from(h)).toEqual([1, 1, 0.3, 0.3]);
-    // MovieLens-100k's shape: rank √943 rounded down to 8 = 24, shoulder as wide; Gowalla's: 168, no shoulder.
+    // MovieLens-100k's shape: rank √943 rounded down to 8 = 24, shoulder as wide; Gowalla's (sparse): 1.5 · √29,858
+    // capped at 192, no shoulder.
     expect(graphDefaults({ users: 943, items: 1682, interactions: 80_000 })).toMatchObject({ rank: 24, tailRank: 24, degreeOffset: 24 });
-    expect(graphDefaults({ users: 29_858, items: 40_981, interactions: 810_128 })).toMatchObject({ rank: 168, tailRank: 0 });
+    expect(graphDefaults({ users: 29_858, items: 40_981, interactions: 810_128 })).toMatchObject({ rank: 192, tailRank: 0 });
     // Tiny data: the shoulder fits under the cap of a third of the smaller side, or is dropped.
     expect(graphDefaults({ users: 6, items: 6, interactions: 14 })).toMatchObject({ rank: 2, tailRank: 0 });
   });
