@@ -16,7 +16,7 @@ export async function graphFit(
   let overrides = o.overrides;
   const split = o.holdout > 0 ? randomHoldout(data, { testFraction: o.holdout, seed: o.seed }) : randomHoldout(data, { testFraction: 0.1, seed: o.seed + 1 });
   if (o.tune) {
-    const { best } = searchGraphParams(split.train, graphParams(statsOf(split.train), overrides), o.seed, { log: o.log });
+    const { best } = searchGraphParams(split.train, graphParams(statsOf(split.train), overrides), o.seed, { log: o.log, weighting: overrides.weighting ?? "binary" });
     overrides = { ...overrides, graph: { ...overrides.graph, rank: best.rank, tailRank: best.tailRank, beta: best.beta, itemScale: best.itemScale } };
   }
   const judged = await trainModel("graph", split.train, overrides, o.hooks("graph (validation fit)"));

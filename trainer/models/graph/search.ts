@@ -7,13 +7,15 @@ import type { Interactions } from "../../../shared/data/interactions.ts";
 import { randomHoldout } from "../../../shared/data/split.ts";
 import { evaluateRanking } from "../../../shared/metrics/evaluate.ts";
 import { scoreAll } from "../../../shared/scoring/topk.ts";
-import { normalisedCsr } from "../../train.ts";
+import { normalisedCsr, type Weighting } from "../../train.ts";
 import { degrees, type GraphParams, graphFactors, normalisedGraph } from "./graph.ts";
 import { randomizedSvd } from "./randomized-svd.ts";
 
 export interface GraphSearchOptions {
   /** Users whose held-out items score each candidate (spread evenly over the users with any). */
   maxUsers?: number;
+  /** How interactions weigh, as in training (the graph model's default: binary). */
+  weighting?: Weighting;
   log?: (line: string) => void;
 }
 
@@ -24,7 +26,7 @@ export interface GraphSearchResult {
 
 export function searchGraphParams(train: Interactions, centre: GraphParams, seed: number, opts: GraphSearchOptions = {}): GraphSearchResult {
   const split = randomHoldout(train, { testFraction: 0.1, seed: seed + 1 });
-  const { byUser, byItem } = normalisedCsr(split.train);
+  const { byUser, byItem } = normalisedCsr(split.train, opts.weighting ?? "binary");
   const trainCsr = toCsr(split.train);
   const testCsr = toCsr(split.test);
   const users = sampleUsers(testCsr.indptr, opts.maxUsers ?? 2000);
