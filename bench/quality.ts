@@ -33,11 +33,11 @@ for (const model of ["als", "bpr"] as TrainableModel[]) {
 // What `edgerec train` does without flags: the search on a validation split of the 80% (QUALITY_BUDGET seconds,
 // default 300), then a refit on the 80%.
 {
-  const { useAlsThreads } = await import("../trainer/models/als-pool.ts");
+  const { benchClock, useAlsThreads } = await import("../trainer/models/als-pool.ts");
   const { tunedFit } = await import("../trainer/tuned-fit.ts");
-  useAlsThreads();
+  const threads = useAlsThreads();
   const s = performance.now();
-  const fit = await tunedFit(train, { model: "als", pinned: {}, tune: true, holdout: 0, budgetSeconds: Number(process.env.QUALITY_BUDGET ?? 300), seed });
+  const fit = await tunedFit(train, { model: "als", pinned: {}, tune: true, holdout: 0, budgetSeconds: Number(process.env.QUALITY_BUDGET ?? 300), clock: benchClock(threads), seed, log: (l) => process.stderr.write(`${l}\n`) });
   const r = evaluateFactors(train, test, fit.final);
   rows.push({
     model: "als (train's default search)",

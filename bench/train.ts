@@ -7,6 +7,10 @@ import { chooseDim } from "../trainer/defaults.ts";
 import { useAlsThreads } from "../trainer/models/als-pool.ts";
 import { machine } from "./machine.ts";
 
+// stdout carries the one JSON object and nothing else: whatever a library prints (tfjs's banners, emscripten's
+// stdout) goes to stderr, and the process exits once the JSON is written (tfjs-wasm's threads would keep it alive).
+console.log = (...args: unknown[]) => console.error(...args);
+
 const epochs = Number(process.env.EPOCHS ?? 3);
 // ALS on the worker_threads pool (every core; EDGEREC_THREADS to change), as `edgerec train` runs it.
 const threads = useAlsThreads();
@@ -56,13 +60,14 @@ for (const model of ["als", "bpr"] as TrainableModel[]) {
 }
 for (const r of rows) r.engine ??= r.model === "als" && threads > 1 ? `typed-arrays×${threads} threads` : "typed-arrays";
 
-console.log(
-  JSON.stringify({
+process.stdout.write(
+  `${JSON.stringify({
     bench: "train",
     data: { ...stats, generator: "generateSynthetic (planted latent structure)", generateSeconds: round(generateSeconds) },
     models: rows,
     note: "wall-clock on a machine shared with other jobs: noisy",
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     machine: machine(),
-  }),
+  })}\n`,
+  () => process.exit(0),
 );

@@ -5,7 +5,7 @@ import { type Csr, toCsr } from "../shared/data/csr.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
 import { EdgerecError } from "../shared/errors.ts";
 import { alsDefaults, bprDefaults, type DataStats } from "./defaults.ts";
-import { trainAls } from "./models/als.ts";
+import { type AlsInit, trainAls } from "./models/als.ts";
 import { trainBpr } from "./models/bpr.ts";
 import { trainTwoTower, TWO_TOWER_DEFAULTS } from "./models/two-tower.ts";
 import type { TrainHooks, TrainedModel } from "./models/types.ts";
@@ -31,6 +31,8 @@ export interface TrainOverrides {
   weighting?: Weighting;
   /** ALS: finish with the exact user step (search fits skip it). */
   exactFinal?: boolean | "auto";
+  /** ALS: start from these factors (the search's warm start). */
+  init?: AlsInit;
   /** Graph-filter parameters (trainer/models/graph); `dim` sets the rank and `epochs` the SVD iterations. */
   graph?: Partial<GraphParams>;
 }
@@ -137,7 +139,7 @@ export async function trainModel(
   } else if (model === "als") {
     const p = { ...alsDefaults(stats), ...pick(overrides, ["dim", "seed", "regularization", "alpha", "exactFinal"]) };
     if (overrides.epochs !== undefined) p.iterations = overrides.epochs;
-    m = await trainAls(byUser, byItem, p, hooks);
+    m = await trainAls(byUser, byItem, p, hooks, overrides.init);
   } else {
     const p = { ...bprDefaults(stats), ...pick(overrides, ["dim", "seed", "regularization", "epochs", "learningRate", "negatives"]) };
     m = await trainBpr(byUser, p, hooks);

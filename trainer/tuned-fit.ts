@@ -21,6 +21,8 @@ export interface TunedFitOptions {
   /** Share of each user's interactions held out to judge the model (0: judge on the search's validation slice). */
   holdout: number;
   budgetSeconds: number;
+  /** The clock the search budget runs on (see SearchOptions.clock; default wall-clock). */
+  clock?: () => number;
   seed: number;
   log?: (line: string) => void;
   /** Hooks for the final fit (progress lines). */
@@ -56,7 +58,7 @@ export async function tunedFit(data: Interactions, o: TunedFitOptions): Promise<
   let search: SearchResult | null = null;
   let judged: TrainedModel;
   if (o.tune) {
-    search = await searchSpace(space, statsOf(val!.split.train), val!, { budgetSeconds: o.budgetSeconds, pinned: { ...o.pinned, seed: o.seed }, log });
+    search = await searchSpace(space, statsOf(val!.split.train), val!, { budgetSeconds: o.budgetSeconds, pinned: { ...o.pinned, seed: o.seed }, log, ...(o.clock ? { clock: o.clock } : {}) });
     point = search.best;
     judged = search.model;
     log(`search: ${search.trials.length} fits in ${search.seconds}s${search.outOfBudget ? " (budget reached)" : ""}; best ${describePoint(point)}`);

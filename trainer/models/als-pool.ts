@@ -139,3 +139,19 @@ export function useAlsThreads(threads = Number(process.env.EDGEREC_THREADS) || a
     return 1;
   }
 }
+
+/**
+ * A clock for search budgets on a shared machine: this process's CPU seconds (every thread) divided by the pool's
+ * threads, about what the wall-clock would read on a quiet machine. Benchmarks use it when EDGEREC_BUDGET_CLOCK=cpu.
+ */
+export function cpuClock(threads: number): () => number {
+  return () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6 / Math.max(1, threads);
+  };
+}
+
+/** The budget clock the benchmarks use: cpuClock when EDGEREC_BUDGET_CLOCK=cpu, else undefined (wall-clock). */
+export function benchClock(threads: number): (() => number) | undefined {
+  return process.env.EDGEREC_BUDGET_CLOCK === "cpu" ? cpuClock(threads) : undefined;
+}

@@ -29,6 +29,16 @@ export interface AlsParams {
   exactFinal?: boolean | "auto";
 }
 
+/**
+ * Factors to start from instead of random ones (the search warm-starts a neighbour from the incumbent, so it
+ * converges in a few iterations). A different dim keeps the shared columns; new columns start small and random.
+ */
+export interface AlsInit {
+  dim: number;
+  userFactors: Float32Array;
+  itemFactors: Float32Array;
+}
+
 export const ALS_DEFAULTS: AlsParams = {
   dim: 64,
   iterations: 15,
@@ -39,7 +49,7 @@ export const ALS_DEFAULTS: AlsParams = {
   cgSteps: 3,
 };
 
-export async function trainAls(byUser: Csr, byItem: Csr, p: AlsParams, hooks: TrainHooks = {}): Promise<TrainedModel> {
+export async function trainAls(byUser: Csr, byItem: Csr, p: AlsParams, hooks: TrainHooks = {}, init?: AlsInit): Promise<TrainedModel> {
   const { dim } = p;
   const exec = alsExecutor();
   const rng = new Rng(p.seed);
@@ -48,6 +58,10 @@ export async function trainAls(byUser: Csr, byItem: Csr, p: AlsParams, hooks: Tr
   const scale = 0.01;
   for (let k = 0; k < users.length; k++) users[k] = rng.normal() * scale;
   for (let k = 0; k < items.length; k++) items[k] = rng.normal() * scale;
+  if (init && init.userFactors.length === byUser.rows * init.dim && init.itemFactors.length === byItem.rows * init.dim) {
+    copyColumns(init.userFactors, init.dim, users, dim);
+    copyColumns(init.itemFactors, init.dim, items, dim);
+  }
   const useCg = p.solver === "cg" || (p.solver === "auto" && dim > 16);
   const steps = useCg ? Math.max(1, p.cgSteps) : 0;
   const mu = exec.share(byUser);
@@ -83,6 +97,13 @@ export async function trainAls(byUser: Csr, byItem: Csr, p: AlsParams, hooks: Tr
     backend: exec.threads > 1 ? `typed-arrays×${exec.threads} threads` : "typed-arrays",
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Copies the first min(from, to) columns of each row of `src` (width `from`) into `dst` (width `to`). */
+function copyColumns(src: Float32Array, from: number, dst: Float32Array, to: number): void {
+  const rows = src.length / from;
+  const n = Math.min(from, to);
+  for (let r = 0; r < rows; r++) for (let d = 0; d < n; d++) dst[r * to + d] = src[r * from + d]!;
 }
 
 /**

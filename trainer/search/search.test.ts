@@ -72,6 +72,35 @@ describe("searchSpace", () => {
     expect(r.trials.every((t) => t.end === "pinned")).toBe(true);
   });
 
+  it("moves a coupled partner with a parameter, unless the partner is pinned", async () => {
+    const fits: Point[] = [];
+    const base = fakeSpace(fits);
+    // Stepping "dim" drags "regularization" along by the same factor.
+    const coupled: SearchSpace = {
+      ...base,
+      params: () => [{ name: "dim", kind: "log", step: 2, min: 8, max: 256, integer: true, move: (p, v) => ({ ...p, dim: v, regularization: Number(p.regularization) * (v / Number(p.dim)) }) }],
+    };
+    await searchSpace(coupled, stats, val, { budgetSeconds: 60, pinned: {} });
+    expect(fits.every((p) => Number(p.regularization) / Number(p.dim) === 1 / 16)).toBe(true);
+    const pinnedFits: Point[] = [];
+    await searchSpace({ ...coupled, fit: fakeSpace(pinnedFits).fit }, stats, val, { budgetSeconds: 60, pinned: { regularization: 1 } });
+    expect(pinnedFits.every((p) => p.regularization === 1)).toBe(true);
+    expect(new Set(pinnedFits.map((p) => p.dim)).size).toBeGreaterThan(1);
+  });
+
+  it("warm-starts each fit after the first from the incumbent and counts its epochs on top", async () => {
+    const inits: (number | undefined)[] = [];
+    const fits: Point[] = [];
+    const base = fakeSpace(fits);
+    const warm: SearchSpace = { ...base, warmStarts: true, fit: (d, p, h, f, init) => (inits.push(init?.userFactors[0]), base.fit(d, p, h, f)) };
+    const r = await searchSpace(warm, stats, val, { budgetSeconds: 60, pinned: {} });
+    expect(inits[0]).toBeUndefined();
+    expect(inits.slice(1).every((x) => x !== undefined)).toBe(true);
+    // The fake curve peaks at its 4th epoch whatever the start, so a warm trial's count is the incumbent's + 4.
+    expect(r.trials[0]!.epochs).toBe(4);
+    expect(r.trials.slice(1).every((t) => t.epochs > 4 && t.epochs <= 20)).toBe(true);
+  });
+
   it("stops at the budget and returns the best point so far", async () => {
     const fits: Point[] = [];
     const space = fakeSpace(fits);

@@ -20,6 +20,11 @@ export interface SearchOptions {
   log?: (line: string) => void;
   /** Improvement needed to move (relative), so noise does not walk the search around. Default 0.003. */
   minGain?: number;
+  /**
+   * The clock the budget runs on, in seconds (default: wall-clock). Benchmarks on a shared machine pass the
+   * process's CPU time per thread, so the search gets as far as it would on a quiet machine.
+   */
+  clock?: () => number;
 }
 
 export interface Trial {
@@ -46,8 +51,9 @@ const PATIENCE = 2;
 const PRUNE_RATIO = 0.8;
 
 export async function searchSpace(space: SearchSpace, stats: DataStats, val: Validation, o: SearchOptions): Promise<SearchResult> {
-  const t0 = performance.now();
-  const elapsed = () => (performance.now() - t0) / 1000;
+  const clock = o.clock ?? (() => performance.now() / 1000);
+  const t0 = clock();
+  const elapsed = () => clock() - t0;
   const log = o.log ?? (() => {});
   const minGain = o.minGain ?? 0.003;
   const train = val.split.train;
@@ -60,19 +66,28 @@ export async function searchSpace(space: SearchSpace, stats: DataStats, val: Val
   let outOfBudget = false;
   let firstSeconds = 0;
   let firstCost = 1;
+  // Seconds per unit of cost of the warm-started fits so far (they run fewer epochs than the cold first one).
+  let warmSeconds = 0;
+  let warmCost = 0;
+  // Warm starts (spaces that support them, epochs not pinned): each fit after the first starts from the
+  // incumbent's factors, and its epochs count on top of the incumbent's, so the final cold fit runs as many.
+  const warm = space.warmStarts === true && !epochsPinned;
+
+  const better = (t: Trial, than: Trial): boolean => t.score > than.score * (1 + minGain);
 
   const run = async (p: Point): Promise<Trial | null> => {
     const key = keyOf(p);
     const cached = seen.get(key);
     if (cached) return cached;
     if (trials.length > 0) {
-      const estimate = (firstSeconds * space.cost(p)) / firstCost;
+      const perCost = warm && warmCost > 0 ? warmSeconds / warmCost : firstSeconds / firstCost;
+      const estimate = perCost * space.cost(p);
       if (elapsed() + estimate > o.budgetSeconds) {
         outOfBudget = true;
         return null;
       }
     }
-    const started = performance.now();
+    const started = clock();
     const curve = new Map<number, number>();
     let bestScore = -1;
     let bestEpoch = 0;
@@ -82,6 +97,9 @@ export async function searchSpace(space: SearchSpace, stats: DataStats, val: Val
     let sinceEval = 0;
     let evalSeconds = 0;
     let lastEpochAt = performance.now();
+    const from = warm && best ? best : null;
+    const offset = from ? from.trial.epochs : 0;
+    const init = from ? { dim: from.model.dim, userFactors: from.model.userFactors, itemFactors: from.model.itemFactors } : undefined;
     const model = await space.fit(train, { ...p, [space.epochsParam]: maxEpochs }, {
       onEpoch: (r) => {
         const now = performance.now();
@@ -100,19 +118,19 @@ export async function searchSpace(space: SearchSpace, stats: DataStats, val: Val
         evalSeconds = (performance.now() - e0) / 1000;
         sinceEval = 0;
         const s = m[SEARCH_METRIC]!;
-        curve.set(r.epoch, s);
+        curve.set(offset + r.epoch, s);
         let verdict: "stop" | undefined;
         if (s > bestScore) {
           bestScore = s;
-          bestEpoch = r.epoch;
+          bestEpoch = offset + r.epoch;
           bestMetrics = m;
           snapshot = { userFactors: f.userFactors.slice(), itemFactors: f.itemFactors.slice() };
         } else if (!epochsPinned && [...curve.keys()].filter((e) => e > bestEpoch).length >= PATIENCE) {
           end = "converged";
           verdict = "stop";
         }
-        const ref = best?.curve.get(r.epoch);
-        if (!epochsPinned && ref !== undefined && r.epoch >= 3 && s < PRUNE_RATIO * ref) {
+        const ref = best?.curve.get(offset + r.epoch);
+        if (!epochsPinned && ref !== undefined && offset + r.epoch >= 3 && s < PRUNE_RATIO * ref) {
           end = "pruned";
           verdict = "stop";
         }
@@ -124,17 +142,20 @@ export async function searchSpace(space: SearchSpace, stats: DataStats, val: Val
         lastEpochAt = performance.now();
         return verdict;
       },
-    }, false);
-    const seconds = (performance.now() - started) / 1000;
+    }, false, init);
+    const seconds = clock() - started;
     if (trials.length === 0) {
       firstSeconds = seconds;
       firstCost = space.cost(p);
+    } else if (from) {
+      warmSeconds += seconds;
+      warmCost += space.cost(p);
     }
-    const epochs = epochsPinned ? maxEpochs : Math.max(1, bestEpoch);
+    const epochs = epochsPinned ? maxEpochs : Math.min(maxEpochs, Math.max(1, bestEpoch));
     const trial: Trial = { point: { ...p, [space.epochsParam]: epochs }, score: bestScore, metrics: round(bestMetrics), epochs, seconds: round1(seconds), end };
     trials.push(trial);
     seen.set(key, trial);
-    log(`search ${space.model} ${describe(p)}: ${SEARCH_METRIC} ${bestScore.toFixed(4)} at epoch ${bestEpoch} (${end}, ${seconds.toFixed(1)}s)`);
+    log(`search ${space.model} ${describe(p)}: ${SEARCH_METRIC} ${bestScore.toFixed(4)} at epoch ${bestEpoch}${from ? ` (warm from epoch ${offset})` : ""} (${end}, ${seconds.toFixed(1)}s)`);
     if (!best || bestScore > best.trial.score) {
       const s = snapshot as { userFactors: Float32Array; itemFactors: Float32Array } | null;
       if (s) {
@@ -149,6 +170,13 @@ export async function searchSpace(space: SearchSpace, stats: DataStats, val: Val
   let current: Point = { ...space.start(stats, train), ...o.pinned };
   delete current[space.epochsParam];
   let currentTrial = await run(current);
+  // The neighbour with one parameter at `value` (and whatever the space moves with it), pins laid over it.
+  const neighbour = (spec: ParamSpec, value: ParamValue): Point => {
+    const moved = spec.kind === "log" && spec.move ? spec.move(current, Number(value)) : { ...current, [spec.name]: value };
+    const p = { ...moved, ...o.pinned };
+    delete p[space.epochsParam];
+    return p;
+  };
   for (const fine of [false, true]) {
     let moved = true;
     for (let round_ = 0; moved && round_ < 4 && !outOfBudget; round_++) {
@@ -158,9 +186,10 @@ export async function searchSpace(space: SearchSpace, stats: DataStats, val: Val
         if (spec.kind === "choice") {
           if (fine) continue;
           for (const c of spec.choices) {
-            const t = await run({ ...current, [spec.name]: c });
-            if (t && currentTrial && t.score > currentTrial.score * (1 + minGain)) {
-              current = { ...current, [spec.name]: c };
+            const p = neighbour(spec, c);
+            const t = await run(p);
+            if (t && currentTrial && better(t, currentTrial)) {
+              current = p;
               currentTrial = t;
               moved = true;
             }
@@ -170,26 +199,29 @@ export async function searchSpace(space: SearchSpace, stats: DataStats, val: Val
         const factor = fine ? Math.sqrt(spec.step) : spec.step;
         const up = stepped(spec, current[spec.name]!, factor);
         const down = stepped(spec, current[spec.name]!, 1 / factor);
-        const tUp = up === null ? null : await run({ ...current, [spec.name]: up });
-        const tDown = down === null ? null : await run({ ...current, [spec.name]: down });
-        const base = currentTrial?.score ?? -1;
-        const better = (t: Trial | null) => t !== null && t.score > base * (1 + minGain);
+        const pUp = up === null ? null : neighbour(spec, up);
+        const pDown = down === null ? null : neighbour(spec, down);
+        const tUp = pUp === null ? null : await run(pUp);
+        const tDown = pDown === null ? null : await run(pDown);
+        const improves = (t: Trial | null): t is Trial => t !== null && (currentTrial === null || better(t, currentTrial));
         let dir: number | null = null;
-        if (better(tUp) && (!better(tDown) || tUp!.score >= tDown!.score)) dir = factor;
-        else if (better(tDown)) dir = 1 / factor;
+        if (improves(tUp) && (!improves(tDown) || tUp.score >= tDown.score)) dir = factor;
+        else if (improves(tDown)) dir = 1 / factor;
         if (dir === null) continue;
         // Keep going while it improves: the best point ends inside the explored range.
-        let value = dir === factor ? up! : down!;
+        let point = (dir === factor ? pUp : pDown)!;
         let trial = (dir === factor ? tUp : tDown)!;
         for (;;) {
-          const further = stepped(spec, value, dir);
+          const further = stepped(spec, point[spec.name]!, dir);
           if (further === null) break;
-          const t = await run({ ...current, [spec.name]: further });
-          if (!t || !(t.score > trial.score * (1 + minGain))) break;
-          value = further;
+          current = point;
+          const p = neighbour(spec, further);
+          const t = await run(p);
+          if (!t || !better(t, trial)) break;
+          point = p;
           trial = t;
         }
-        current = { ...current, [spec.name]: value };
+        current = point;
         currentTrial = trial;
         moved = true;
       }

@@ -9,6 +9,13 @@ import type { TrainHooks, TrainedModel } from "../models/types.ts";
 export type ParamValue = number | string;
 export type Point = Record<string, ParamValue>;
 
+/** Factors a fit may start from. */
+export interface WarmStart {
+  dim: number;
+  userFactors: Float32Array;
+  itemFactors: Float32Array;
+}
+
 /** One tunable parameter. Numeric ones move by multiplicative steps; the search extends past `lo`/`hi` up to `min`/`max`. */
 export type ParamSpec =
   | {
@@ -20,6 +27,12 @@ export type ParamSpec =
       min: number;
       max: number;
       integer?: boolean;
+      /**
+       * The neighbour of `p` with this parameter at `value`, when moving it should carry others along (ALS: λ
+       * scales with 1 + α, so a step in α keeps the regularisation relative to the data term). The search lays
+       * the caller's pins over the result, so a pinned partner stays where it was. Default: only this one moves.
+       */
+      move?: (p: Point, value: number) => Point;
     }
   | { name: string; kind: "choice"; choices: readonly ParamValue[] };
 
@@ -35,6 +48,11 @@ export interface SearchSpace {
   params(stats: DataStats, data: Interactions): ParamSpec[];
   /** Relative cost of a point (the search tries cheap points first when budget is short). */
   cost(p: Point): number;
-  /** Fits one point (search fits: no final exact step, early stopping through hooks). */
-  fit(data: Interactions, p: Point, hooks: TrainHooks, final: boolean): Promise<TrainedModel>;
+  /**
+   * Fits one point (search fits: no final exact step, early stopping through hooks). `init`: the incumbent's
+   * factors, for spaces that can warm-start from them (a neighbour then converges in a few epochs); others ignore it.
+   */
+  fit(data: Interactions, p: Point, hooks: TrainHooks, final: boolean, init?: WarmStart): Promise<TrainedModel>;
+  /** True when `fit` uses `init`: the search then counts a warm fit's epochs on top of the incumbent's. */
+  warmStarts?: boolean;
 }

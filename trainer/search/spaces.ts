@@ -27,15 +27,26 @@ export const alsSpace: SearchSpace = {
   params(stats, data) {
     const specs: ParamSpec[] = [
       { name: "regularization", kind: "log", step: 3, min: 1e-3, max: 1e5 },
-      { name: "alpha", kind: "log", step: 3, min: 0.05, max: 1e4 },
+      // λ moves with 1 + α (the data term's scale), so a step in α changes the confidence contrast at the same
+      // relative regularisation instead of dragging the point off the α–λ ridge.
+      { name: "alpha", kind: "log", step: 3, min: 0.05, max: 1e4, move: (p, v) => withAlpha(p, v) },
       { name: "dim", kind: "log", step: 2, min: 8, max: maxDim(stats), integer: true },
     ];
     if (hasGradedWeights(data)) specs.unshift({ name: "weighting", kind: "choice", choices: ["mean", "binary", "log"] });
     return specs;
   },
   cost: (p) => Number(p.dim) ** 2,
-  fit: (data, p, hooks, final) => trainModel("als", data, overridesOf(p, final), hooks),
+  warmStarts: true,
+  fit: (data, p, hooks, final, init) => trainModel("als", data, { ...overridesOf(p, final), ...(init ? { init } : {}) }, hooks),
 };
+
+/** The point with α at `alpha` and λ scaled by (1 + α') / (1 + α). */
+function withAlpha(p: Point, alpha: number): Point {
+  const a = Number(p.alpha);
+  const out: Point = { ...p, alpha };
+  if (typeof p.regularization === "number" && Number.isFinite(a)) out.regularization = Number(((p.regularization * (1 + alpha)) / (1 + a)).toPrecision(3));
+  return out;
+}
 
 export const bprSpace: SearchSpace = {
   model: "bpr",

@@ -1,0 +1,72 @@
+// bench:parity — peer parity on Gowalla (issue #10): an own split carved from ../shared/data/gowalla/train.txt
+// (PARITY_TEST share of each user's interactions held out, seeded; the public test part stays withheld), then
+//   peer:     our ALS pinned at the numpy iALS peer's configuration (d128, α30, λ100, raw 0/1, 15 iterations),
+//   defaults: what `edgerec train` does without flags (the search with its default budget, then the refit),
+//   graph:    `train --model graph` (its own search),
+// each scored with full ranking (train items excluded): Recall@20, NDCG@20, training seconds. Prints one JSON object.
+// Env: PARITY_RUNS (comma list, default "peer,defaults"), PARITY_TEST (default 0.2), PARITY_BUDGET (search seconds;
+// default: train's own), SEED, EDGEREC_GOWALLA (the file), EDGEREC_BUDGET_CLOCK=cpu (the search budget counts this process's CPU
+// seconds per thread, not wall-clock: on a shared machine the search then gets as far as on a quiet one).
+
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { randomHoldout } from "../shared/data/split.ts";
+import { evaluateFactors, evaluatePopularity } from "../trainer/evaluate-model.ts";
+import { loadInteractions } from "../trainer/io/load-data.ts";
+import { benchClock, useAlsThreads } from "../trainer/models/als-pool.ts";
+import { graphFit } from "../trainer/models/graph/fit.ts";
+import { alsSpace } from "../trainer/search/spaces.ts";
+import { statsOf } from "../trainer/train.ts";
+import { defaultBudgetSeconds, tunedFit } from "../trainer/tuned-fit.ts";
+import { machine } from "./machine.ts";
+
+const seed = Number(process.env.SEED ?? 42);
+const testFraction = Number(process.env.PARITY_TEST ?? 0.2);
+const runs = (process.env.PARITY_RUNS ?? "peer,defaults").split(",");
+const path = process.env.EDGEREC_GOWALLA ?? resolve(fileURLToPath(import.meta.url), "../../../shared/data/gowalla/train.txt");
+if (!existsSync(path)) throw new Error(`Gowalla train.txt not found at ${path}; set EDGEREC_GOWALLA`);
+const threads = useAlsThreads();
+const { data } = await loadInteractions(path);
+const { train, test } = randomHoldout(data, { testFraction, seed });
+const stats = statsOf(train);
+const budget = Number(process.env.PARITY_BUDGET ?? defaultBudgetSeconds(stats.interactions));
+const round = (x: number | undefined) => Math.round((x ?? 0) * 1e4) / 1e4;
+const pick = (r: Record<string, number>) => ({ "recall@20": round(r["recall@20"]), "ndcg@20": round(r["ndcg@20"]), "ndcg@10": round(r["ndcg@10"]) });
+const say = (o: object) => process.stderr.write(`parity: ${JSON.stringify(o)}\n`);
+
+const rows: Record<string, unknown>[] = [];
+const pop = { run: "popularity", ...pick(evaluatePopularity(train, test)) };
+say(pop);
+rows.push(pop);
+for (const run of runs) {
+  const s = performance.now();
+  let row: Record<string, unknown>;
+  if (run === "peer") {
+    const point = { dim: 128, alpha: 30, regularization: 100, iterations: 15, weighting: "binary", seed };
+    const m = await alsSpace.fit(train, point, {}, true);
+    row = { run, ...pick(evaluateFactors(train, test, m)), trainSeconds: round((performance.now() - s) / 1000), point };
+  } else if (run === "defaults") {
+    const fit = await tunedFit(train, { model: "als", pinned: {}, tune: true, holdout: 0, budgetSeconds: budget, clock: benchClock(threads), seed, log: (l) => process.stderr.write(`${l}\n`) });
+    row = { run, ...pick(evaluateFactors(train, test, fit.final)), trainSeconds: round((performance.now() - s) / 1000), point: fit.point, fits: fit.search?.trials.length, outOfBudget: fit.search?.outOfBudget, budget };
+  } else if (run === "graph") {
+    const fit = await graphFit(train, { overrides: { seed }, tune: true, holdout: 0, seed, log: (l) => process.stderr.write(`${l}\n`), hooks: () => ({}) });
+    row = { run, ...pick(evaluateFactors(train, test, fit.final)), trainSeconds: round((performance.now() - s) / 1000), point: fit.point };
+  } else {
+    throw new Error(`unknown run '${run}'; expected peer, defaults or graph`);
+  }
+  say(row);
+  rows.push(row);
+}
+
+console.log(JSON.stringify({
+  bench: "parity",
+  dataset: "gowalla train.txt (LightGCN split's training part)",
+  split: `per-user random ${Math.round((1 - testFraction) * 100)}/${Math.round(testFraction * 100)}`,
+  seed,
+  ...stats,
+  threads,
+  runs: rows,
+  note: "wall-clock on a machine shared with other jobs (loaded); trainSeconds include the search and the refit",
+  machine: machine(),
+}));
