@@ -5,19 +5,19 @@
 // category filter; then the same against the Node host with a private redis-server. Prints one JSON object.
 // Scale for a quick run: EDGE_BENCH_ITEMS, EDGE_BENCH_USERS, EDGE_BENCH_SECONDS, EDGE_BENCH_RATE.
 
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { setPriority, tmpdir } from "node:os";
 import path from "node:path";
 import { Rng } from "../shared/random.ts";
 import { type LoadResult, driveLoad } from "../edge/node/load.ts";
-import { type RedisProcess, freePort, startRedis } from "../edge/node/redis-process.ts";
+import { type RedisProcess, startRedis } from "../edge/node/redis-process.ts";
 import { startWranglerDev } from "../edge/node/wrangler-dev.ts";
 import { startLocalWorker } from "../edge/node/local-worker.ts";
 import { runKeys } from "../trainer/cli/keys.ts";
 import { runPublish } from "../trainer/cli/publish.ts";
 import { machine } from "./machine.ts";
+import { startNodeHostProcess } from "./node-host-process.ts";
 import { syntheticArtifact } from "./synthetic-artifact.ts";
 
 const ITEMS = Number(process.env.EDGE_BENCH_ITEMS ?? 100_000);
@@ -279,28 +279,11 @@ async function nodeHost(dir: string): Promise<Record<string, unknown>> {
     const pub = await runPublish(["--artifact", dir, "--tenant", TENANT, "--target", "node", "--state", state, "--redis", redis.url, "--activate"]);
     log(`published to the Node state dir + Redis in ${pub.seconds} s`);
     const k = await keys("node", state);
-    const port = await freePort();
-    const proc = spawn("npx", ["tsx", "edge/node/server.ts", "--port", String(port), "--state", state], {
-      cwd: repo,
-      env: { ...process.env, REDIS_URL: redis.url },
-      stdio: ["ignore", "ignore", "pipe"],
-      detached: true,
-    });
+    const host = await startNodeHostProcess({ repo, state, redisUrl: redis.url });
     try {
-      const url = `http://127.0.0.1:${port}`;
-      for (let i = 0; ; i++) {
-        if (proc.exitCode !== null) throw new Error("the Node host exited");
-        if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
-        if (i > 300) throw new Error("the Node host did not start within 60 s");
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      return { ...(await run("node + redis", { url, ...k })), publishSeconds: pub.seconds };
+      return { ...(await run("node + redis", { url: host.url, ...k })), publishSeconds: pub.seconds };
     } finally {
-      if (proc.pid !== undefined && proc.exitCode === null) {
-        const exited = new Promise((r) => proc.once("exit", r));
-        process.kill(-proc.pid, "SIGTERM");
-        await exited;
-      }
+      await host.stop();
     }
   } finally {
     await redis?.stop();

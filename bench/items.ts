@@ -4,16 +4,15 @@
 // dir), over a synthetic tenant with an HNSW index. Checks after the PUTs that a new item is served. Prints one JSON
 // object. Scale: ITEMS_BENCH_ITEMS (20000), ITEMS_BENCH_PUTS (200), ITEMS_BENCH_TARGETS (all | workerd | node).
 
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Rng } from "../shared/random.ts";
 import { startLocalWorker } from "../edge/node/local-worker.ts";
-import { freePort } from "../edge/node/redis-process.ts";
 import { runKeys } from "../trainer/cli/keys.ts";
 import { runPublish } from "../trainer/cli/publish.ts";
 import { machine } from "./machine.ts";
+import { startNodeHostProcess } from "./node-host-process.ts";
 import { syntheticArtifact } from "./synthetic-artifact.ts";
 
 const ITEMS = Number(process.env.ITEMS_BENCH_ITEMS ?? 20_000);
@@ -107,25 +106,11 @@ async function nodeHost(dir: string): Promise<Record<string, unknown>> {
   try {
     await runPublish(["--artifact", dir, "--tenant", TENANT, "--target", "node", "--state", state, "--activate", "--skip-users"]);
     const k = await keys("node", state);
-    const port = await freePort();
-    const env = { ...process.env };
-    delete env.REDIS_URL;
-    const proc = spawn("npx", ["tsx", "edge/node/server.ts", "--port", String(port), "--state", state], { cwd: repo, env, stdio: ["ignore", "ignore", "pipe"], detached: true });
+    const host = await startNodeHostProcess({ repo, state });
     try {
-      const url = `http://127.0.0.1:${port}`;
-      for (let i = 0; ; i++) {
-        if (proc.exitCode !== null) throw new Error("the Node host exited");
-        if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
-        if (i > 300) throw new Error("the Node host did not start within 60 s");
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      return await run("node (state dir, no redis)", url, k.readKey, k.writeKey);
+      return await run("node (state dir, no redis)", host.url, k.readKey, k.writeKey);
     } finally {
-      if (proc.pid !== undefined && proc.exitCode === null) {
-        const exited = new Promise((r) => proc.once("exit", r));
-        process.kill(-proc.pid, "SIGTERM");
-        await exited;
-      }
+      await host.stop();
     }
   } finally {
     await rm(state, { recursive: true, force: true });
