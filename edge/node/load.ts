@@ -64,7 +64,9 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
             times.push(ms);
             if (o.kindOf) {
               const kind = o.kindOf(body);
-              timesByKind.set(kind, [...(timesByKind.get(kind) ?? []), ms]);
+              const list = timesByKind.get(kind);
+              if (list) list.push(ms);
+              else timesByKind.set(kind, [ms]);
             }
             const code = res.statusCode ?? 0;
             statusCounts[code] = (statusCounts[code] ?? 0) + 1;
