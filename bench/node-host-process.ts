@@ -2,6 +2,7 @@
 // stopped with its process group.
 
 import { spawn } from "node:child_process";
+import { openSync } from "node:fs";
 import { freePort } from "../edge/node/redis-process.ts";
 
 export interface NodeHostProcess {
@@ -14,7 +15,10 @@ export async function startNodeHostProcess(o: { repo: string; state: string; red
   const env = { ...process.env };
   if (o.redisUrl) env.REDIS_URL = o.redisUrl;
   else delete env.REDIS_URL;
-  const proc = spawn("npx", ["tsx", "edge/node/server.ts", "--port", String(port), "--state", o.state], { cwd: o.repo, env, stdio: ["ignore", "ignore", "pipe"], detached: true });
+  // EDGE_BENCH_TRACE_GC=FILE: the host runs with --trace-gc, its stdout (one line per GC pause) into FILE.
+  const traceGc = process.env.EDGE_BENCH_TRACE_GC;
+  const stdout = traceGc ? openSync(traceGc, "w") : "ignore";
+  const proc = spawn("npx", ["tsx", ...(traceGc ? ["--trace-gc"] : []), "edge/node/server.ts", "--port", String(port), "--state", o.state], { cwd: o.repo, env, stdio: ["ignore", stdout, "pipe"], detached: true });
   const stop = async () => {
     if (proc.pid !== undefined && proc.exitCode === null) {
       const exited = new Promise((r) => proc.once("exit", r));

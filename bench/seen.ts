@@ -47,7 +47,7 @@ for (let k = 0; k < USERS; k++) {
   const userId = ids[(k * 7919) % ids.length]!;
   const rows = seenRowsOf(seen, model.userRow!.get(userId)!);
   if (rows.length > model.rows / 8) heavy++;
-  const trained = new Set(Array.from(rows, (r) => model.items[r]!.id));
+  const trained = new Set(Array.from(rows, (r) => model.items.id(r)!));
   for (const mode of k % 2 ? (["exclude", "optOut"] as const) : (["optOut", "exclude"] as const)) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();

@@ -49,8 +49,8 @@ export function upsertItem(model: ServingModel, record: ItemRecord, vector: Floa
     if (vector || model.live.deleted.has(existing)) model.index.upsert(existing, v);
     model.live.deleted.delete(existing);
     if (vector) writableMatrix(model, model.rows).set(vector, existing * model.dim);
-    const before = model.items[existing]!.categories ?? [];
-    model.items[existing] = record;
+    const before = model.items.categories(existing) ?? [];
+    model.items.set(existing, record);
     const after = record.categories ?? [];
     if (before.length !== after.length || before.some((c, i) => c !== after[i])) Object.assign(model, indexCategories(model.items));
     return { row: existing, created: false };
@@ -63,7 +63,6 @@ export function upsertItem(model: ServingModel, record: ItemRecord, vector: Floa
   model.rows = row + 1;
   model.vectors = backing.subarray(0, model.rows * model.dim);
   model.items.push(record);
-  model.itemRow.set(record.id, row);
   appendCategories(model, row, record.categories ?? []);
   const counts = new Float32Array(model.rows);
   counts.set(model.countByRow);

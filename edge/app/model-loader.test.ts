@@ -37,12 +37,12 @@ describe("loadServingModel", () => {
     expect(model.bytes).toBeGreaterThan(400 * (record + 64));
     let opened = 0;
     const counting: AnnOpener = async (b, m) => (opened++, openHnswNode(b, m));
-    const e = await refusal(loadServingModel(storeOf(fx.files), "t", "v1", counting, 200_000));
+    const e = await refusal(loadServingModel(storeOf(fx.files), "t", "v1", counting, 100_000));
     expect(e.check).toBe("memory");
     expect(e.message).toMatch(/MiB/);
     expect(opened).toBe(0);
     // A registry with a small budget refuses it too (it used to keep any model, whatever its size).
-    const registry = new ModelRegistry(storeOf(fx.files), { budgetBytes: 200_000, openAnn: counting });
+    const registry = new ModelRegistry(storeOf(fx.files), { budgetBytes: 100_000, openAnn: counting });
     await expect(registry.load("t", "v1")).rejects.toThrow(/more than the/);
   });
 

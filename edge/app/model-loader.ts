@@ -6,7 +6,9 @@
 
 import type { AnnIndex } from "../../shared/ann/types.ts";
 import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
-import type { ItemRecord, Manifest } from "../../shared/artifact/manifest.ts";
+import { ItemTable } from "../../shared/artifact/item-table.ts";
+import type { Manifest } from "../../shared/artifact/manifest.ts";
+import { IdTable } from "../../shared/data/id-table.ts";
 import { decodePack } from "../../shared/artifact/pack.ts";
 import { type SeenList, checkSeenFits, decodeSeen } from "../../shared/artifact/seen.ts";
 import { HNSW_SLOT_OVERHEAD, type HnswFileInfo, hnswFileInfo } from "../../shared/ann/hnsw-header.ts";
@@ -49,21 +51,22 @@ export async function loadServingModel(
   const manifest = await readManifest(source);
   if (manifest.tenant !== tenant) throw new ArtifactError("tenant", `manifest.json belongs to tenant '${manifest.tenant}', not '${tenant}'`);
   if (manifest.version !== version) throw new ArtifactError("version", `manifest.json is version '${manifest.version}', stored as '${version}'`);
-  const { items, vectors, gram, projection } = await readItems(source, manifest);
-  const itemRow = new Map<string, number>();
-  items.forEach((it, r) => itemRow.set(it.id, r));
-  shareCategoryLists(items);
+  const loaded = await readItems(source, manifest);
+  const { vectors, gram, projection } = loaded;
+  // Compact: the parsed records become garbage here, so the serving isolate's GC never marks them again.
+  const items = ItemTable.from(loaded.items);
+  loaded.items = [];
+  const itemRow = items.ids;
   const popular = manifest.files[ARTIFACT_FILES.popular]
     ? decodePopularJson(await readVerified(source, manifest, ARTIFACT_FILES.popular))
     : null;
 
-  let userRow: Map<string, number> | null = null;
+  let userRow: IdTable | null = null;
   let userVectors: Float32Array | null = null;
   const hasSeen = manifest.files[ARTIFACT_FILES.seen] !== undefined;
   if (manifest.files[ARTIFACT_FILES.usersJson] && (manifest.files[ARTIFACT_FILES.users] || hasSeen)) {
     const ids = decodeUsersJson(await readVerified(source, manifest, ARTIFACT_FILES.usersJson));
-    userRow = new Map();
-    ids.forEach((id, r) => userRow!.set(id, r));
+    userRow = IdTable.from(ids);
     if (manifest.files[ARTIFACT_FILES.users]) {
       const users = decodePack(await readVerified(source, manifest, ARTIFACT_FILES.users), ARTIFACT_FILES.users);
       if (users.rows !== ids.length) throw new ArtifactError("rows", `users.bin has ${users.rows} rows but users.json lists ${ids.length}`);
@@ -81,15 +84,14 @@ export async function loadServingModel(
   }
 
   const foldIn = createFoldIn(manifest.model.foldIn, vectors.dim, vectors.data, gram?.data ?? null, projection?.data ?? null);
-  // Everything but the index, estimated: typed arrays exactly, JS objects of items.json and id maps per entry.
+  // Everything but the index: typed arrays exactly, the compact item and user tables by their own count.
   const baseBytes =
     vectors.data.byteLength +
     (projection?.data.byteLength ?? 0) +
     (userVectors?.byteLength ?? 0) +
     (seen ? seen.offsets.byteLength + seen.rows.byteLength : 0) +
-    manifest.files[ARTIFACT_FILES.itemsJson]!.bytes * 3 +
-    (userRow ? userRow.size * 80 : 0) +
-    items.length * 80;
+    items.bytes +
+    (userRow?.bytes ?? 0);
   const overBudget = (bytes: number, what: string) =>
     new ArtifactError("memory", `${what} needs ${Math.ceil(bytes / 2 ** 20)} MiB, more than the ${Math.floor(maxBytes / 2 ** 20)} MiB a model may use here`);
 
@@ -116,7 +118,7 @@ export async function loadServingModel(
   }
 
   const cats = indexCategories(items);
-  const pop = indexPopular(popular, itemRow, items);
+  const pop = indexPopular(popular, itemRow, items.length);
   const bytes = baseBytes + index.bytes;
   if (bytes > maxBytes) throw overBudget(bytes, "this version");
   const model: ServingModel = {
@@ -143,25 +145,4 @@ export async function loadServingModel(
   smokeTest(model);
   model.loadMs = Date.now() - t0;
   return model;
-}
-
-/**
- * Items with the same categories share one array (and one string per category name). A catalogue of 100k items
- * has a few hundred distinct category sets: this drops a few hundred thousand small heap objects, which every major
- * GC of the isolate would otherwise mark (a measured pause of tens of ms under load). The arrays are read-only.
- */
-export function shareCategoryLists(items: ItemRecord[]): void {
-  const lists = new Map<string, string[]>();
-  const names = new Map<string, string>();
-  for (const it of items) {
-    const cats = it.categories;
-    if (!cats) continue;
-    const key = cats.join("\u0000");
-    let shared = lists.get(key);
-    if (!shared) {
-      shared = cats.map((c: string) => names.get(c) ?? (names.set(c, c), c));
-      lists.set(key, shared);
-    }
-    it.categories = shared;
-  }
 }

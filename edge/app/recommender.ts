@@ -160,7 +160,7 @@ function reranked(model: ServingModel, items: { id: string; score: number }[], c
   if (!plan.active) return items;
   const rows = Int32Array.from(items, (it) => model.itemRow.get(it.id)!);
   const top = rerankCandidates(model, { rows, scores: Float32Array.from(items, (it) => it.score) }, count, plan, shown);
-  return Array.from(top.rows, (r, k) => ({ id: model.items[r]!.id, score: round(top.scores[k]!) }));
+  return Array.from(top.rows, (r, k) => ({ id: model.items.id(r)!, score: round(top.scores[k]!) }));
 }
 
 /** Candidates smaller than this share of the catalogue are scanned exactly instead of walking the graph. */
@@ -183,7 +183,7 @@ function ranked(model: ServingModel, vector: Float32Array, count: number, skip: 
         ? model.index.searchExact(vector, count, skip)
         : model.index.search(vector, count, skip);
   const out: { id: string; score: number }[] = [];
-  for (let i = 0; i < top.rows.length; i++) out.push({ id: model.items[top.rows[i]!]!.id, score: round(top.scores[i]!) });
+  for (let i = 0; i < top.rows.length; i++) out.push({ id: model.items.id(top.rows[i]!)!, score: round(top.scores[i]!) });
   return out;
 }
 
@@ -200,7 +200,7 @@ export function popular(model: ServingModel, count: number, skip: ((row: number)
   const take = (r: number) => {
     if (taken.has(r) || skip?.(r)) return;
     taken.add(r);
-    out.push({ id: model.items[r]!.id, score: model.countByRow[r]! });
+    out.push({ id: model.items.id(r)!, score: model.countByRow[r]! });
   };
   for (let i = 0; i < order.length && out.length < count; i++) take(order[i]!);
   // popular.json may list only the head: fill from the rest of the catalogue so `count` is still met.

@@ -44,7 +44,7 @@ export function recommendationRoutes(app: Hono, deps: EdgeDeps): void {
     const deleted = model.live.deleted;
     const top = model.index.search(query, count, deleted.size > 0 ? (r) => r === row || deleted.has(r) : (r) => r === row);
     const items = [];
-    for (let i = 0; i < top.rows.length; i++) items.push({ id: model.items[top.rows[i]!]!.id, score: Math.round(top.scores[i]! * 1e6) / 1e6 });
+    for (let i = 0; i < top.rows.length; i++) items.push({ id: model.items.id(top.rows[i]!)!, score: Math.round(top.scores[i]! * 1e6) / 1e6 });
     return c.json({ item: id, items, modelVersion: model.version, variant, source: "content", latencyMs: elapsed(t0), cacheHit: false });
   });
 

@@ -2,7 +2,9 @@
 // popularity, the fold-in solver, trained user vectors (the artifact tier of the user-vector cache) and the index.
 // Item PUT / DELETE change the catalogue fields in place (live-catalogue.ts).
 
-import type { ItemRecord, Manifest, PopularFile } from "../../shared/artifact/manifest.ts";
+import type { ItemTable } from "../../shared/artifact/item-table.ts";
+import type { Manifest, PopularFile } from "../../shared/artifact/manifest.ts";
+import type { IdLookup, IdTable } from "../../shared/data/id-table.ts";
 import type { SeenList } from "../../shared/artifact/seen.ts";
 import type { UserFolder } from "../../shared/scoring/foldin.ts";
 import type { ItemIndex } from "./item-index.ts";
@@ -14,8 +16,10 @@ export interface ServingModel {
   manifest: Manifest;
   dim: number;
   rows: number;
-  items: ItemRecord[];
-  itemRow: Map<string, number>;
+  /** items.json, compact (ids, category lists, other fields as JSON slices): `items.id(row)`, `items.get(row)`. */
+  items: ItemTable;
+  /** id → row; the same table as `items.ids`. */
+  itemRow: IdTable;
   vectors: Float32Array;
   /** Category name → small integer id; item categories as CSR (`catOffsets` has rows + 1 entries). */
   categoryId: Map<string, number>;
@@ -31,7 +35,7 @@ export interface ServingModel {
   popularByCategory: Map<string, Int32Array>;
   foldIn: UserFolder | null;
   /** Trained user vectors from users.bin (null when the artifact has none). */
-  userRow: Map<string, number> | null;
+  userRow: IdTable | null;
   userVectors: Float32Array | null;
   /** Known users' training items by users.json row (seen.bin); null for an older artifact without one. */
   seen: SeenList | null;
@@ -45,7 +49,7 @@ export interface ServingModel {
 }
 
 /** Builds the category CSR and id map from items.json. */
-export function indexCategories(items: ItemRecord[]): {
+export function indexCategories(items: Pick<ItemTable, "length" | "categories">): {
   categoryId: Map<string, number>;
   catOffsets: Int32Array;
   catIds: Int32Array;
@@ -55,13 +59,13 @@ export function indexCategories(items: ItemRecord[]): {
   const catOffsets = new Int32Array(items.length + 1);
   let total = 0;
   for (let r = 0; r < items.length; r++) {
-    total += items[r]!.categories?.length ?? 0;
+    total += items.categories(r)?.length ?? 0;
     catOffsets[r + 1] = total;
   }
   const catIds = new Int32Array(total);
   let o = 0;
-  for (const item of items) {
-    for (const c of item.categories ?? []) {
+  for (let r = 0; r < items.length; r++) {
+    for (const c of items.categories(r) ?? []) {
       let id = categoryId.get(c);
       if (id === undefined) {
         id = categoryId.size;
@@ -86,7 +90,7 @@ export function indexCategories(items: ItemRecord[]): {
 }
 
 /** Popular rows globally and per category; ids unknown to items.json are skipped (popular.json may lag). */
-export function indexPopular(popular: PopularFile | null, itemRow: Map<string, number>, items: ItemRecord[]) {
+export function indexPopular(popular: PopularFile | null, itemRow: IdLookup, rowCount: number) {
   const rows: number[] = [];
   const counts: number[] = [];
   if (popular) {
@@ -99,7 +103,7 @@ export function indexPopular(popular: PopularFile | null, itemRow: Map<string, n
     }
   }
   // Without popularity data every item still has a place: file order, count 0.
-  if (rows.length === 0) for (let r = 0; r < items.length; r++) (rows.push(r), counts.push(0));
+  if (rows.length === 0) for (let r = 0; r < rowCount; r++) (rows.push(r), counts.push(0));
   const byCategory = new Map<string, Int32Array>();
   if (popular) {
     for (const [cat, ids] of Object.entries(popular.byCategory)) {
@@ -111,7 +115,7 @@ export function indexPopular(popular: PopularFile | null, itemRow: Map<string, n
       byCategory.set(cat, Int32Array.from(rs));
     }
   }
-  const countByRow = new Float32Array(items.length);
+  const countByRow = new Float32Array(rowCount);
   rows.forEach((r, i) => (countByRow[r] = counts[i]!));
   return { popularRows: Int32Array.from(rows), popularCounts: Float32Array.from(counts), countByRow, popularByCategory: byCategory };
 }

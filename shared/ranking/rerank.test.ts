@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ItemTable } from "../artifact/item-table.ts";
 import type { ItemRecord } from "../artifact/manifest.ts";
 import { Rng } from "../random.ts";
 import { mergeRankingOptions, poolSize, rankingOptionsSchema, reranks } from "./options.ts";
@@ -29,7 +30,7 @@ function naiveMmr(ctx: RerankContext, rows: Int32Array, rel: number[], count: nu
   return picked.map((i) => rows[i]!);
 }
 
-function world(n: number, dim: number, seed: number): RerankContext & { scores: Float32Array; rows: Int32Array } {
+function world(n: number, dim: number, seed: number): Omit<RerankContext, "items"> & { items: ItemRecord[]; scores: Float32Array; rows: Int32Array } {
   const rng = new Rng(seed);
   const vectors = new Float32Array(n * dim);
   for (let i = 0; i < vectors.length; i++) vectors[i] = rng.next() * 2 - 1;
@@ -90,6 +91,14 @@ describe("rerank", () => {
     expect(out.rows.length).toBe(10);
     // Caps that leave fewer than `count` items give a shorter list, never a capped item.
     expect(rerank(w, w.rows, w.scores, 10, { maxPerCategory: 1 }).rows.length).toBe(4);
+  });
+
+  it("reads items the same from an array and from the compact table the edge holds", () => {
+    const w = world(120, 8, 9);
+    const table = ItemTable.from(w.items);
+    for (const o of [{ maxPerCategory: 2 }, { boost: [{ if: { category: "c1", price: { gte: 30 } }, by: 0.5 }] }, { diversity: 0.4, categoryCaps: { c3: 1 } }]) {
+      expect([...rerank({ ...w, items: table }, w.rows, w.scores, 12, o).rows]).toEqual([...rerank(w, w.rows, w.scores, 12, o).rows]);
+    }
   });
 
   it("boosts, buries with numeric ranges, and minScore", () => {

@@ -9,16 +9,15 @@
 // date only when it can still win (since sim ≥ 0, (1 − λ)·rel(i) bounds its value), so a long pool costs little
 // more than the handful of candidates near the top. Everything runs on typed arrays; nothing allocates per item.
 
-import type { ItemRecord } from "../artifact/manifest.ts";
 import { type RankingOptions } from "./options.ts";
-import { applyRules } from "./rules.ts";
+import { type ItemsByRow, applyRules, categoriesAt } from "./rules.ts";
 
 export interface RerankContext {
   /** Item vectors, row-major `rows × dim`. */
   vectors: Float32Array;
   dim: number;
   /** items[row]: categories and numeric attributes for rules and caps. */
-  items: readonly ItemRecord[];
+  items: ItemsByRow;
   /**
    * A fast kernel (wasm SIMD) for out[k] = vector · item rows[k]. With it, MMR updates every candidate's similarity
    * to each new pick in one batch instead of lazily in JS (worth it for pools of thousands).
@@ -112,7 +111,7 @@ function select(ctx: RerankContext, rows: Int32Array, rel: Float32Array, order: 
         if (t === first) first++;
         continue;
       }
-      if (caps && capped(ctx.items[rows[i]!], caps, perCategory)) {
+      if (caps && capped(categoriesAt(ctx.items, rows[i]!), caps, perCategory)) {
         taken[i] = 2; // counts only grow, so a capped item stays capped: never test it again
         if (t === first) first++;
         continue;
@@ -143,7 +142,7 @@ function select(ctx: RerankContext, rows: Int32Array, rel: Float32Array, order: 
       }
     }
     picked.push(bestI);
-    if (caps) for (const c of ctx.items[rows[bestI]!]?.categories ?? []) perCategory.set(c, (perCategory.get(c) ?? 0) + 1);
+    if (caps) for (const c of categoriesAt(ctx.items, rows[bestI]!) ?? []) perCategory.set(c, (perCategory.get(c) ?? 0) + 1);
   }
   return picked;
 }
@@ -191,8 +190,8 @@ function capsOf(o: RankingOptions): Caps | null {
   return { all: o.maxPerCategory ?? Infinity, by: o.categoryCaps ?? {} };
 }
 
-function capped(item: ItemRecord | undefined, caps: Caps, counts: Map<string, number>): boolean {
-  for (const c of item?.categories ?? []) {
+function capped(categories: readonly string[] | undefined, caps: Caps, counts: Map<string, number>): boolean {
+  for (const c of categories ?? []) {
     const cap = Object.hasOwn(caps.by, c) ? caps.by[c]! : caps.all;
     if ((counts.get(c) ?? 0) >= cap) return true;
   }

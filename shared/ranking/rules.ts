@@ -37,11 +37,22 @@ export function matches(item: ItemRecord, cond: Condition): boolean {
 }
 
 /** Adds Σ by(boosts) − Σ by(buries) of the matching rules to `adjust[i]` for each candidate row `rows[i]`. */
-export function applyRules(items: readonly ItemRecord[], rows: Int32Array, boost: readonly RankingRule[], bury: readonly RankingRule[], adjust: Float32Array): void {
+/**
+ * Items by row, for rules and caps: a plain array, or a compact table (shared/artifact/item-table.ts) that makes a
+ * record on request and reads categories without one.
+ */
+export type ItemsByRow = readonly ItemRecord[] | { get(row: number): ItemRecord | undefined; categories(row: number): readonly string[] | undefined };
+
+export const itemAt = (items: ItemsByRow, row: number): ItemRecord | undefined => (Array.isArray(items) ? (items as readonly ItemRecord[])[row] : (items as Exclude<ItemsByRow, readonly ItemRecord[]>).get(row));
+
+export const categoriesAt = (items: ItemsByRow, row: number): readonly string[] | undefined =>
+  Array.isArray(items) ? (items as readonly ItemRecord[])[row]?.categories : (items as Exclude<ItemsByRow, readonly ItemRecord[]>).categories(row);
+
+export function applyRules(items: ItemsByRow, rows: Int32Array, boost: readonly RankingRule[], bury: readonly RankingRule[], adjust: Float32Array): void {
   const rules = [...boost.map((r) => ({ cond: r.if, by: r.by })), ...bury.map((r) => ({ cond: r.if, by: -r.by }))];
   if (rules.length === 0) return;
   for (let i = 0; i < rows.length; i++) {
-    const item = items[rows[i]!];
+    const item = itemAt(items, rows[i]!);
     if (!item) continue;
     for (const r of rules) if (matches(item, r.cond)) adjust[i]! += r.by;
   }
