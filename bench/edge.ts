@@ -11,13 +11,14 @@ import { setPriority, tmpdir } from "node:os";
 import path from "node:path";
 import { Rng } from "../shared/random.ts";
 import { type LoadResult, driveLoad } from "../edge/node/load.ts";
-import { type RedisProcess, startRedis } from "../edge/node/redis-process.ts";
+import { type RedisProcess, freePort, startRedis } from "../edge/node/redis-process.ts";
 import { startWranglerDev } from "../edge/node/wrangler-dev.ts";
 import { startLocalWorker } from "../edge/node/local-worker.ts";
 import { runKeys } from "../trainer/cli/keys.ts";
 import { runPublish } from "../trainer/cli/publish.ts";
 import { machine } from "./machine.ts";
 import { startNodeHostProcess } from "./node-host-process.ts";
+import { startWorkerdProfile } from "./workerd-profile.ts";
 import { syntheticArtifact } from "./synthetic-artifact.ts";
 
 const ITEMS = Number(process.env.EDGE_BENCH_ITEMS ?? 100_000);
@@ -32,12 +33,16 @@ const RANKING = process.env.EDGE_BENCH_RANKING ? (JSON.parse(process.env.EDGE_BE
 const TARGETS = process.env.EDGE_BENCH_TARGETS ?? "all";
 const CACHED_USERS = Math.min(USERS, Number(process.env.EDGE_BENCH_CACHED_USERS ?? 4000));
 const TENANT = "bench";
+/** EDGE_BENCH_CPU_PROFILE=FILE: a CPU profile of the Worker's isolate during the measured run (Miniflare target only). */
+const PROFILE = process.env.EDGE_BENCH_CPU_PROFILE;
+/** Which kinds of user the mix draws (a diagnostic knob: e.g. "cached" alone reads nothing remote once warm). */
+const KINDS = new Set((process.env.EDGE_BENCH_KINDS ?? "cached,known,recent,unknown").split(","));
 /**
  * The synthetic tenant's model takes ≈ 110 MiB by the registry's count (its HNSW index by capacity × record size),
  * over the Worker's default MODEL_BUDGET_MB of 96, which now refuses a model that does not fit: the bench raises it.
  */
 const MODEL_BUDGET_MB = process.env.EDGE_BENCH_MODEL_BUDGET_MB ?? "128";
-const WORKER_VARS = { MODEL_BUDGET_MB };
+const WORKER_VARS: Record<string, string> = { MODEL_BUDGET_MB, ...(process.env.EDGE_BENCH_WORKER_VARS ? (JSON.parse(process.env.EDGE_BENCH_WORKER_VARS) as Record<string, string>) : {}) };
 const repo = path.resolve(import.meta.dirname, "..");
 /**
  * Where Miniflare keeps the local KV/R2 state: tmpfs when the machine has one. Local KV is SQLite and files on that
@@ -56,6 +61,8 @@ interface Target {
   url: string;
   readKey: string;
   writeKey: string;
+  /** The inspector's port, when the measured run is profiled. */
+  inspectorPort?: number;
 }
 
 /** Live descendants of this process (the servers under test, their workerd and redis). */
@@ -141,7 +148,8 @@ function descendantsCpuMs(): number {
 function mix(seed: number): () => string {
   const rng = new Rng(seed);
   return () => {
-    const kind = rng.int(6);
+    let kind = rng.int(6);
+    while (!KINDS.has(kind < 1 ? "cached" : kind < 2 ? "known" : kind < 4 ? "recent" : "unknown")) kind = rng.int(6);
     const userId =
       kind === 0
         ? `u${rng.int(CACHED_USERS)}`
@@ -207,7 +215,9 @@ async function run(target: string, t: Target): Promise<Record<string, unknown>> 
   log(`${target}: ${RATE} req/s for ${SECONDS} s`);
   const cpu0 = descendantsCpuMs();
   const loadCpu0 = process.cpuUsage();
+  const profile = t.inspectorPort ? await startWorkerdProfile(t.inspectorPort) : null;
   const r: LoadResult = await driveLoad({ url: t.url, rate: RATE, seconds: SECONDS, method: "POST", path: `/v1/tenants/${TENANT}/recommendations`, headers, nextBody: mix(2), kindOf });
+  if (profile && PROFILE) await writeFile(PROFILE, JSON.stringify(await profile.stop()));
   const serverCpuMsPerRequest = Math.round(((descendantsCpuMs() - cpu0) / Math.max(1, r.requests)) * 100) / 100;
   const lc = process.cpuUsage(loadCpu0);
   const loadGenCpuMsPerRequest = Math.round(((lc.user + lc.system) / 1000 / Math.max(1, r.requests)) * 100) / 100;
@@ -252,9 +262,10 @@ async function workerd(dir: string): Promise<Record<string, unknown>[]> {
     log(`published to wrangler local state in ${pub.seconds} s`);
     const k = await keys("local", persist);
     const results = [];
-    const direct = await startLocalWorker({ cwd: repo, persistTo: persist, vars: WORKER_VARS });
+    const inspectorPort = PROFILE ? await freePort() : undefined;
+    const direct = await startLocalWorker({ cwd: repo, persistTo: persist, vars: WORKER_VARS, ...(inspectorPort ? { inspectorPort } : {}) });
     try {
-      results.push({ ...(await run("workerd (Miniflare, wrangler's deploy bundle)", { url: direct.url, ...k })), publishSeconds: pub.seconds });
+      results.push({ ...(await run("workerd (Miniflare, wrangler's deploy bundle)", { url: direct.url, ...k, ...(inspectorPort ? { inspectorPort } : {}) })), publishSeconds: pub.seconds });
     } finally {
       await direct.stop();
     }

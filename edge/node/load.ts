@@ -4,6 +4,7 @@
 // is not this: each connection sends its per-second quota back to back and then waits for the next second, so
 // requests arrive in bursts; wrk has no rate at all (wrk2, which has, is not packaged in Debian).
 
+import { writeFileSync } from "node:fs";
 import http from "node:http";
 
 export interface LoadResult {
@@ -51,6 +52,10 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
   const total = Math.round(o.rate * o.seconds);
   const interval = 1000 / o.rate;
   const pending: Promise<void>[] = [];
+  /** EDGE_LOAD_TIMELINE=FILE: one line per response (scheduled ms from start, latency ms, kind), to see when stalls hit. */
+  const timelineFile = process.env.EDGE_LOAD_TIMELINE;
+  const timeline: string[] | null = timelineFile ? [] : null;
+  let start = 0;
 
   const fire = (scheduled: number) =>
     new Promise<void>((resolve) => {
@@ -62,6 +67,7 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
           res.on("end", () => {
             const ms = performance.now() - scheduled;
             times.push(ms);
+            timeline?.push(`${(scheduled - start).toFixed(1)}\t${ms.toFixed(2)}\t${o.kindOf?.(body) ?? ""}`);
             if (o.kindOf) {
               const kind = o.kindOf(body);
               const list = timesByKind.get(kind);
@@ -86,7 +92,7 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
       req.end(body);
     });
 
-  const start = performance.now();
+  start = performance.now();
   let sent = 0;
   await new Promise<void>((done) => {
     const tick = () => {
@@ -100,6 +106,7 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
   await Promise.all(pending);
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
+  if (timeline && timelineFile) writeFileSync(timelineFile, timeline.join("\n") + "\n");
   times.sort((a, b) => a - b);
   const r2 = (x: number) => Math.round(x * 100) / 100;
   const byKind = o.kindOf

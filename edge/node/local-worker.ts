@@ -17,7 +17,7 @@ export interface LocalWorker {
   stop(): Promise<void>;
 }
 
-export async function startLocalWorker(opts: { cwd: string; persistTo: string; vars?: Record<string, string> }): Promise<LocalWorker> {
+export async function startLocalWorker(opts: { cwd: string; persistTo: string; vars?: Record<string, string>; /** Chrome DevTools Protocol port (profiling). */ inspectorPort?: number }): Promise<LocalWorker> {
   const out = await mkdtemp(path.join(tmpdir(), "edgerec-worker-build-"));
   await exec("npx", ["wrangler", "deploy", "--dry-run", "--outdir", out], { cwd: opts.cwd, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
   const files = await readdir(out);
@@ -37,6 +37,7 @@ export async function startLocalWorker(opts: { cwd: string; persistTo: string; v
     kvNamespaces: { CONFIG: "edgerec-config", EMBEDDINGS: "edgerec-embeddings" },
     r2Buckets: { ARTIFACTS: "edgerec-artifacts" },
     bindings: { MODEL_BUDGET_MB: "96", CONFIG_TTL_SECONDS: "2", ...opts.vars },
+    ...(opts.inspectorPort ? { inspectorPort: opts.inspectorPort } : {}),
   });
   await mf.ready;
   return {
