@@ -18,7 +18,7 @@ import { startLocalWorker } from "../edge/node/local-worker.ts";
 import { freePort, startRedis } from "../edge/node/redis-process.ts";
 import { artifactPath } from "../edge/node/state-layout.ts";
 import { buildFixture } from "../edge/testing/fixtures.ts";
-import { openEdgeStore } from "../trainer/io/edge-store.ts";
+import { openEdgeStore } from "../edge/node/index.ts";
 import { type Uploader, corruptArtifacts, craftedIndex } from "./chaos/corrupt.ts";
 import { pace, processTree, rssMb, unauthenticatedPuts } from "./chaos/faults.ts";
 import { type FuzzTarget, fuzz } from "./chaos/fuzz.ts";

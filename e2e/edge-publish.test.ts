@@ -15,7 +15,8 @@ import { startWranglerDev } from "../edge/node/wrangler-dev.ts";
 import { writeArtifactDir } from "../trainer/artifact-dir.ts";
 import { runKeys } from "../trainer/cli/keys.ts";
 import { runPublish } from "../trainer/cli/publish.ts";
-import { exportEvents, openEdgeStore } from "../trainer/io/edge-store.ts";
+import { openEdgeStore } from "../edge/node/index.ts";
+import { exportEvents } from "../trainer/io/export-events.ts";
 import { loadInteractions } from "../trainer/io/load-data.ts";
 
 const repo = path.resolve(import.meta.dirname, "..");

@@ -8,7 +8,7 @@
 
 import { resolve } from "node:path";
 import { loadInteractions } from "./io/load-data.ts";
-import { openEdgeStore, type Target } from "./io/edge-store.ts";
+import { openEdgeStore, type Target } from "../edge/node/index.ts";
 import { mergeEvents, type LoggedEvent } from "../shared/data/merge.ts";
 import { randomHoldout, splitByMask, type Split } from "../shared/data/split.ts";
 import type { Interactions } from "../shared/data/interactions.ts";

@@ -1,13 +1,13 @@
 // API keys: random bearer tokens shown once, stored only as SHA-256 hashes in the tenant config, each with a role.
 // Roles nest: admin ⊇ write ⊇ read. A key that is not one of this tenant's keys gets 403 (cross-tenant included).
 
-import { sha256Hex } from "../../shared/artifact/sha256.ts";
+import { hashKey } from "../../shared/store/api-keys.ts";
 import { forbidden, unauthorized } from "./errors.ts";
-import type { ApiKeyRecord, Role, TenantConfig } from "./tenant-config.ts";
+import type { Role, TenantConfig } from "./tenant-config.ts";
+
+export { generateKey, hashKey, keyRecord } from "../../shared/store/api-keys.ts";
 
 const RANK: Record<Role, number> = { read: 1, write: 2, admin: 3 };
-
-export const hashKey = (key: string): Promise<string> => sha256Hex(new TextEncoder().encode(key));
 
 /**
  * Hashes of the bearer tokens seen lately, per isolate: a request's key is hashed once, not on every request
@@ -24,19 +24,6 @@ async function cachedHash(key: string): Promise<string> {
   if (hashCache.size >= HASH_CACHE_ENTRIES) hashCache.delete(hashCache.keys().next().value!);
   hashCache.set(key, hash);
   return hash;
-}
-
-/** A new key: `erk_` + 32 random bytes in base64url. */
-export function generateKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return "erk_" + btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-export async function keyRecord(key: string, role: Role): Promise<ApiKeyRecord> {
-  const hash = await hashKey(key);
-  return { id: hash.slice(0, 12), hash, role, createdAt: new Date().toISOString() };
 }
 
 export function bearerToken(header: string | undefined | null): string {

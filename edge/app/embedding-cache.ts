@@ -5,7 +5,7 @@ import { type Background, DependencyDown, withinBudget } from "./guard.ts";
 import { ByteLru } from "./lru.ts";
 import type { EmbeddingCache } from "./ports.ts";
 
-export const userVectorKey = (tenant: string, version: string, userId: string): string => `${tenant}:${version}:${userId}`;
+export { userVectorKey } from "../../shared/store/keys.ts";
 
 export class MemoryEmbeddingCache implements EmbeddingCache {
   readonly name = "memory";

@@ -2,7 +2,10 @@
 // R2 / KV, the Node host with the file system / Redis, and tests use the same implementations they ship with.
 
 import type { CasConfigStore } from "./config-update.ts";
+import type { EventLine } from "../../shared/store/event-line.ts";
 import type { TenantConfig } from "./tenant-config.ts";
+
+export type { EventLine };
 
 /** Artifact files of a tenant's versions. `get` resolves null when the file does not exist. */
 export interface ArtifactStore {
@@ -41,20 +44,6 @@ export interface RecentItemsStore {
   get(tenant: string, userId: string): Promise<string[]>;
   /** Adds items (oldest first, as they happened) to the front of the user's list. */
   push(tenant: string, userId: string, itemIds: string[]): Promise<void>;
-}
-
-/** One event as the trainer's JSONL loader reads it back (`user_id`, `item_id`, `type`, `timestamp` in seconds). */
-export interface EventLine {
-  user_id: string;
-  item_id: string;
-  type: string;
-  timestamp: number;
-  /** The recommendation list the event refers to (impression, click, conversion), when the client sent one. */
-  recomm_id?: string;
-  /** The client's idempotency id, when it sent one. */
-  event_id?: string;
-  /** "publishable" when a read key posted it (the pipeline keeps such events' unknown items out of the catalogue). */
-  origin?: "publishable";
 }
 
 /** A durable, append-only log of events per tenant. `append` resolves only once the batch is durably written. */

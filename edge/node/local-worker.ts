@@ -8,6 +8,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { WRANGLER_RESOURCES } from "../worker/bindings.ts";
 import { freePort } from "./redis-process.ts";
 
 const exec = promisify(execFile);
@@ -34,8 +35,8 @@ export async function startLocalWorker(opts: { cwd: string; persistTo: string; v
     compatibilityDate: "2026-04-01",
     compatibilityFlags: ["nodejs_compat"],
     defaultPersistRoot: path.join(opts.persistTo, "v3"),
-    kvNamespaces: { CONFIG: "edgerec-config", EMBEDDINGS: "edgerec-embeddings" },
-    r2Buckets: { ARTIFACTS: "edgerec-artifacts" },
+    kvNamespaces: { CONFIG: WRANGLER_RESOURCES.config, EMBEDDINGS: WRANGLER_RESOURCES.embeddings },
+    r2Buckets: { ARTIFACTS: WRANGLER_RESOURCES.bucket },
     bindings: { MODEL_BUDGET_MB: "96", CONFIG_TTL_SECONDS: "2", ...opts.vars },
     ...(opts.inspectorPort ? { inspectorPort: opts.inspectorPort } : {}),
   });

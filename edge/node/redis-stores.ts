@@ -2,6 +2,7 @@
 // `MGET` per batch, and recent items as a capped list (LREM + LPUSH + LTRIM + EXPIRE in one MULTI).
 
 import type { Redis } from "ioredis";
+import { REDIS_RECENT_ITEMS_PREFIX, REDIS_USER_VECTOR_PREFIX } from "../../shared/store/keys.ts";
 import { bytesToVector, vectorToBytes } from "../app/embedding-cache.ts";
 import { RECENT_ITEMS_CAP, type EmbeddingCache, type RecentItemsStore } from "../app/ports.ts";
 
@@ -10,7 +11,7 @@ export class RedisEmbeddingCache implements EmbeddingCache {
 
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = "edgerec:uv:",
+    private readonly prefix = REDIS_USER_VECTOR_PREFIX,
     private readonly defaultTtlSeconds = 30 * 86_400,
   ) {}
 
@@ -39,7 +40,7 @@ export class RedisEmbeddingCache implements EmbeddingCache {
 export class RedisRecentItems implements RecentItemsStore {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = "edgerec:recent:",
+    private readonly prefix = REDIS_RECENT_ITEMS_PREFIX,
     private readonly ttlSeconds = 30 * 86_400,
   ) {}
 

@@ -4,7 +4,7 @@
 import { SELF, createExecutionContext, env } from "cloudflare:test";
 import type { RouteHarness } from "../app/routes.case.ts";
 import type { EventLine } from "../app/ports.ts";
-import { r2ArtifactKey, r2EventsPrefix } from "../worker/bindings.ts";
+import { r2ArtifactKey, r2EventsPrefix } from "../../shared/store/keys.ts";
 import type { Env } from "../worker/bindings.ts";
 import { R2ConfigStore } from "../worker/r2-config.ts";
 import { KvEmbeddingCache } from "../worker/kv-cache.ts";

@@ -1,5 +1,5 @@
-// The Worker's bindings (wrangler.toml) and the storage layout inside them. Publishing (trainer/io/edge-store.ts)
-// writes the same keys, so it imports these names instead of repeating them.
+// The Worker's bindings (wrangler.toml). The layout of the data inside them is shared/store/keys.ts, which the
+// publisher (edge/node/edge-store.ts) writes too.
 
 export interface Env {
   ARTIFACTS: R2Bucket;
@@ -24,13 +24,5 @@ export interface Env {
   ITEM_OVERLAY_TTL_SECONDS?: string;
 }
 
-export const r2ArtifactKey = (tenant: string, version: string, file: string): string => `tenants/${tenant}/versions/${version}/${file}`;
-export const r2EventsPrefix = (tenant: string): string => `events/${tenant}/`;
-/** Legacy place of tenant config (read when R2 has none; see r2-config.ts). */
-export const kvConfigKey = (tenant: string): string => `tenant:${tenant}`;
-/** Tenant config in R2: updated by compare-and-swap (R2 conditional put). */
-export const r2ConfigKey = (tenant: string): string => `config/${tenant}.json`;
-export const kvUserVectorKey = (cacheKey: string): string => `uv:${cacheKey}`;
-export const kvRecentKey = (tenant: string, userId: string): string => `recent:${tenant}:${userId}`;
-/** A tenant's live item changes (edge/app/item-overlay.ts), rewritten by compare-and-swap. */
-export const r2ItemOverlayKey = (tenant: string): string => `overlays/${tenant}/items.json`;
+/** The resources behind the bindings (wrangler.toml): local state keys KV by namespace id and R2 by bucket name. */
+export const WRANGLER_RESOURCES = { bucket: "edgerec-artifacts", embeddings: "edgerec-embeddings", config: "edgerec-config" } as const;

@@ -5,7 +5,7 @@
 import { bytesToVector, vectorToBytes } from "../app/embedding-cache.ts";
 import { RECENT_ITEMS_CAP, type EmbeddingCache, type RecentItemsStore } from "../app/ports.ts";
 import { mergeRecent } from "../app/recent-items.ts";
-import { kvRecentKey, kvUserVectorKey } from "./bindings.ts";
+import { kvRecentKey, kvUserVectorKey } from "../../shared/store/keys.ts";
 import { KvBatchReader, base64ToBytes, bytesToBase64 } from "./kv-batch.ts";
 
 const KV_MIN_TTL = 60;

@@ -5,7 +5,7 @@
 import { EdgerecError } from "../../shared/errors.ts";
 import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
 import type { ArtifactStore } from "../app/ports.ts";
-import { r2ArtifactKey } from "./bindings.ts";
+import { r2ArtifactKey } from "../../shared/store/keys.ts";
 
 export class R2ArtifactStore implements ArtifactStore {
   constructor(private readonly bucket: R2Bucket) {}

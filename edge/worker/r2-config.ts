@@ -6,7 +6,7 @@
 import type { VersionedConfig } from "../app/config-update.ts";
 import type { ConfigStore } from "../app/ports.ts";
 import { type TenantConfig, parseTenantConfig } from "../app/tenant-config.ts";
-import { kvConfigKey, r2ConfigKey } from "./bindings.ts";
+import { kvConfigKey, r2ConfigKey } from "../../shared/store/keys.ts";
 
 export class R2ConfigStore implements ConfigStore {
   constructor(

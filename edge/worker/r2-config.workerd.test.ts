@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { keyRecord } from "../app/auth.ts";
 import { updateTenantConfig } from "../app/config-update.ts";
 import { emptyTenantConfig } from "../app/tenant-config.ts";
-import { type Env, kvConfigKey } from "./bindings.ts";
+import { kvConfigKey } from "../../shared/store/keys.ts";
+import type { Env } from "./bindings.ts";
 import { R2ConfigStore } from "./r2-config.ts";
 
 const e = env as unknown as Env;

@@ -2,7 +2,7 @@
 // API answers 202. Names sort by time, so the trainer reads the log back in order.
 
 import type { EventLine, EventLog } from "../app/ports.ts";
-import { r2EventsPrefix } from "./bindings.ts";
+import { r2EventsPrefix } from "../../shared/store/keys.ts";
 
 export class R2EventLog implements EventLog {
   constructor(private readonly bucket: R2Bucket) {}

@@ -2,7 +2,7 @@
 // matches, or "only if absent") makes every write a compare-and-swap across isolates; `head` is the cheap tag check.
 
 import type { ItemOverlayStore, StoredOverlay } from "../app/ports.ts";
-import { r2ItemOverlayKey } from "./bindings.ts";
+import { r2ItemOverlayKey } from "../../shared/store/keys.ts";
 
 export class R2ItemOverlayStore implements ItemOverlayStore {
   constructor(private readonly bucket: R2Bucket) {}

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { shopPageUrl, trainingPageUrl } from "../demo/links.ts";
 import { prepareDemo } from "../demo/prepare.ts";
 import { serveDemo } from "../demo/serve.ts";
-import { DEFAULT_PERSIST } from "../io/edge-store.ts";
+import { DEFAULT_PERSIST } from "../../edge/node/index.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 import { log } from "./progress.ts";

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileEventLog } from "../../edge/node/file-event-log.ts";
 import { bucketOf, pickWeighted } from "../../shared/experiments/bucket.ts";
-import type { Experiment } from "../../edge/app/experiments.ts";
+import type { Experiment } from "../../shared/experiments/experiment.ts";
 import { runExperiment } from "./experiment.ts";
 import { runKeys } from "./keys.ts";
 

@@ -5,10 +5,11 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { EdgerecError } from "../../shared/errors.ts";
 import { experimentReport } from "../../shared/experiments/report.ts";
-import { EXPERIMENT_ID_RE, ExperimentConflict, addExperiment, createExperimentSchema, runningExperiment, stopExperiment } from "../../edge/app/experiments.ts";
-import type { EventLine } from "../../edge/app/ports.ts";
-import { TENANT_RE } from "../../edge/app/tenant-config.ts";
-import { TARGETS, type EdgeStore, openEdgeStore } from "../io/edge-store.ts";
+import { EXPERIMENT_ID_RE, ExperimentConflict, addExperiment, createExperimentSchema, runningExperiment, stopExperiment } from "../../shared/experiments/experiment.ts";
+import type { EdgeStore } from "../../shared/store/edge-store.ts";
+import type { EventLine } from "../../shared/store/event-line.ts";
+import { TENANT_RE } from "../../shared/store/tenant-config.ts";
+import { TARGETS, openEdgeStore } from "../../edge/node/index.ts";
 import { parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 

@@ -4,9 +4,10 @@
 
 import { z } from "zod";
 import { EdgerecError } from "../../shared/errors.ts";
-import { generateKey, keyRecord } from "../../edge/app/auth.ts";
-import { ROLES, TENANT_RE, emptyTenantConfig } from "../../edge/app/tenant-config.ts";
-import { TARGETS, type EdgeStore, openEdgeStore } from "../io/edge-store.ts";
+import { generateKey, keyRecord } from "../../shared/store/api-keys.ts";
+import type { EdgeStore } from "../../shared/store/edge-store.ts";
+import { ROLES, TENANT_RE, emptyTenantConfig } from "../../shared/store/tenant-config.ts";
+import { TARGETS, openEdgeStore } from "../../edge/node/index.ts";
 import { parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 

@@ -2,7 +2,7 @@
 // For schedulers: a JSON summary on stdout, progress on stderr, non-zero exit on failure.
 
 import { z } from "zod";
-import { TARGETS } from "../io/edge-store.ts";
+import { TARGETS } from "../../edge/node/index.ts";
 import { runPipeline } from "../pipeline.ts";
 import { parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";

@@ -7,12 +7,11 @@ import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
 import { decodePack } from "../../shared/artifact/pack.ts";
 import { decodeUsersJson, readManifest, readVerified } from "../../shared/artifact/reader.ts";
 import { EdgerecError } from "../../shared/errors.ts";
-import { userVectorKey } from "../../edge/app/embedding-cache.ts";
-import { loadServingModel } from "../../edge/app/model-loader.ts";
-import { TENANT_RE, activateVersion, emptyTenantConfig } from "../../edge/app/tenant-config.ts";
-import { openHnswNode } from "../../edge/node/hnsw.ts";
+import type { EdgeStore } from "../../shared/store/edge-store.ts";
+import { userVectorKey } from "../../shared/store/keys.ts";
+import { TENANT_RE, activateVersion, emptyTenantConfig } from "../../shared/store/tenant-config.ts";
+import { TARGETS, checkServable, openEdgeStore } from "../../edge/node/index.ts";
 import { dirSource } from "../artifact-dir.ts";
-import { TARGETS, type EdgeStore, openEdgeStore } from "../io/edge-store.ts";
 import { parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 
@@ -85,7 +84,7 @@ export async function runPublish(args: string[], storeOverride?: EdgeStore): Pro
   const files = new Map<string, Uint8Array>();
   for (const name of Object.keys(manifest.files)) files.set(name, await readVerified(source, manifest, name));
   files.set(ARTIFACT_FILES.manifest, (await source.get(ARTIFACT_FILES.manifest))!);
-  await loadServingModel({ get: async (_t, _v, name) => files.get(name) ?? null }, manifest.tenant, manifest.version, openHnswNode);
+  await checkServable(files, manifest.tenant, manifest.version);
   process.stderr.write(`publish: ${manifest.tenant}@${manifest.version} verified (${files.size} files)\n`);
 
   const store = storeOverride ?? (await openEdgeStore(f.target, { stateDir: f.state, redisUrl: f.redis }));

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runPublish } from "../cli/publish.ts";
 import { runTrain } from "../cli/train.ts";
 import { versionFromDate } from "../export.ts";
-import { openEdgeStore } from "../io/edge-store.ts";
+import { openEdgeStore } from "../../edge/node/index.ts";
 import { type DemoOptions, prepareDemo } from "./prepare.ts";
 
 const tenant = "shop";

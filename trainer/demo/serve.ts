@@ -3,7 +3,7 @@
 
 import { fileURLToPath } from "node:url";
 import { createServer, type ViteDevServer } from "vite";
-import { startWranglerDev, type WranglerDev } from "../../edge/node/wrangler-dev.ts";
+import { startWranglerDev, type WranglerDev } from "../../edge/node/index.ts";
 
 export interface DemoServers {
   apiUrl: string;
