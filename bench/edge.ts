@@ -239,6 +239,7 @@ async function run(target: string, t: Target): Promise<Record<string, unknown>> 
     serialMs,
     serverCpuMsPerRequest,
     loadGenCpuMsPerRequest,
+    generatorLagMs: r.generatorLagMs,
     loadavgAfter: loadavg,
     sources,
     models: health.models,

@@ -6,6 +6,7 @@
 
 import { writeFileSync } from "node:fs";
 import http from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 
 export interface LoadResult {
   requests: number;
@@ -18,6 +19,11 @@ export interface LoadResult {
   statusCounts: Record<string, number>;
   /** Transport errors by kind (the error's code: ECONNRESET, timeout, …), so a failure says what it was. */
   errorKinds: Record<string, number>;
+  /**
+   * The generator's own event-loop delay (perf_hooks), p99 and max in ms: a stall of the generating process (its GC,
+   * other work in it) delays sends and receipts and is counted in the latencies above.
+   */
+  generatorLagMs: { p99: number; max: number };
   /** Latency percentiles per kind of request, when the options name kinds (`kindOf`). */
   byKind?: Record<string, { requests: number; p50Ms: number; p95Ms: number; p99Ms: number }>;
 }
@@ -92,6 +98,8 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
       req.end(body);
     });
 
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
   start = performance.now();
   let sent = 0;
   await new Promise<void>((done) => {
@@ -106,6 +114,7 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
   await Promise.all(pending);
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
+  lag.disable();
   if (timeline && timelineFile) writeFileSync(timelineFile, timeline.join("\n") + "\n");
   times.sort((a, b) => a - b);
   const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -127,6 +136,7 @@ export async function driveLoad(o: LoadOptions): Promise<LoadResult> {
     errors,
     statusCounts,
     errorKinds,
+    generatorLagMs: { p99: r2(lag.percentile(99) / 1e6), max: r2(lag.max / 1e6) },
     ...(byKind ? { byKind } : {}),
   };
 }
