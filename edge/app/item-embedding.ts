@@ -19,13 +19,23 @@ export interface ItemVector {
 }
 
 /**
- * The model's item tower, read and verified from the artifact once per loaded model (null: the model has none).
- * The Towers object is cached, not the promise: a Worker request must not await another request's I/O.
+ * Most bytes of `model/` files a version's towers may take (read, verified and decoded once per loaded model, beside
+ * the registry's budget for the rest): an ML-100k two-tower's are about 5 MB; a Worker has 128 MB in all.
+ */
+export const MAX_TOWER_BYTES = 32 * 2 ** 20;
+
+/**
+ * The model's towers (item tower for item PUTs, user tower and cold-user head for new users), read and verified
+ * from the artifact once per loaded model (null: the model has none). The Towers object is cached, not the
+ * promise: a Worker request must not await another request's I/O.
  */
 export async function itemTowers(model: ServingModel, store: Pick<ArtifactStore, "get">): Promise<Towers | null> {
   if (model.live.towers !== undefined) return model.live.towers;
   const manifest = model.manifest;
   if (manifest.model.kind !== "two-tower" || !manifest.files[MODEL_JSON]) return (model.live.towers = null);
+  let total = 0;
+  for (const [name, f] of Object.entries(manifest.files)) if (name.startsWith(MODEL_DIR)) total += f.bytes;
+  if (total > MAX_TOWER_BYTES) throw new ArtifactError("memory", `the towers (${MODEL_DIR}) need ${Math.ceil(total / 2 ** 20)} MiB, more than the ${MAX_TOWER_BYTES / 2 ** 20} MiB allowed here`);
   const source = artifactSource(store, model.tenant, model.version);
   const files = new Map<string, Uint8Array>();
   for (const name of Object.keys(manifest.files)) if (name.startsWith(MODEL_DIR)) files.set(name, await readVerified(source, manifest, name));

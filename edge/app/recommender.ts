@@ -1,5 +1,6 @@
 // Recommendations for one request: pick the variant and its model, find the user's vector (memory → KV/Redis →
-// the artifact's users.bin), or fold the user in from recent items, or fall back to popular items; then rank with
+// the artifact's users.bin), or fold the user in from recent items, or, for a new user who sends attributes, take
+// the two-tower's cold-user head (cold-user.ts), or fall back to popular items; then rank with
 // the filters applied inside the search, so `count` is met whenever enough items pass them. Unless the request says
 // `excludeSeen: false`, a known user's training items (seen.bin) and recent items never come back.
 
@@ -7,7 +8,8 @@ import { badRequest, notFound } from "./errors.ts";
 import type { Background } from "./guard.ts";
 import { compileFilter } from "./filters.ts";
 import { type LayeredEmbeddingCache, userVectorKey } from "./embedding-cache.ts";
-import type { RecentItemsStore } from "./ports.ts";
+import type { ArtifactStore, RecentItemsStore } from "./ports.ts";
+import { coldUserVector } from "./cold-user.ts";
 import type { ModelRegistry } from "./registry.ts";
 import type { RecommendationRequest } from "./schemas.ts";
 import type { ServingModel } from "./serving-model.ts";
@@ -18,7 +20,8 @@ import { assignExperiment, newRecommId, runningExperiment } from "./experiments.
 import { type RankingPlan, planRanking, rerankCandidates, shownItems } from "./ranking.ts";
 import type { RankingOptions } from "../../shared/ranking/options.ts";
 
-export type Source = "personalized" | "fold-in" | "content" | "popular";
+/** `cold-user`: a user the model does not know, served from the attributes the request sent (and recent items). */
+export type Source = "personalized" | "fold-in" | "content" | "cold-user" | "popular";
 
 export interface Recommendation {
   items: { id: string; score: number }[];
@@ -38,6 +41,8 @@ export interface RecommenderDeps {
   registry: ModelRegistry;
   cache: LayeredEmbeddingCache;
   recent: RecentItemsStore;
+  /** Where a model's towers are read from for new users with attributes (absent: attributes are not used). */
+  artifacts?: Pick<ArtifactStore, "get">;
   /** Runs work after the response (the Worker's waitUntil); without it, such work is awaited. */
   background?: Background;
 }
@@ -125,14 +130,19 @@ export async function recommend(deps: RecommenderDeps, config: TenantConfig, req
     }
     if (vector) source = "personalized";
   }
+  // A history folds in first where the model can (ALS's space: a two-tower warm-started from ALS keeps its fold-in,
+  // and its user tower's history path is not aligned to that space), as the CLI's scoring does (artifact-model.ts).
+  if (!vector && recentRows.length > 0 && model.foldIn) {
+    vector = model.foldIn.user(recentRows);
+    source = "fold-in";
+  }
+  if (!vector && req.attributes && Object.keys(req.attributes).length > 0 && deps.artifacts) {
+    vector = await coldUserVector(model, deps.artifacts, req.attributes, recentRows);
+    if (vector) source = "cold-user";
+  }
   if (!vector && recentRows.length > 0) {
-    if (model.foldIn) {
-      vector = model.foldIn.user(recentRows);
-      source = "fold-in";
-    } else {
-      vector = meanOfRows(model, recentRows);
-      source = "content";
-    }
+    vector = meanOfRows(model, recentRows);
+    source = "content";
   }
 
   const candidates = vector

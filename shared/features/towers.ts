@@ -11,6 +11,8 @@ import { COLD_USER_WEIGHTS, itemTowerForward, TOWER_WEIGHTS, type TowerWeights, 
 export interface Towers {
   dim: number;
   spec: FeatureSpec;
+  /** Whether the model has the cold-user head (attributes → user vector for users without history). */
+  coldUserHead: boolean;
   /** The vector of an item from its metadata; `idRow` 0 (default) for an item the model has no id for. */
   itemVector(meta: ItemMeta | undefined, idRow?: number): Float32Array;
   /** The vector of a user from history item vectors (`count` rows of `dim`) and attributes. */
@@ -40,6 +42,7 @@ export function loadTowers(file: (name: string) => Uint8Array | undefined): Towe
   return {
     dim,
     spec,
+    coldUserHead: cold.length > 0,
     itemVector: (m, idRow = 0) => itemTowerForward(w, idRow, encodeItem(m, spec)),
     userVector: (history, count, attributes) => userTowerForward(w, history, count, encodeUser(attributes, spec)),
   };
