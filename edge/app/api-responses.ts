@@ -15,7 +15,11 @@ export const recommendationsResponse = z
     variant: z.string().describe("`default`, a legacy variant, or the experiment arm"),
     recommId: z.string().describe("names this list; send it back with impression/click/conversion events"),
     experiment: z.string().optional().describe("the running experiment this list was served under"),
-    source: z.string().describe("personalized | fold-in | content | popular (and others as models add them)"),
+    source: z
+      .string()
+      .describe(
+        "how the user was served: personalized (trained vector) | fold-in (recent items) | content (mean of recent items) | cold-user (a user the model does not know, from the request's `attributes` by the two-tower's cold-user head, with any recent items) | popular (the fallback) — and others as models add them",
+      ),
     latencyMs: z.number(),
     cacheHit: z.boolean(),
   })

@@ -32,7 +32,7 @@ export const ROUTES: RouteDoc[] = [
   {
     method: "post",
     path: "/v1/tenants/{tenant}/recommendations",
-    summary: "Recommendations for a user (trained vector, fold-in of recent items, or popular), re-ranked by the tenant's, the experiment arm's and the request's `ranking` settings",
+    summary: "Recommendations for a user (trained vector, fold-in of recent items, a new user's `attributes` through the two-tower's cold-user head, or popular), re-ranked by the tenant's, the experiment arm's and the request's `ranking` settings",
     role: "read",
     body: recommendationRequestSchema,
     ok: { status: 200, schema: R.recommendationsResponse, description: "the list" },

@@ -35,9 +35,10 @@ export const userAttributesSchema = z
   )
   .refine((o) => Object.keys(o).length <= MAX_USER_ATTRIBUTES, `at most ${MAX_USER_ATTRIBUTES} attributes`)
   .describe(
-    "A new user's attributes, one value per column of the user attribute table the model was trained with (MovieLens: age, gender, occupation): " +
-      "a number for a column the model reads as a number, else a string (category), a boolean or a list of strings. Used only when the model does not know `userId` " +
-      "and has a cold-user head (two-tower): the list is then ranked from these (and any recent items) and `source` is `cold-user`; ignored otherwise.",
+    "A new user's attributes (at most 32), one value per column of the user attribute table the model was trained with (MovieLens: age, gender, occupation): " +
+      "a number for a column the model reads as a number, else a string (category, as in the table), a boolean or a list of strings. Used when the model does not know `userId` " +
+      "(or none is given) and has the cold-user head (two-tower): the list is ranked from these, with any recent items pooled in by the user tower, and `source` is `cold-user`. " +
+      "Ignored for known users, for models without the head, and when recent items fold in (models with a fold-in, e.g. two-tower warm-started from ALS).",
   );
 
 export const recommendationRequestSchema = z.strictObject({
