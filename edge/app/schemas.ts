@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { badRequest } from "./errors.ts";
 import { rankingOptionsSchema } from "../../shared/ranking/options.ts";
+import { userAttributesSchema } from "../../shared/features/user-attributes.ts";
 
 export const MAX_COUNT = 100;
 export const MAX_EVENTS = 500;
@@ -22,29 +23,17 @@ export type Filters = z.infer<typeof filtersSchema>;
 
 export const countSchema = z.number().int().min(1).max(MAX_COUNT);
 
-/** Attributes of a new user: at most this many columns, each value a short string, a number, a flag or a short list. */
-export const MAX_USER_ATTRIBUTES = 32;
-const attributeText = z.string().min(1).max(128);
-export const userAttributesSchema = z
-  .record(
-    z.string().regex(/^[^\u0000-\u001f\u007f]{1,64}$/).refine((k) => k !== "__proto__"),
-    z.union([attributeText, z.number().finite(), z.boolean(), z.array(attributeText).min(1).max(16)], {
-      error: "expected a string (1–128 characters), a finite number, a boolean or a list of 1–16 such strings",
-    }),
-    { error: (issue) => (issue.code === "invalid_key" ? "attribute names are 1–64 characters without control characters (and not __proto__)" : undefined) },
-  )
-  .refine((o) => Object.keys(o).length <= MAX_USER_ATTRIBUTES, `at most ${MAX_USER_ATTRIBUTES} attributes`)
-  .describe(
-    "A new user's attributes (at most 32), one value per column of the user attribute table the model was trained with (MovieLens: age, gender, occupation): " +
-      "a number for a column the model reads as a number, else a string (category, as in the table), a boolean or a list of strings. Used when the model does not know `userId` " +
-      "(or none is given) and has the cold-user head (two-tower): the list is ranked from these, with any recent items pooled in by the user tower, and `source` is `cold-user`. " +
-      "Ignored for known users, for models without the head, and when recent items fold in (models with a fold-in, e.g. two-tower warm-started from ALS).",
-  );
-
 export const recommendationRequestSchema = z.strictObject({
   userId: id.optional(),
   recentItems: z.array(id).max(200).optional(),
-  attributes: userAttributesSchema.optional(),
+  attributes: z
+    .optional(userAttributesSchema)
+    .describe(
+      "A new user's attributes (at most 32), one value per column of the user attribute table the model was trained with (MovieLens: age, gender, occupation): " +
+        "a number for a column the model reads as a number, else a string (category, as in the table), a boolean or a list of strings. Used when the model does not know `userId` " +
+        "(or none is given) and has the cold-user head (two-tower): the list is ranked from these, with any recent items pooled in by the user tower, and `source` is `cold-user`. " +
+        "Ignored for known users, for models without the head, and when recent items fold in (models with a fold-in, e.g. two-tower warm-started from ALS).",
+    ),
   count: countSchema.default(10),
   filters: filtersSchema.optional(),
   excludeSeen: z.boolean().default(true),
