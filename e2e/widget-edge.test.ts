@@ -13,7 +13,8 @@ import { readEventLog } from "../edge/node/file-event-log.ts";
 import { FsConfigStore, writeFileAtomic } from "../edge/node/fs-stores.ts";
 import { type NodeHost, createNodeHost } from "../edge/node/server.ts";
 import { artifactPath } from "../edge/node/state-layout.ts";
-import { type Fixture, buildFixture } from "../edge/testing/fixtures.ts";
+import { type Fixture, buildFixture, categoryName } from "../edge/testing/fixtures.ts";
+import { SEGMENT, buildTwoTowerFixture } from "../edge/testing/two-tower-fixture.ts";
 import { launchChromium } from "./browser.ts";
 import { type ShopArtifact, makeShopArtifact } from "./fixtures/widget/make-artifact.ts";
 import { buildWidget, clickCardSync, readCards, startShopServer, waitForRender } from "./fixtures/widget/shop-harness.ts";
@@ -29,6 +30,8 @@ let browser: Browser;
 let artifact: ShopArtifact;
 /** A tenant whose artifact knows its users and their training items (seen.bin). */
 let known: Fixture;
+/** A two-tower tenant with the cold-user head: the attribute segment = cat c ranks cluster c's items first. */
+let cold: Fixture;
 const categoryOf = (id: string): string => artifact.items.find((i) => i.id === id)?.categories?.[0] ?? "?";
 const page = (key: string): string => `${shop.url}/widget.html?endpoint=${encodeURIComponent(edgeUrl)}&tenant=demo&key=${key}`;
 
@@ -47,6 +50,9 @@ beforeAll(async () => {
   knownConfig.active = "k1";
   knownConfig.keys = [await keyRecord(READ_KEY, "read")];
   await new FsConfigStore(state).put(knownConfig);
+  cold = await buildTwoTowerFixture({ tenant: "coldshop", version: "c1", coldUserHead: true });
+  for (const [name, bytes] of cold.files) await writeFileAtomic(artifactPath(state, "coldshop", "c1", name), bytes);
+  await new FsConfigStore(state).put({ ...knownConfig, tenant: "coldshop", active: "c1" });
   host = createNodeHost({ stateDir: state, configTtlMs: 0 });
   await new Promise<void>((resolve) => {
     server = serve({ fetch: host.app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
@@ -110,6 +116,30 @@ describe("<edgerec-recs> against the real edge (Node host)", () => {
     const after = (await state()).items;
     expect(after).toHaveLength(8);
     expect(after.filter((id) => seen.has(id) || id === clicked)).toEqual([]);
+    await ctx.close();
+  });
+
+  it("a new visitor the page describes (visitor-attributes) is ranked by the edge's cold-user head until they have history here", async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    const attrs = encodeURIComponent(JSON.stringify({ [SEGMENT]: categoryName(2), age: 30 }));
+    await p.goto(`${shop.url}/widget.html?endpoint=${encodeURIComponent(edgeUrl)}&tenant=coldshop&key=${READ_KEY}&visitor-attributes=${attrs}`);
+    await waitForRender(p, 8);
+    const state = () => p.evaluate(() => document.querySelector("edgerec-recs")!.state);
+    const clusterOf = (id: string) => cold.itemCluster[cold.itemIds.indexOf(id)];
+    // The device holds the model (fold-in), yet the list for a visitor without history came from the edge.
+    expect(await state()).toMatchObject({ mode: "local", modelVersion: "c1", personalised: true });
+    expect((await state()).items.map(clusterOf)).toEqual(Array(8).fill(2));
+    // The property sets the attribute; the edge ranks the other segment.
+    await p.evaluate((seg) => void (document.querySelector("edgerec-recs")!.visitorAttributes = { segment: seg, age: 30 }), categoryName(0));
+    await expect.poll(async () => (await state()).items.map(clusterOf).join(), { timeout: 10_000 }).toBe(Array(8).fill(0).join());
+    // A click gives the visitor history here: the device ranks again, inside the click's task (fold-in).
+    const clicked = (await state()).items[0]!;
+    const { after } = await clickCardSync(p, clicked);
+    expect(after).toHaveLength(8);
+    expect(after).not.toContain(clicked);
+    expect(after.map(clusterOf)).toEqual(Array(8).fill(0));
+    expect(await p.evaluate(() => document.querySelector("edgerec-recs")!.state.problems)).toEqual([]);
     await ctx.close();
   });
 });

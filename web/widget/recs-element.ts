@@ -1,12 +1,16 @@
-// `<edgerec-recs tenant endpoint key count private heading currency user>`: the embeddable recommendations widget.
+// `<edgerec-recs tenant endpoint key count private heading currency user ranking visitor-attributes>`: the embeddable
+// recommendations widget.
 // It loads the active model into IndexedDB once (model-loader.ts), keeps the visitor's events there, and ranks on
 // the device (local-ranker.ts); a click re-ranks and re-renders synchronously, inside the click's own task. Only
 // when there is no usable local model, or when `user` names a known user, does it ask the edge for recommendations
-// (the edge leaves out that user's training items, a list that never reaches the browser). With `private`, events
-// never leave the device: they are neither sent nor put in any request. Whatever ranks, an item the visitor
+// (the edge leaves out that user's training items, a list that never reaches the browser), or when the page gave
+// `visitor-attributes` and the visitor has no history here yet (the edge may serve them from the model's cold-user
+// head; once they have events, the device ranks again). With `private`, events
+// never leave the device: they are neither sent nor put in any request (nor are the visitor's attributes). Whatever ranks, an item the visitor
 // interacted with on this device is never shown.
 //
-// API for the page: `track(itemId, "view" | "click")` records an event (e.g. on a product page); events
+// API for the page: `track(itemId, "view" | "click")` records an event (e.g. on a product page); the
+// `visitorAttributes` property reads and sets `visitor-attributes` (an object, or null to remove it); events
 // `edgerec-render` {items, source, personalised, modelVersion, ms}, `edgerec-select` {itemId, item} (cancelable:
 // cancel it to handle navigation yourself), `edgerec-error` {message}.
 
@@ -19,6 +23,7 @@ import { type LocalModel, loadActive, loadKept } from "./model-loader.ts";
 import { WIDGET_CSS } from "./styles.ts";
 import { type StoredEvent, WidgetStore } from "./widget-store.ts";
 import { type WidgetConfig, readConfig } from "./widget-config.ts";
+import type { UserAttributes } from "../../shared/features/user-attributes.ts";
 
 export type WidgetMode = "loading" | "local" | "edge" | "unavailable";
 
@@ -38,7 +43,7 @@ export interface RenderDetail {
 }
 
 export class EdgerecRecsElement extends HTMLElement {
-  static readonly observedAttributes = ["tenant", "endpoint", "key", "count", "private", "heading", "currency", "user", "ranking"];
+  static readonly observedAttributes = ["tenant", "endpoint", "key", "count", "private", "heading", "currency", "user", "ranking", "visitor-attributes"];
 
   private readonly cards: CardList;
   private readonly headingEl: HTMLHeadingElement;
@@ -106,7 +111,7 @@ export class EdgerecRecsElement extends HTMLElement {
     if (before === after || !this.started) return;
     this.config = readConfig(this);
     if (name === "tenant" || name === "endpoint" || name === "key" || name === "user") void this.reload();
-    else if (name === "count" || name === "currency" || name === "ranking") this.rerender(false);
+    else if (name === "count" || name === "currency" || name === "ranking" || name === "visitor-attributes") this.rerender(false);
     else this.renderChrome();
   }
 
@@ -130,6 +135,16 @@ export class EdgerecRecsElement extends HTMLElement {
       personalised: this.lastRender?.personalised ?? false,
       visitorId: this.visitor,
     };
+  }
+
+  /** The visitor's attributes the edge may rank a new visitor from (`visitor-attributes`, validated); null: none. */
+  get visitorAttributes(): UserAttributes | null {
+    return this.config.visitorAttributes;
+  }
+
+  set visitorAttributes(value: UserAttributes | null) {
+    if (value === null || value === undefined) this.removeAttribute("visitor-attributes");
+    else this.setAttribute("visitor-attributes", JSON.stringify(value));
   }
 
   /** Records that the visitor viewed, clicked or bought (conversion) an item and re-ranks at once. */
@@ -226,10 +241,22 @@ export class EdgerecRecsElement extends HTMLElement {
 
   /** Ranks on the device and renders, synchronously. `announce` tells screen readers that the list changed. */
   private rerender(announce: boolean): void {
-    if (this.mode === "edge") {
-      void this.renderFromEdge(this.generation);
+    if (this.mode === "edge" || this.newVisitorWithAttributes()) {
+      void this.renderFromEdge(this.generation, announce);
       return;
     }
+    this.renderLocal(announce);
+  }
+
+  /**
+   * A visitor with no history on this device whom the page described: the device could only show popular items,
+   * the edge may rank them from the attributes (its answer says `popular` when it cannot either).
+   */
+  private newVisitorWithAttributes(): boolean {
+    return this.mode === "local" && this.config.visitorAttributes !== null && !this.config.private && this.history.length === 0;
+  }
+
+  private renderLocal(announce: boolean): void {
     if (!this.ranker || !this.model) return;
     const t0 = performance.now();
     const focusAt = this.focusedCardIndex();
@@ -255,7 +282,7 @@ export class EdgerecRecsElement extends HTMLElement {
    * visitor interacted with here are asked for as extra results and dropped on the device, so none is shown even
    * beyond the recent ones sent.
    */
-  private async renderFromEdge(gen: number): Promise<void> {
+  private async renderFromEdge(gen: number, announce = false): Promise<void> {
     const t0 = performance.now();
     const local = [...new Set(this.history.map((e) => e.itemId).reverse())];
     const recent = local.slice(0, 20);
@@ -264,20 +291,31 @@ export class EdgerecRecsElement extends HTMLElement {
     const hidden = new Set(local);
     // Private: a constant ask, so not even the number of local items leaves the device.
     const ask = this.config.private ? MAX_EDGE_COUNT : Math.min(MAX_EDGE_COUNT, this.config.count + local.length - sent.length);
-    const body = { ...(userId ? { userId } : {}), ...(sent.length ? { recentItems: sent } : {}), count: ask };
+    const attributes = this.config.private ? null : this.config.visitorAttributes;
+    const body = { ...(userId ? { userId } : {}), ...(sent.length ? { recentItems: sent } : {}), ...(attributes ? { attributes } : {}), count: ask };
     try {
       const res = await this.edge().recommendations(body);
       if (gen !== this.generation) return;
+      // The visitor acted while the edge answered: the device has ranked their history since; keep that list.
+      if (this.mode === "local" && !this.newVisitorWithAttributes()) return;
       const items = res.items.filter((r) => !hidden.has(r.id)).slice(0, this.config.count);
       const byId = new Map(this.model?.items.map((item) => [item.id, item]) ?? []);
       const reason = res.source === "popular" ? "Popular right now" : "Picked for you";
       this.cards.render(items.map((r) => cardView(byId.get(r.id) ?? { id: r.id }, reason, this.config.currency)));
       this.recordImpressions(items.map((r) => r.id), res.recommId, userId);
       this.statusEl.hidden = true;
-      const personalised = res.source !== "popular" && (this.config.user !== null || (!this.config.private && recent.length > 0));
+      // The badge says "on this device": not for a list the edge ranked.
+      if (this.mode === "local") this.renderChrome(false);
+      const personalised = res.source !== "popular" && (this.config.user !== null || (!this.config.private && (recent.length > 0 || attributes !== null)));
       this.emitRender({ items: items.map((r) => r.id), source: "edge", personalised, modelVersion: res.modelVersion, ms: performance.now() - t0 });
     } catch (e) {
-      if (gen === this.generation) this.fail(`no local model and the edge did not answer: ${(e as Error).message}`, true);
+      if (gen !== this.generation) return;
+      // A new visitor asked for with attributes: the device model still ranks (popular items) when the edge fails.
+      if (this.mode === "local") {
+        if (!this.newVisitorWithAttributes()) return;
+        this.problems.push(`the edge did not rank this visitor from their attributes: ${(e as Error).message}`);
+        this.renderLocal(announce);
+      } else this.fail(`no local model and the edge did not answer: ${(e as Error).message}`, true);
     }
   }
 
