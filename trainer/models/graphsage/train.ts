@@ -14,7 +14,8 @@ import { runEpochs } from "../epochs.ts";
 import type { TrainHooks, TrainedModel } from "../types.ts";
 import { embedAll, type SageEmbeddings, type SageWeights } from "./embed.ts";
 import { bprLoss, gatherRows, sageLayer } from "./ops.ts";
-import { sampleTree, type Tree } from "./sampler.ts";
+import { drawBatch, interactionRows, type SageBatch } from "./batch.ts";
+import type { Tree } from "./sampler.ts";
 
 export interface GraphSageOptions {
   dim: number;
@@ -31,6 +32,16 @@ export interface GraphSageOptions {
   samplesPerEpoch?: number;
   backend?: BackendOptions;
   onBatch?: (done: number, total: number) => void;
+  /** After every Adam step: the batch it trained on and its mean loss (cross-runtime checks, diagnostics). */
+  onStep?: (step: SageStep) => void;
+}
+
+export interface SageStep {
+  /** 1-based over the whole run. */
+  step: number;
+  epoch: number;
+  loss: number;
+  batch: SageBatch;
 }
 
 export const GRAPHSAGE_DEFAULTS: GraphSageOptions = {
@@ -66,10 +77,10 @@ export async function trainGraphSage(byUser: Csr, byItem: Csr, opts: GraphSageOp
   const varList = Object.values(vars) as tf.Variable[];
   const optimizer = tf.train.adam(opts.lr);
   const nnz = byUser.indices.length;
-  const rowOf = new Int32Array(nnz);
-  for (let r = 0; r < nUsers; r++) rowOf.fill(r, byUser.indptr[r]!, byUser.indptr[r + 1]!);
+  const rowOf = interactionRows(byUser);
   const started = performance.now();
   let triples = 0;
+  let steps = 0;
 
   try {
     const epochsRun = await runEpochs(opts.epochs, hooks, started, async (epoch) => {
@@ -81,41 +92,25 @@ export async function trainGraphSage(byUser: Csr, byItem: Csr, opts: GraphSageOp
       while (done < perEpoch) {
         if (hooks.signal?.aborted) break;
         const want = Math.min(batchSize, perEpoch - done);
-        const bu: number[] = [];
-        const bi: number[] = [];
-        const bj: number[] = [];
-        for (let s = 0; s < want; s++) {
-          const k = rng.int(nnz);
-          const u = rowOf[k]!;
-          const neg = sampleNegative(byUser, u, nItems, rng);
-          if (neg < 0) continue;
-          bu.push(u);
-          bi.push(byUser.indices[k]!);
-          bj.push(neg);
-        }
+        const batch = drawBatch(byUser, byItem, rowOf, want, fanouts, opts.idDropout, rng);
         done += want;
-        if (bu.length === 0) continue;
-        const n = bu.length;
-        const userTree = sampleTree(byUser, byItem, Int32Array.from(bu), fanouts, rng);
-        const posTree = sampleTree(byItem, byUser, Int32Array.from(bi), fanouts, rng);
-        const negTree = sampleTree(byItem, byUser, Int32Array.from(bj), fanouts, rng);
-        const dropP = new Float32Array(n);
-        const dropN = new Float32Array(n);
-        for (let k = 0; k < n; k++) dropP[k] = rng.next() < opts.idDropout ? 0 : 1;
-        for (let k = 0; k < n; k++) dropN[k] = rng.next() < opts.idDropout ? 0 : 1;
+        if (!batch) continue;
+        const n = batch.users.length;
         const loss = tf.tidy(() => {
           const { value, grads } = tf.variableGrads(() => {
-            const zu = forward(vars, "user", userTree, null, fanouts, opts.reg, n);
-            const zp = forward(vars, "item", posTree, dropP, fanouts, opts.reg, n);
-            const zq = forward(vars, "item", negTree, dropN, fanouts, opts.reg, n);
+            const zu = forward(vars, "user", batch.userTree, null, fanouts, opts.reg, n);
+            const zp = forward(vars, "item", batch.posTree, batch.dropPos, fanouts, opts.reg, n);
+            const zq = forward(vars, "item", batch.negTree, batch.dropNeg, fanouts, opts.reg, n);
             return bprLoss(zu, zp, zq, opts.reg);
           }, varList);
           optimizer.applyGradients(grads as Record<string, tf.Tensor> as never);
           return value;
         });
-        lossSum += (await loss.data())[0]! * n;
+        const stepLoss = (await loss.data())[0]!;
         loss.dispose();
+        lossSum += stepLoss * n;
         triples += n;
+        opts.onStep?.({ step: ++steps, epoch, loss: stepLoss, batch });
         opts.onBatch?.(done, perEpoch);
         if (performance.now() - lastYield > 100) {
           await tf.nextFrame();
@@ -169,23 +164,6 @@ export function forward(v: Vars, side: "user" | "item", t: Tree, drop: Float32Ar
   const h1s = sageLayer(xs, x1, w1Own as tf.Tensor2D, t.hop1.mask, fanouts[0], true);
   const h1n = sageLayer(x1, x2, w1Other as tf.Tensor2D, t.hop2.mask, fanouts[1], true);
   return sageLayer(h1s, h1n, w2Own as tf.Tensor2D, t.hop1.mask, fanouts[0], false);
-}
-
-function sampleNegative(m: Csr, user: number, nItems: number, rng: Rng): number {
-  const start = m.indptr[user]!;
-  const end = m.indptr[user + 1]!;
-  if (end - start >= nItems) return -1;
-  for (;;) {
-    const j = rng.int(nItems);
-    let lo = start;
-    let hi = end;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (m.indices[mid]! < j) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo >= end || m.indices[lo] !== j) return j;
-  }
 }
 
 function validate(o: GraphSageOptions, byUser: Csr, byItem: Csr): void {
