@@ -164,6 +164,24 @@ describe.skipIf(!chromiumAvailable())("training demo in Chromium", () => {
     await page.close();
   });
 
+  it("trains GraphSAGE on tfjs wasm, evaluates it after the last epoch, and beats popularity", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}?dataset=synthetic&model=graphsage&backend=wasm&epochs=2&dim=16&autostart=1`);
+    await waitFor(page, "done");
+    const s = await status(page);
+    expect(s.error).toBeNull();
+    expect(s.backend).toBe("wasm");
+    expect(s.model!.backend).toBe("tfjs-wasm");
+    expect(await page.textContent("#backend-line")).toMatch(/^tfjs wasm — wasm: SIMD with (\d+ )?threads/);
+    expect(s.epochs).toHaveLength(2);
+    // Embeddings exist only after training: the first epoch has no figures, the last has the final ones.
+    expect(s.epochs[0]!.ndcg10).toBeNaN();
+    expect(s.epochs[1]!.ndcg10).toBe(s.final!.ndcg10);
+    expect(s.epochs[1]!.loss).toBeLessThan(s.epochs[0]!.loss);
+    expect(s.final!.ndcg10).toBeGreaterThan(s.baseline!.ndcg10 * 1.1);
+    await page.close();
+  });
+
   it("stops on the stop button and keeps the epochs trained so far", async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}?dataset=synthetic&epochs=200&dim=16&autostart=1`);

@@ -1,6 +1,7 @@
 // One training run of the demo: split the data (per-user random 80/20, seeded), score the popularity baseline,
-// train BPR-MF on tfjs (trainer/models/bpr-tfjs.ts) or ALS on typed arrays (trainer/train.ts) — the trainer's own
-// modules, not copies — and evaluate NDCG@10 / Recall@20 on the held-out split after every epoch.
+// train BPR-MF (trainer/models/bpr-tfjs.ts) or GraphSAGE (trainer/models/graphsage/) on tfjs, or ALS on typed arrays
+// (trainer/train.ts) — the trainer's own modules, not copies — and evaluate NDCG@10 / Recall@20 on the held-out
+// split after every epoch (GraphSAGE's full-neighbourhood embeddings only after the last).
 
 import { toCsr } from "../../shared/data/csr.ts";
 import type { Interactions } from "../../shared/data/interactions.ts";
@@ -9,11 +10,14 @@ import type { RankingReport } from "../../shared/metrics/evaluate.ts";
 import { type BackendChoice, type BackendPreference, chooseBackend } from "../../trainer/backend.ts";
 import { evaluateFactors, evaluatePopularity } from "../../trainer/evaluate-model.ts";
 import { trainBprTfjs } from "../../trainer/models/bpr-tfjs.ts";
+import { graphSageOptions } from "../../trainer/models/graphsage/model.ts";
+import { trainGraphSage } from "../../trainer/models/graphsage/train.ts";
+import { encodeSageWeights } from "../../trainer/models/graphsage/weights.ts";
 import type { EpochReport, TrainedModel } from "../../trainer/models/types.ts";
-import { trainModel } from "../../trainer/train.ts";
+import { normalisedCsr, trainModel } from "../../trainer/train.ts";
 import { WASM_PATHS } from "./wasm-paths.ts";
 
-export type DemoModel = "bpr" | "als";
+export type DemoModel = "bpr" | "graphsage" | "als";
 
 export interface RunSettings {
   model: DemoModel;
@@ -78,7 +82,7 @@ export async function runTraining(data: Interactions, s: RunSettings, cb: RunCal
       r = { ...r, metrics: headline(evaluateFactors(split.train, split.test, r.factors())) };
       evalSeconds += (performance.now() - t) / 1000;
     }
-    const partial = signal.aborted && s.model === "bpr" && epochsDone < r.epoch - 1e-9;
+    const partial = signal.aborted && s.model !== "als" && epochsDone < r.epoch - 1e-9;
     if (!partial) {
       fullEpochs = r.epoch;
       epochsDone = r.epoch;
@@ -105,21 +109,27 @@ export async function runTraining(data: Interactions, s: RunSettings, cb: RunCal
 
   let model: TrainedModel;
   let backendLine: string;
-  if (s.model === "bpr") {
+  // tfjs trainers report progress inside an epoch, batch by batch.
+  const onBatch = (done: number, total: number): void => {
+    epochsDone = fullEpochs + done / total;
+    const elapsed = (performance.now() - started) / 1000;
+    cb.onProgress(epochsDone / s.epochs, (elapsed / Math.max(1e-9, epochsDone)) * (s.epochs - epochsDone), trainSeconds());
+  };
+  if (s.model === "als") {
+    backendLine = "typed arrays on the main thread (ALS solves small dense systems; tfjs is not used)";
+    cb.onBackend(backendLine, null);
+  } else {
     const choice = await chooseBackend({ prefer: s.backend, wasmPaths: WASM_PATHS });
     backendLine = `tfjs ${choice.name} — ${choice.reason}`;
     cb.onBackend(backendLine, choice);
+  }
+  if (s.model === "bpr") {
     const byUser = toCsr(split.train);
     const nnz = byUser.indices.length;
     model = await trainBprTfjs(
       byUser,
       {
-        dim: s.dim, epochs: s.epochs, lr: 0.02, reg: 0.005, batchSize: batchSizeFor(nnz), seed: s.seed,
-        onBatch: (done, total) => {
-          epochsDone = fullEpochs + done / total;
-          const elapsed = (performance.now() - started) / 1000;
-          cb.onProgress(epochsDone / s.epochs, (elapsed / Math.max(1e-9, epochsDone)) * (s.epochs - epochsDone), trainSeconds());
-        },
+        dim: s.dim, epochs: s.epochs, lr: 0.02, reg: 0.005, batchSize: batchSizeFor(nnz), seed: s.seed, onBatch,
         evaluate: (m) => {
           const t = performance.now();
           const metrics = headline(evaluateFactors(split.train, split.test, m));
@@ -129,9 +139,14 @@ export async function runTraining(data: Interactions, s: RunSettings, cb: RunCal
       },
       { onEpoch, signal },
     );
+  } else if (s.model === "graphsage") {
+    // The trainer's defaults (as `edgerec train --model graphsage`), with the page's dim, epochs and seed; the
+    // network's weights go into the artifact's model/ folder as the CLI writes them.
+    const { byUser, byItem } = normalisedCsr(split.train);
+    const sage = await trainGraphSage(byUser, byItem, { ...graphSageOptions({ dim: s.dim, epochs: s.epochs, seed: s.seed }), onBatch }, { onEpoch, signal });
+    sage.extraFiles = encodeSageWeights(sage.weights);
+    model = sage;
   } else {
-    backendLine = "typed arrays on the main thread (ALS solves small dense systems; tfjs is not used)";
-    cb.onBackend(backendLine, null);
     model = await trainModel("als", split.train, { dim: s.dim, epochs: s.epochs, seed: s.seed }, { onEpoch, signal });
   }
   // The stop may land between epochs, where the trainer returns without another epoch report.

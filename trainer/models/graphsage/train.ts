@@ -44,8 +44,12 @@ export interface SageStep {
   batch: SageBatch;
 }
 
+// Measured on ML-100k with bench:graphsage (10% of items held out, given 1/3/5 interactions after training):
+// three passes at lr 0.02 (linear decay) train in about a minute on 2 cores, and a high item-ID dropout is what
+// makes the inductive path beat ALS item fold-in — 0.3 lost at 3 and 5 interactions, 0.5 tied at 1, 0.7 won at all
+// three (README). The price is some warm quality: items seen in training are still embedded with their IDs.
 export const GRAPHSAGE_DEFAULTS: GraphSageOptions = {
-  dim: 64, epochs: 15, lr: 0.005, reg: 0.0001, batchSize: 1024, fanouts: [10, 5], idDropout: 0.3, seed: 42,
+  dim: 32, epochs: 3, lr: 0.02, reg: 0.0001, batchSize: 1024, fanouts: [10, 5], idDropout: 0.7, seed: 42,
 };
 
 export interface GraphSageModel extends TrainedModel {
