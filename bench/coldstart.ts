@@ -24,6 +24,8 @@ import { machine } from "./machine.ts";
 
 const seed = Number(process.env.SEED ?? 1);
 const epochs = process.env.EPOCHS ? Number(process.env.EPOCHS) : undefined;
+/** COLD_ITEM_HEAD=0: new items from the item tower without id instead of the cold-item head (the comparison). */
+const coldItemHead = process.env.COLD_ITEM_HEAD !== "0";
 const protocols = (process.env.PROTOCOLS ?? "item-cold,user-cold").split(",").map((p) => p.trim());
 for (const p of protocols) if (p !== "item-cold" && p !== "user-cold") throw new Error(`PROTOCOLS: unknown protocol '${p}'; expected item-cold, user-cold`);
 const { data } = await loadInteractions(ml100kPath());
@@ -38,8 +40,8 @@ if (protocols.includes("item-cold")) {
   const alsI = await trainModel("als", items.train, { seed });
   itemRows.alsLinearMap = evaluateCold(items, "item-cold", dotScorer(alsI.userFactors, mappedFactors(alsI, items.train, "item", items.cold), alsI.dim));
   t0 = performance.now();
-  const ttI = await trainModel("two-tower", items.train, { seed, ...(epochs ? { epochs } : {}) }, { onEpoch: (r) => void process.stderr.write(`item-cold two-tower epoch ${r.epoch}/${r.epochs} loss ${r.loss.toFixed(3)}\n`) });
-  itemRows.twoTower = { ...evaluateCold(items, "item-cold", dotScorer(ttI.userFactors, ttI.itemFactors, ttI.dim)), trainSeconds: Math.round((performance.now() - t0) / 100) / 10, backend: ttI.backend, epochs: ttI.params.epochs };
+  const ttI = await trainModel("two-tower", items.train, { seed, coldItemHead, ...(epochs ? { epochs } : {}) }, { onEpoch: (r) => void process.stderr.write(`item-cold two-tower epoch ${r.epoch}/${r.epochs} loss ${r.loss.toFixed(3)}\n`) });
+  itemRows.twoTower = { ...evaluateCold(items, "item-cold", dotScorer(ttI.userFactors, ttI.itemFactors, ttI.dim)), trainSeconds: Math.round((performance.now() - t0) / 100) / 10, backend: ttI.backend, epochs: ttI.params.epochs, newItemsBy: coldItemHead ? "cold-item head" : "item tower" };
   out.itemCold = itemRows;
 }
 

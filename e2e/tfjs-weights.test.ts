@@ -52,8 +52,9 @@ describe("tfjs sharded weights in Chromium", () => {
     await page.waitForFunction(() => document.title === "ready", undefined, { timeout: 120_000 });
     const got = await page.evaluate(() => (window as unknown as { loadAndHash: () => Promise<Record<string, string>> }).loadAndHash());
     expect(got).toEqual(expected);
-    // 11 tower tensors and the cold-user head's 4 (user/cold/*): every one came through.
-    expect(Object.keys(got)).toHaveLength(15);
+    // 11 tower tensors, the cold-user head's 4 (user/cold/*) and the cold-item head's 4 (item/cold/*): every one came through.
+    expect(Object.keys(got)).toHaveLength(19);
     expect(Object.keys(got).filter((n) => n.startsWith("user/cold/"))).toHaveLength(4);
+    expect(Object.keys(got).filter((n) => n.startsWith("item/cold/"))).toHaveLength(4);
   });
 });

@@ -35,6 +35,8 @@ export interface TrainOverrides {
   init?: AlsInit;
   /** Graph-filter parameters (trainer/models/graph); `dim` sets the rank and `epochs` the SVD iterations. */
   graph?: Partial<GraphParams>;
+  /** Two-tower: new items from the cold-item head (default) or the item tower without its id (false). */
+  coldItemHead?: boolean;
 }
 
 /**
@@ -95,6 +97,7 @@ export function resolveParams(model: TrainableModel, stats: DataStats, o: TrainO
     if (o.epochs !== undefined) p.epochs = o.epochs;
     if (o.seed !== undefined) p.seed = o.seed;
     if (o.learningRate !== undefined) p.lr = o.learningRate;
+    if (o.coldItemHead !== undefined) p.coldItemHead = o.coldItemHead;
     return p;
   }
   if (model === "graph") return { ...graphParams(stats, o), weighting: o.weighting ?? "binary" };
@@ -123,6 +126,7 @@ export async function trainModel(
   if (model === "two-tower") {
     const o = { ...TWO_TOWER_DEFAULTS, ...pick(overrides, ["dim", "seed", "epochs"]) };
     if (overrides.learningRate !== undefined) o.lr = overrides.learningRate;
+    if (overrides.coldItemHead !== undefined) o.coldItemHead = overrides.coldItemHead;
     // ALS first (its rule defaults at the two-tower's dim): known items/users keep its vectors (two-tower-als.ts).
     const als = o.warmStart === "als" ? await trainModel("als", data, { ...pick(overrides, ["weighting"]), dim: o.dim, seed: o.seed }, hooks.signal ? { signal: hooks.signal } : {}) : undefined;
     return trainTwoTower(data, o, hooks, als);

@@ -8,6 +8,8 @@
 //   user: x = [mean of history item vectors ; Σ w·userFeat[tok] ; numbers] → relu(x·U1 + c1) → ·U2 + c2
 //   new user without history, when the model has the cold-user head: bias + Σ w·coldFeat[tok] + numbers·N
 //   (a linear map from attributes to user vectors, fitted after training to the warm users' tower outputs)
+//   new item (id row 0), when the model has the cold-item head: the same linear form over the item's features,
+//   fitted to the warm items' vectors
 
 import type { Encoded } from "./encode.ts";
 
@@ -28,10 +30,14 @@ export interface TowerWeight {
  */
 export const COLD_USER_WEIGHTS = ["user/cold/buckets", "user/cold/feature_embedding", "user/cold/numeric", "user/cold/bias"] as const;
 export type ColdUserWeightName = (typeof COLD_USER_WEIGHTS)[number];
-export type TowerWeights = Record<TowerWeightName, TowerWeight> & Partial<Record<ColdUserWeightName, TowerWeight>>;
+/** Optional (models trained since the cold-item head): the feature → item-vector map for new items, same layout. */
+export const COLD_ITEM_WEIGHTS = ["item/cold/buckets", "item/cold/feature_embedding", "item/cold/numeric", "item/cold/bias"] as const;
+export type ColdItemWeightName = (typeof COLD_ITEM_WEIGHTS)[number];
+export type TowerWeights = Record<TowerWeightName, TowerWeight> & Partial<Record<ColdUserWeightName | ColdItemWeightName, TowerWeight>>;
 
-/** The item vector of one encoded item; `idRow` 0 is the out-of-vocabulary id (new items). */
+/** The item vector of one encoded item; `idRow` 0 is the out-of-vocabulary id (new items: the cold-item head if any). */
 export function itemTowerForward(w: TowerWeights, idRow: number, x: Encoded): Float32Array {
+  if (idRow === 0 && w["item/cold/bias"]) return linearHeadForward(w, "item", x);
   const id = w["item/id_embedding"];
   const e = id.shape[1]!;
   if (!(idRow >= 0 && idRow < id.shape[0]!)) throw new RangeError(`idRow ${idRow} outside the id table (${id.shape[0]} rows)`);
@@ -58,14 +64,16 @@ export function userTowerForward(w: TowerWeights, history: Float32Array, count: 
   return mlp(input, w["user/dense1/kernel"], w["user/dense1/bias"], w["user/dense2/kernel"], w["user/dense2/bias"]);
 }
 
-/** bias + Σ_l weights[l] · rows[bucket tokens[l]] (buckets without a row add nothing) + numbers · N. */
-export function coldUserForward(w: TowerWeights, x: Encoded): Float32Array {
-  const bias = w["user/cold/bias"]!;
-  const buckets = w["user/cold/buckets"]!.data;
-  const rows = w["user/cold/feature_embedding"]!.data;
-  const numeric = w["user/cold/numeric"]!;
+export const coldUserForward = (w: TowerWeights, x: Encoded): Float32Array => linearHeadForward(w, "user", x);
+
+/** A cold head: bias + Σ_l weights[l] · rows[bucket tokens[l]] (buckets without a row add nothing) + numbers · N. */
+export function linearHeadForward(w: TowerWeights, side: "user" | "item", x: Encoded): Float32Array {
+  const bias = w[`${side}/cold/bias`]!;
+  const buckets = w[`${side}/cold/buckets`]!.data;
+  const rows = w[`${side}/cold/feature_embedding`]!.data;
+  const numeric = w[`${side}/cold/numeric`]!;
   const dim = bias.shape[0]!;
-  if (numeric.shape[0] !== x.numeric.length) throw new RangeError(`the cold-user head takes ${numeric.shape[0]} numbers, got ${x.numeric.length}`);
+  if (numeric.shape[0] !== x.numeric.length) throw new RangeError(`the cold-${side} head takes ${numeric.shape[0]} numbers, got ${x.numeric.length}`);
   const acc = Float64Array.from(bias.data);
   for (let l = 0; l < x.tokens.length; l++) {
     const wt = x.weights[l]!;

@@ -6,7 +6,7 @@ import { ArtifactError } from "../errors.ts";
 import { decodeTfjsWeights } from "../artifact/tfjs-weights.ts";
 import type { ItemMeta, UserMeta } from "../data/interactions.ts";
 import { encodeItem, encodeUser, type FeatureSpec } from "./encode.ts";
-import { COLD_USER_WEIGHTS, itemTowerForward, TOWER_WEIGHTS, type TowerWeights, userTowerForward } from "./tower-kernel.ts";
+import { COLD_ITEM_WEIGHTS, COLD_USER_WEIGHTS, itemTowerForward, TOWER_WEIGHTS, type TowerWeights, userTowerForward } from "./tower-kernel.ts";
 
 export interface Towers {
   dim: number;
@@ -29,20 +29,31 @@ export function loadTowers(file: (name: string) => Uint8Array | undefined): Towe
     if (!t) throw new ArtifactError("model", `model/model.json lacks weight ${name}`);
     w[name] = { shape: t.shape, data: t.data };
   }
-  // The cold-user head is optional (older models have none), but all of it or nothing.
-  const cold = COLD_USER_WEIGHTS.filter((name) => weights.has(name));
-  if (cold.length > 0 && cold.length < COLD_USER_WEIGHTS.length) throw new ArtifactError("model", `model/model.json has part of the cold-user head (${cold.join(", ")})`);
-  for (const name of cold) {
-    const t = weights.get(name)!;
-    w[name] = { shape: t.shape, data: t.data };
+  // The cold-user and cold-item heads are optional (older models have none), but each is all or nothing.
+  for (const [what, names] of [["cold-user", COLD_USER_WEIGHTS], ["cold-item", COLD_ITEM_WEIGHTS]] as const) {
+    const cold = names.filter((name) => weights.has(name));
+    if (cold.length > 0 && cold.length < names.length) throw new ArtifactError("model", `model/model.json has part of the ${what} head (${cold.join(", ")})`);
+    for (const name of cold) {
+      const t = weights.get(name)!;
+      w[name] = { shape: t.shape, data: t.data };
+    }
   }
   const spec = meta.spec;
   if (w["item/feature_embedding"].shape[0] !== spec.buckets) throw new ArtifactError("model", "feature table rows differ from the spec's buckets");
   const dim = w["item/dense2/kernel"].shape[1]!;
+  for (const side of ["user", "item"] as const) {
+    const bias = w[`${side}/cold/bias`];
+    if (!bias) continue;
+    const k = w[`${side}/cold/buckets`]!.shape;
+    const rows = w[`${side}/cold/feature_embedding`]!.shape;
+    const numeric = w[`${side}/cold/numeric`]!.shape;
+    const ok = bias.shape.length === 1 && bias.shape[0] === dim && k.length === 1 && rows.length === 2 && rows[0] === k[0] && rows[1] === dim && numeric.length === 2 && numeric[1] === dim;
+    if (!ok) throw new ArtifactError("model", `model/model.json's cold-${side} head has shapes that do not fit dim ${dim}`);
+  }
   return {
     dim,
     spec,
-    coldUserHead: cold.length > 0,
+    coldUserHead: w["user/cold/bias"] !== undefined,
     itemVector: (m, idRow = 0) => itemTowerForward(w, idRow, encodeItem(m, spec)),
     userVector: (history, count, attributes) => userTowerForward(w, history, count, encodeUser(attributes, spec)),
   };

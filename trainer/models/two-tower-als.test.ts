@@ -1,12 +1,13 @@
 // The two-tower warm-started from ALS (train.ts's default path): known users/items score as ALS does, new items get
-// the aligned item tower (the same vector training stored as the exported kernel computes), new users the cold-user
-// head fitted onto ALS's user vectors. Quality bands on planted synthetic data; no timing.
+// the cold-item head fitted onto ALS's item vectors (the same vector training stored as the exported kernel computes),
+// new users the cold-user head fitted onto ALS's user vectors. Quality bands on planted synthetic data; no timing.
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { itemColdSplit, userColdSplit } from "../../shared/data/cold-split.ts";
 import { toCsr } from "../../shared/data/csr.ts";
 import { randomHoldout } from "../../shared/data/split.ts";
 import { generateSynthetic } from "../../shared/data/synthetic.ts";
+import { decodeTfjsWeights, encodeTfjsWeights } from "../../shared/artifact/tfjs-weights.ts";
 import { loadTowers } from "../../shared/features/towers.ts";
 import { chooseBackend } from "../backend.ts";
 import { dotScorer, evaluateCold, popularityScorer } from "../coldstart-eval.ts";
@@ -40,7 +41,7 @@ describe("two-tower warm-started from ALS", () => {
     expect(warm).toBeGreaterThan(evaluateFactors(train, test, alone)["ndcg@10"]!);
   });
 
-  it("embeds new items with the aligned tower: ranked above chance, and the exported kernel gives the stored vectors", async () => {
+  it("embeds new items with the cold-item head: ranked above chance, and the exported kernel gives the stored vectors", async () => {
     // As two-tower.test.ts's item-cold case (30 new items, so Recall@10 among them), with the ALS warm start.
     const split = itemColdSplit(d, 0.2, 4);
     const tt = await trainTwoTower(split.train, small, {}, await trainModel("als", split.train, o));
@@ -67,6 +68,28 @@ describe("two-tower warm-started from ALS", () => {
     }
     expect(cold).toBe(30);
     expect(maxDiff).toBeLessThan(1e-5);
+    // The head beats the item tower without its id here too (bench:coldstart measures it on MovieLens).
+    const noHead = await trainTwoTower(split.train, { ...small, coldItemHead: false }, {}, await trainModel("als", split.train, o));
+    const towerOnly = recall((u, out) => {
+      for (let i = 0; i < noHead.items; i++) {
+        let s = 0;
+        for (let k = 0; k < noHead.dim; k++) s += noHead.userFactors[u * noHead.dim + k]! * noHead.itemFactors[i * noHead.dim + k]!;
+        out[i] = split.cold[i] ? s : -Infinity;
+      }
+    });
+    expect(tower).toBeGreaterThanOrEqual(0.9 * towerOnly);
+    // A model whose cold-item head is partial, or shaped for another dim, is refused whole.
+    const files = twoTowerModelFiles(tt);
+    const { json, weights } = decodeTfjsWeights((n) => files.get(n));
+    const rebuilt = (keep: (name: string) => boolean, reshape?: string) =>
+      encodeTfjsWeights(
+        [...weights.values()].filter((w) => keep(w.name)).map((w) => (w.name === reshape ? { ...w, shape: [w.shape[1]!, w.shape[0]!] } : w)),
+        json.edgerec as Record<string, unknown>,
+      );
+    const partial = rebuilt((n) => n !== "item/cold/numeric");
+    expect(() => loadTowers((n) => partial.get(n))).toThrow(/part of the cold-item head/);
+    const badShape = rebuilt(() => true, "item/cold/feature_embedding");
+    expect(() => loadTowers((n) => badShape.get(n))).toThrow(/cold-item head has shapes/);
   });
 });
 
