@@ -18,7 +18,9 @@ import { randomHoldout } from "../shared/data/split.ts";
 import { evaluateRanking } from "../shared/metrics/evaluate.ts";
 import { scoreAll } from "../shared/scoring/topk.ts";
 import { loadInteractions } from "../trainer/io/load-data.ts";
-import { addNeighbourScores, itemNeighbours } from "../trainer/models/graph/neighbours.ts";
+import { itemNeighbours, truncateRows } from "../trainer/models/graph/neighbours.ts";
+import { encodeNeighbours, quantiseNeighbours } from "../shared/artifact/neighbours.ts";
+import { NeighbourScorer } from "../shared/scoring/neighbour-scorer.ts";
 import type { TrainedModel } from "../trainer/models/types.ts";
 import { normalisedCsr, resolveParams, statsOf, trainModel, type TrainableModel } from "../trainer/train.ts";
 import { ml100kPath } from "./data-path.ts";
@@ -28,8 +30,10 @@ const seed = 42;
 const evalUsers = Number(process.env.EVAL_USERS ?? 5000);
 const budget = Number(process.env.MODEL_BUDGET_S ?? 900);
 const models = (process.env.MODELS ?? "als,bpr,graph").split(",") as TrainableModel[];
-const neighbours = Number(process.env.NEIGHBOURS ?? 200);
-const lowPassWeight = Number(process.env.LOW_PASS_WEIGHT ?? 0.5);
+const list = (v: string) => v.split(",").filter(Boolean).map(Number);
+const neighbours = list(process.env.NEIGHBOURS ?? "100").filter((k) => k > 0);
+const lowPassWeights = list(process.env.LOW_PASS_WEIGHT ?? "0.5");
+const valueWidths = list(process.env.NEIGHBOUR_VALUE_BYTES ?? "1") as (1 | 2)[];
 const wanted = (process.env.DATASETS ?? "ml-100k,gowalla").split(",");
 const gowalla = process.env.EDGEREC_GOWALLA ?? resolve(fileURLToPath(import.meta.url), "../../../shared/data/gowalla/train.txt");
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
@@ -41,7 +45,7 @@ async function benchDataset(name: string, path: string, maxUsers: number): Promi
   const rows: Record<string, unknown>[] = [];
   for (const model of models) {
     let stoppedEarly = false;
-    const m = await trainModel(model, train, { seed }, {
+    const m = await trainModel(model, train, { seed, ...(model === "graph" ? { graph: { neighbours: 0 } } : {}) }, {
       onEpoch: (r) => {
         process.stderr.write(`${name} ${model} epoch ${r.epoch}/${r.epochs} ${r.seconds.toFixed(0)}s\n`);
         if (r.seconds > budget && r.epoch < r.epochs) return (stoppedEarly = true), "stop";
@@ -64,43 +68,53 @@ async function benchDataset(name: string, path: string, maxUsers: number): Promi
       params: model === "graph" ? m.params : resolveParams(model, statsOf(train), { seed }),
     });
     process.stderr.write(`${name} ${model}: ${JSON.stringify(rows.at(-1))}\n`);
-    if (model === "graph" && neighbours > 0) {
-      rows.push(itemItemRow(train, test, users, m));
-      process.stderr.write(`${name} graph+itemItem: ${JSON.stringify(rows.at(-1))}\n`);
+    if (model === "graph" && neighbours.length > 0) {
+      rows.push(...itemItemRows(train, test, users, m));
     }
   }
   return { dataset: name, ...statsOf(data), evaluatedUsers: users.length, models: rows };
 }
 
-/** The served graph scores plus GF-CF's linear filter cut to the top `neighbours` per item (offline only). */
-function itemItemRow(train: Interactions, test: Interactions, users: Int32Array, m: TrainedModel): Record<string, unknown> {
+/**
+ * The served scorer with the sparse term (shared/scoring/neighbour-scorer.ts, as the edge and `recommend` score):
+ * one G at the largest NEIGHBOURS, cut to each k, quantised to each NEIGHBOUR_VALUE_BYTES, at each LOW_PASS_WEIGHT.
+ */
+function itemItemRows(train: Interactions, test: Interactions, users: Int32Array, m: TrainedModel): Record<string, unknown>[] {
   const t0 = performance.now();
   const { byUser, byItem } = normalisedCsr(train, "binary");
-  const g = itemNeighbours(byUser, byItem, neighbours);
-  const seconds = (performance.now() - t0) / 1000;
+  const full = itemNeighbours(byUser, byItem, Math.max(...neighbours));
+  const gSeconds = (performance.now() - t0) / 1000;
   const { offset, exponent } = m.foldIn as { offset: number; exponent: number };
-  const r = evaluateRanking({
-    train: toCsr(train),
-    test: toCsr(test),
-    ks: [20],
-    users,
-    scoreUser: (u, out) => {
-      const from = byUser.indptr[u]!;
-      const to = byUser.indptr[u + 1]!;
-      scoreAll(m.itemFactors, m.dim, m.userFactors.subarray(u * m.dim, (u + 1) * m.dim), out);
-      const scale = lowPassWeight * (to - from + offset) ** exponent;
-      for (let j = 0; j < out.length; j++) out[j]! *= scale;
-      addNeighbourScores(g, byUser.indices.subarray(from, to), byUser.values.subarray(from, to), out);
-    },
-  });
-  return {
-    model: "graph+itemItem",
-    "recall@20": round(r["recall@20"]!),
-    "ndcg@20": round(r["ndcg@20"]!),
-    trainSeconds: round(m.seconds + seconds),
-    served: false,
-    params: { neighbours, lowPassWeight, neighbourEntries: g.values.length },
-  };
+  const out: Record<string, unknown>[] = [];
+  for (const k of neighbours) {
+    const g = truncateRows(full, k);
+    for (const valueBytes of valueWidths) {
+      const list = quantiseNeighbours(g, valueBytes);
+      for (const denseWeight of lowPassWeights) {
+        const scorer = new NeighbourScorer(list, { denseWeight, offset, exponent });
+        const r = evaluateRanking({
+          train: toCsr(train),
+          test: toCsr(test),
+          ks: [20],
+          users,
+          scoreUser: (u, out) => {
+            scoreAll(m.itemFactors, m.dim, m.userFactors.subarray(u * m.dim, (u + 1) * m.dim), out);
+            scorer.scoreAllInto(byUser.indices.subarray(byUser.indptr[u]!, byUser.indptr[u + 1]!), out);
+          },
+        });
+        out.push({
+          model: "graph+itemItem",
+          "recall@20": round(r["recall@20"]!),
+          "ndcg@20": round(r["ndcg@20"]!),
+          trainSeconds: round(m.seconds + gSeconds),
+          served: true,
+          params: { neighbours: k, denseWeight, valueBytes, entries: list.columns.length, fileBytes: encodeNeighbours(list).byteLength },
+        });
+        process.stderr.write(`graph+itemItem: ${JSON.stringify(out.at(-1))}\n`);
+      }
+    }
+  }
+  return out;
 }
 
 /** An even spread of up to `max` users with held-out items (all when max is 0). */

@@ -1,6 +1,6 @@
 // Property tests for every binary reader: random bytes, and random mutations of valid files (byte flips, header
 // fields set to boundary values, truncation, extension), are refused with a typed error or loaded soundly — never a
-// trap, a RangeError or a crash. Readers: the ERPK pack (items.bin, users.bin, gram.bin), seen.bin, index.hnsw (the
+// trap, a RangeError or a crash. Readers: the ERPK pack (items.bin, users.bin, gram.bin), seen.bin, neighbours.bin, index.hnsw (the
 // wasm reader and the header sizing), the exact index format (ERAX), and cached user vectors (KV base64, Redis bytes).
 // Runs are bounded (fixed seeds, a few hundred cases each) to keep the suite fast.
 
@@ -16,6 +16,8 @@ import { HnswIndex } from "./ann/hnsw.ts";
 import { HnswWasm } from "./ann/wasm/loader.ts";
 import { decodePack, encodePack } from "./artifact/pack.ts";
 import { buildSeenList, decodeSeen, encodeSeen, hasRow, seenRowsOf } from "./artifact/seen.ts";
+import { decodeNeighbours, encodeNeighbours, quantiseNeighbours } from "./artifact/neighbours.ts";
+import { NeighbourScorer } from "./scoring/neighbour-scorer.ts";
 import { ArtifactError } from "./errors.ts";
 import { Rng } from "./random.ts";
 
@@ -123,6 +125,50 @@ describe("binary readers: any bytes are refused with a typed error or loaded sou
         }
       }),
       { numRuns: 100, seed: 13 },
+    );
+  });
+
+  it("neighbours.bin", () => {
+    const csr = (rows: number, entries: [number, number, number][]) => {
+      const sorted = entries.filter(([i, j]) => i < rows && j < rows).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      const kept = sorted.filter((e, k) => k === 0 || e[0] !== sorted[k - 1]![0] || e[1] !== sorted[k - 1]![1]);
+      const indptr = new Int32Array(rows + 1);
+      for (const [i] of kept) indptr[i + 1]!++;
+      for (let i = 0; i < rows; i++) indptr[i + 1]! += indptr[i]!;
+      return { rows, indptr, indices: Int32Array.from(kept, (e) => e[1]), values: Float32Array.from(kept, (e) => e[2]) };
+    };
+    const sample: [number, number, number][] = [[0, 1, 0.5], [0, 3, 2], [1, 0, 1], [2, 2, 4], [2, 4, 0.01], [4, 0, 3]];
+    const hugeScale = encodeNeighbours(quantiseNeighbours(csr(5, sample), 2));
+    new DataView(hugeScale.buffer).setFloat32(16 + 4 * 6, 2 ** 64, true);
+    const valid = [
+      hugeScale,
+      encodeNeighbours(quantiseNeighbours(csr(5, sample), 1)),
+      encodeNeighbours(quantiseNeighbours(csr(5, sample), 2)),
+      encodeNeighbours(quantiseNeighbours(csr(0, []), 1)),
+      encodeNeighbours(quantiseNeighbours(csr(3, []), 2)),
+    ];
+    fc.assert(
+      fc.property(inputs(valid, 24), fc.array(fc.nat({ max: 8 }), { maxLength: 6 }), (bytes, history) =>
+        refusedOrSound(() => decodeNeighbours(bytes), ArtifactError, (n) => {
+          expect(n.offsets.length).toBe(n.items + 1);
+          expect(n.offsets[n.items]).toBe(n.columns.length);
+          expect(n.values.length).toBe(n.columns.length);
+          for (let i = 0; i < n.items; i++) {
+            expect(Number.isFinite(n.scales[i]!) && n.scales[i]! >= 0).toBe(true);
+            for (let k = n.offsets[i]!; k < n.offsets[i + 1]!; k++) {
+              expect(n.columns[k]!).toBeLessThan(n.items);
+              if (k > n.offsets[i]!) expect(n.columns[k]!).toBeGreaterThan(n.columns[k - 1]!);
+            }
+          }
+          // Scoring any history (rows inside or outside the list) stays in range and finite, never negative.
+          const { rows, scores } = new NeighbourScorer(n, { denseWeight: 0.5, offset: 1, exponent: 0.5 }).sparse(history);
+          for (let k = 0; k < rows.length; k++) {
+            expect(rows[k]!).toBeLessThan(n.items);
+            expect(Number.isFinite(scores[k]!) && scores[k]! >= 0).toBe(true);
+          }
+        }),
+      ),
+      { numRuns: RUNS, seed: 18 },
     );
   });
 

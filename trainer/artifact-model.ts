@@ -7,6 +7,8 @@ import { decodePack } from "../shared/artifact/pack.ts";
 import { type SeenList, checkSeenFits, decodeSeen } from "../shared/artifact/seen.ts";
 import { type ArtifactSource, decodePopularJson, decodeUsersJson, readItems, readManifest, readVerified } from "../shared/artifact/reader.ts";
 import { createFoldIn, type UserFolder } from "../shared/scoring/foldin.ts";
+import { checkNeighboursFit, decodeNeighbours } from "../shared/artifact/neighbours.ts";
+import { NeighbourScorer, neighbourTermParams } from "../shared/scoring/neighbour-scorer.ts";
 import { toCsr } from "../shared/data/csr.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
 import { WEIGHTINGS, type Weighting, weightScale, weightTransform } from "./train.ts";
@@ -31,6 +33,8 @@ export interface ArtifactModel {
   popularScores: Float32Array;
   /** The two-tower model's towers (model/), for new users from attributes; null for other models. */
   towers?: Towers | null;
+  /** The graph model's sparse item–item term (neighbours.bin), added to dense scores; null when absent. */
+  neighbours?: NeighbourScorer | null;
 }
 
 export async function loadArtifactModel(source: ArtifactSource): Promise<ArtifactModel> {
@@ -54,8 +58,14 @@ export async function loadArtifactModel(source: ArtifactSource): Promise<Artifac
     for (const name of Object.keys(manifest.files)) if (name.startsWith(MODEL_DIR)) modelFiles.set(name, await readVerified(source, manifest, name));
     towers = loadTowers((n) => modelFiles.get(n));
   }
+  const term = neighbourTermParams(manifest);
+  const neighbours =
+    manifest.files[ARTIFACT_FILES.neighbours] && term
+      ? new NeighbourScorer(checkNeighboursFit(decodeNeighbours(await readVerified(source, manifest, ARTIFACT_FILES.neighbours)), itemIds.length), term)
+      : null;
   return {
     manifest,
+    neighbours,
     dim: vectors.dim,
     itemIds,
     items,
@@ -122,4 +132,20 @@ export function historiesInArtifact(m: ArtifactModel, data: Interactions): { row
     weights.push(Float32Array.from(w));
   }
   return { rows, weights };
+}
+
+/**
+ * Dense scores of every item (`out`) → the served scores: with neighbours.bin, the sparse term over the user's
+ * history — their items in the data plus, for a user the artifact knows, their training items (seen.bin), as the
+ * edge sums a known user's training rows and recent items.
+ */
+export function addHistoryTerm(m: ArtifactModel, userId: string, history: ArrayLike<number>, out: Float32Array): void {
+  if (!m.neighbours) return;
+  const row = m.seen ? m.userRow.get(userId) : undefined;
+  if (row === undefined) return m.neighbours.scoreAllInto(history, out);
+  const trained = m.seen!.rows.subarray(m.seen!.offsets[row]!, m.seen!.offsets[row + 1]!);
+  const all = new Int32Array(history.length + trained.length);
+  for (let n = 0; n < history.length; n++) all[n] = history[n]!;
+  all.set(trained, history.length);
+  m.neighbours.scoreAllInto(all, out);
 }

@@ -2,7 +2,7 @@
 // their trained vector when the artifact knows them, else folded in from their `history` items, else by popularity;
 // items in `history` are excluded; test items the artifact does not know count as misses.
 
-import { type ArtifactModel, historiesInArtifact, userVectorFor } from "./artifact-model.ts";
+import { type ArtifactModel, addHistoryTerm, historiesInArtifact, userVectorFor } from "./artifact-model.ts";
 import { buildCsr } from "../shared/data/csr.ts";
 import type { Interactions, UserMeta } from "../shared/data/interactions.ts";
 import { EdgerecError } from "../shared/errors.ts";
@@ -41,6 +41,7 @@ export function evaluateArtifact(m: ArtifactModel, history: Interactions, test: 
   const trainRows: number[] = [];
   const trainCols: number[] = [];
   const vectors: (Float32Array | null)[] = [];
+  const histories: Int32Array[] = [];
   const sources: Record<string, number> = { personalized: 0, "fold-in": 0, attributes: 0, popular: 0 };
   users.forEach((id, u) => {
     const t = history.userIds.get(id);
@@ -50,6 +51,7 @@ export function evaluateArtifact(m: ArtifactModel, history: Interactions, test: 
       trainRows.push(u);
       trainCols.push(r);
     }
+    histories.push(rows);
     const v = userVectorFor(m, id, rows, w, opts.attributes?.get(id));
     sources[v.source]!++;
     vectors.push(v.vector ? Float32Array.from(v.vector) : null);
@@ -79,8 +81,10 @@ export function evaluateArtifact(m: ArtifactModel, history: Interactions, test: 
     ks,
     scoreUser: (u, out) => {
       const v = vectors[u];
-      if (v) scoreAll(m.itemVectors, m.dim, v, out);
-      else out.set(m.popularScores);
+      if (v) {
+        scoreAll(m.itemVectors, m.dim, v, out);
+        addHistoryTerm(m, users[u]!, histories[u]!, out);
+      } else out.set(m.popularScores);
       if (protocol === "item-cold") for (let i = 0; i < items; i++) if (warmItem[i]) out[i] = -Infinity;
     },
   });

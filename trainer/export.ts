@@ -5,6 +5,7 @@ import { ARTIFACT_FILES } from "../shared/artifact/files.ts";
 import type { IndexParams, ItemRecord, Manifest, PopularFile } from "../shared/artifact/manifest.ts";
 import { encodePack, type PackDtype } from "../shared/artifact/pack.ts";
 import { buildSeenList, encodeSeen } from "../shared/artifact/seen.ts";
+import { encodeNeighbours } from "../shared/artifact/neighbours.ts";
 import { encodeJson, sealArtifact } from "../shared/artifact/writer.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
 import { gramMatrix } from "../shared/scoring/foldin.ts";
@@ -44,6 +45,10 @@ export async function exportArtifact(model: TrainedModel, data: Interactions, op
     }
     // Always float32: fold-in sums many rows, and int8 rounding would move every folded user.
     files.set(ARTIFACT_FILES.projection, encodePack({ rows: model.items, dim: model.dim, data: model.projection }, "float32"));
+  }
+  if (model.neighbours) {
+    if (model.neighbours.items !== model.items) throw new RangeError(`neighbours cover ${model.neighbours.items} items, the model ${model.items}`);
+    files.set(ARTIFACT_FILES.neighbours, encodeNeighbours(model.neighbours));
   }
   for (const [name, bytes] of model.extraFiles ?? []) files.set(name, bytes);
   let index: IndexParams | undefined;

@@ -22,6 +22,8 @@ import {
 } from "../../shared/artifact/reader.ts";
 import { ArtifactError } from "../../shared/errors.ts";
 import { createFoldIn } from "../../shared/scoring/foldin.ts";
+import { checkNeighboursFit, decodeNeighbours } from "../../shared/artifact/neighbours.ts";
+import { NeighbourScorer, neighbourTermParams } from "../../shared/scoring/neighbour-scorer.ts";
 import { AnnItemIndex, ExactItemIndex, type ItemIndex } from "./item-index.ts";
 import { newLiveCatalogue } from "./live-catalogue.ts";
 import type { ArtifactStore } from "./ports.ts";
@@ -83,6 +85,14 @@ export async function loadServingModel(
     console.warn(`edgerec: ${tenant}/${version} has no seen.bin (an older artifact): known users' training items cannot be excluded`);
   }
 
+  // The graph model's item–item term: both the file and its dense weight, or neither.
+  let neighbours: NeighbourScorer | null = null;
+  if (manifest.files[ARTIFACT_FILES.neighbours]) {
+    const term = neighbourTermParams(manifest);
+    if (!term) throw new ArtifactError("neighbours", "neighbours.bin needs model.params.denseWeight (a number ≥ 0), which the manifest lacks");
+    const list = checkNeighboursFit(decodeNeighbours(await readVerified(source, manifest, ARTIFACT_FILES.neighbours)), vectors.rows);
+    neighbours = new NeighbourScorer(list, term);
+  }
   const foldIn = createFoldIn(manifest.model.foldIn, vectors.dim, vectors.data, gram?.data ?? null, projection?.data ?? null);
   // Everything but the index: typed arrays exactly, the compact item and user tables by their own count.
   const baseBytes =
@@ -90,6 +100,7 @@ export async function loadServingModel(
     (projection?.data.byteLength ?? 0) +
     (userVectors?.byteLength ?? 0) +
     (seen ? seen.offsets.byteLength + seen.rows.byteLength : 0) +
+    (neighbours?.bytes ?? 0) +
     items.bytes +
     (userRow?.bytes ?? 0);
   const overBudget = (bytes: number, what: string) =>
@@ -137,6 +148,7 @@ export async function loadServingModel(
     userVectors,
     seen,
     index,
+    neighbours,
     live: newLiveCatalogue(vectors.rows, gram?.data ?? null, projection?.data ?? null),
     bytes,
     loadedAt: Date.now(),

@@ -19,6 +19,7 @@ import type { TenantConfig } from "./tenant-config.ts";
 import { assignExperiment, newRecommId, runningExperiment } from "./experiments.ts";
 import { type RankingPlan, planRanking, rerankCandidates, shownItems } from "./ranking.ts";
 import type { RankingOptions } from "../../shared/ranking/options.ts";
+import { neighbourHistory, rankWithNeighbours } from "./neighbour-scores.ts";
 
 /** `cold-user`: a user the model does not know, served from the attributes the request sent (and recent items). */
 export type Source = "personalized" | "fold-in" | "content" | "cold-user" | "popular";
@@ -145,8 +146,9 @@ export async function recommend(deps: RecommenderDeps, config: TenantConfig, req
     source = "content";
   }
 
+  const history = vector ? neighbourHistory(model, req.userId, recentRows) : null;
   const candidates = vector
-    ? ranked(model, vector, plan.fetch, filter.skip, filter.includeCategories, (seen?.length ?? 0) + excluded.size + model.live.deleted.size)
+    ? ranked(model, vector, plan.fetch, filter.skip, filter.includeCategories, (seen?.length ?? 0) + excluded.size + model.live.deleted.size, history)
     : popular(model, plan.fetch, filter.skip, filter.includeCategories);
   return {
     items: reranked(model, candidates, req.count, plan, shown),
@@ -181,17 +183,27 @@ const SELECTIVE_SHARE = 1 / 8;
  */
 const EXCLUDED_SHARE = 1 / 8;
 
-function ranked(model: ServingModel, vector: Float32Array, count: number, skip: ((row: number) => boolean) | undefined, include: string[], excludedCount: number) {
+function ranked(
+  model: ServingModel,
+  vector: Float32Array,
+  count: number,
+  skip: ((row: number) => boolean) | undefined,
+  include: string[],
+  excludedCount: number,
+  history: ArrayLike<number> | null = null,
+) {
   // A selective include filter makes the graph walk visit many rejected nodes (and fall back to a full scan when it
   // comes up short); scanning only the included categories' rows is exact and cheaper.
   let candidates = 0;
   for (const c of include) candidates += model.rowsByCategory.get(c)?.length ?? 0;
-  const top =
+  const dense =
     include.length > 0 && candidates <= model.rows * SELECTIVE_SHARE
       ? scanRows(model, vector, count, include, skip)
       : excludedCount > model.rows * EXCLUDED_SHARE
         ? model.index.searchExact(vector, count, skip)
         : model.index.search(vector, count, skip);
+  // The graph model's item–item term (neighbour-scores.ts): exact re-rank of the dense top ∪ the sparse support.
+  const top = history ? rankWithNeighbours(model, vector, history, dense, count, skip) : dense;
   const out: { id: string; score: number }[] = [];
   for (let i = 0; i < top.rows.length; i++) out.push({ id: model.items.id(top.rows[i]!)!, score: round(top.scores[i]!) });
   return out;

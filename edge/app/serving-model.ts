@@ -8,6 +8,7 @@ import type { IdLookup, IdTable } from "../../shared/data/id-table.ts";
 import type { SeenList } from "../../shared/artifact/seen.ts";
 import type { UserFolder } from "../../shared/scoring/foldin.ts";
 import type { ItemIndex } from "./item-index.ts";
+import type { NeighbourScorer } from "../../shared/scoring/neighbour-scorer.ts";
 import type { LiveCatalogue } from "./live-catalogue.ts";
 
 export interface ServingModel {
@@ -40,6 +41,8 @@ export interface ServingModel {
   /** Known users' training items by users.json row (seen.bin); null for an older artifact without one. */
   seen: SeenList | null;
   index: ItemIndex;
+  /** The graph model's sparse item–item term (neighbours.bin), null when the version has none. */
+  neighbours: NeighbourScorer | null;
   /** Live catalogue changes (item PUT / DELETE) applied to this model: deleted rows, overlay position. */
   live: LiveCatalogue;
   /** What this model holds in memory, for the per-isolate byte budget. */

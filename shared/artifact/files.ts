@@ -13,6 +13,8 @@ export const ARTIFACT_FILES = {
   seen: "seen.bin",
   /** Graph models' fold-in matrix P (items × dim): a user is Σ of their items' rows (projectionFoldInSchema). */
   projection: "projection.bin",
+  /** Graph models' sparse item–item term (shared/artifact/neighbours.ts); server-side, not shipped to browsers. */
+  neighbours: "neighbours.bin",
 } as const;
 
 /** Files a client needs to score on its own (what the widget downloads). */

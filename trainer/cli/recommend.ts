@@ -8,7 +8,7 @@ import { z } from "zod";
 import { createItemScorer } from "../../shared/scoring/item-scorer.ts";
 import { topK } from "../../shared/scoring/topk.ts";
 import { dirSource } from "../artifact-dir.ts";
-import { historiesInArtifact, loadArtifactModel, userVectorFor } from "../artifact-model.ts";
+import { addHistoryTerm, historiesInArtifact, loadArtifactModel, userVectorFor } from "../artifact-model.ts";
 import { loadInteractions } from "../io/load-data.ts";
 import { loadUserCatalogue } from "../io/load-catalogue.ts";
 import { intFlag, parseFlags } from "./args.ts";
@@ -75,7 +75,7 @@ export async function runRecommend(args: string[]): Promise<{ users: number; sou
   const none = new Int32Array(0);
   // Every item scored per user by the wasm SIMD kernel (the widget's), or plain JS where wasm SIMD is unavailable.
   const scorer = createItemScorer(m.itemVectors, n, m.dim);
-  log(`recommend: scoring with ${scorer.kind}`);
+  log(`recommend: scoring with ${scorer.kind}${m.neighbours ? ` + the item–item term (neighbours.bin, dense weight ${m.neighbours.params.denseWeight})` : ""}`);
   if (!m.seen) log("recommend: the artifact has no seen.bin (older artifact): only items in --data are left out");
   const started = performance.now();
   let buffer = "";
@@ -90,6 +90,7 @@ export async function runRecommend(args: string[]): Promise<{ users: number; sou
       scorer.user.set(vector);
       scorer.score();
       scores = scorer.scores;
+      addHistoryTerm(m, id, history, scores);
     }
     const userRow = m.seen ? m.userRow.get(id) : undefined;
     const trained = userRow === undefined ? EMPTY : seenRowsOf(m.seen!, userRow);

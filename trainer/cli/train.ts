@@ -163,6 +163,7 @@ export async function runTrain(args: string[]): Promise<TrainSummary> {
           seed: f.seed,
           log,
           hooks: progress,
+          budgetSeconds: budget,
         })
       : await tunedFit(data, { model, pinned, tune, holdout: f.holdout, budgetSeconds: budget, seed: f.seed, log, hooks: progress });
   const { metrics, baseline, beatsBaseline, final: trained } = fit;

@@ -2,6 +2,7 @@
 // item vector per row, scored by dot product, so the edge, the browser and the ANN index treat them alike.
 
 import type { FoldInParams, ModelKind } from "../../shared/artifact/manifest.ts";
+import type { NeighbourList } from "../../shared/artifact/neighbours.ts";
 
 export interface EpochReport {
   epoch: number; // 1-based
@@ -31,6 +32,8 @@ export interface TrainedModel {
   foldIn: FoldInParams | null;
   /** items × dim fold-in matrix for `foldIn.method === "projection"` (graph models), exported as projection.bin. */
   projection?: Float32Array;
+  /** The graph model's sparse item–item term (exported as neighbours.bin; its dense weight is params.denseWeight). */
+  neighbours?: NeighbourList;
   /** The compute backend that trained it ("typed-arrays", "tfjs-wasm", "tfjs-webgpu", …). */
   backend: string;
   seconds: number;

@@ -50,6 +50,9 @@ const paramsSchema = z
     oversample: z.number().int().min(0).max(1024),
     iterations: z.number().int().min(0).max(100),
     seed: z.number().int().min(0),
+    neighbours: z.number().int().min(0).max(4096),
+    denseWeight: z.number().min(0).max(100),
+    neighbourValueBytes: z.union([z.literal(1), z.literal(2)]),
   })
   .partial()
   .strict();

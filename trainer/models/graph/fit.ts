@@ -3,7 +3,8 @@
 
 import type { Interactions } from "../../../shared/data/interactions.ts";
 import { randomHoldout } from "../../../shared/data/split.ts";
-import { evaluateFactors, evaluatePopularity, headlineMetrics } from "../../evaluate-model.ts";
+import { evaluatePopularity, headlineMetrics } from "../../evaluate-model.ts";
+import { evaluateServedGraph } from "./served-eval.ts";
 import { graphParams, statsOf, trainModel, type TrainOverrides } from "../../train.ts";
 import type { TunedFit } from "../../tuned-fit.ts";
 import type { TrainHooks } from "../types.ts";
@@ -11,16 +12,34 @@ import { searchGraphParams } from "./search.ts";
 
 export async function graphFit(
   data: Interactions,
-  o: { overrides: TrainOverrides; tune: boolean; holdout: number; seed: number; log: (line: string) => void; hooks: (label: string) => TrainHooks },
+  o: {
+    overrides: TrainOverrides;
+    tune: boolean;
+    holdout: number;
+    seed: number;
+    log: (line: string) => void;
+    hooks: (label: string) => TrainHooks;
+    /** Seconds the search may take (the item–item candidates stop there). */
+    budgetSeconds?: number;
+  },
 ): Promise<TunedFit> {
   let overrides = o.overrides;
   const split = o.holdout > 0 ? randomHoldout(data, { testFraction: o.holdout, seed: o.seed }) : randomHoldout(data, { testFraction: 0.1, seed: o.seed + 1 });
   if (o.tune) {
-    const { best } = searchGraphParams(split.train, graphParams(statsOf(split.train), overrides), o.seed, { log: o.log, weighting: overrides.weighting ?? "binary" });
-    overrides = { ...overrides, graph: { ...overrides.graph, rank: best.rank, tailRank: best.tailRank, beta: best.beta, itemScale: best.itemScale } };
+    // An item–item setting given on the command line is kept; otherwise the search decides whether the term helps.
+    const pinnedTerm = overrides.graph?.neighbours !== undefined || overrides.graph?.denseWeight !== undefined;
+    const { best } = searchGraphParams(split.train, graphParams(statsOf(split.train), overrides), o.seed, {
+      log: o.log,
+      weighting: overrides.weighting ?? "binary",
+      ...(pinnedTerm ? { neighbourCandidates: [] } : {}),
+      ...(o.budgetSeconds !== undefined ? { budgetSeconds: o.budgetSeconds } : {}),
+    });
+    const term = pinnedTerm ? {} : { neighbours: best.neighbours, denseWeight: best.denseWeight };
+    overrides = { ...overrides, graph: { ...overrides.graph, rank: best.rank, tailRank: best.tailRank, beta: best.beta, itemScale: best.itemScale, ...term } };
   }
   const judged = await trainModel("graph", split.train, overrides, o.hooks("graph (validation fit)"));
-  const metrics = headlineMetrics(evaluateFactors(split.train, split.test, judged));
+  // As served: with the item–item term when the model carries one.
+  const metrics = headlineMetrics(evaluateServedGraph(split.train, split.test, judged));
   const baseline = headlineMetrics(evaluatePopularity(split.train, split.test));
   const final = await trainModel("graph", data, overrides, o.hooks("graph"));
   const point = { ...(overrides.graph ?? {}), ...(overrides.dim !== undefined ? { dim: overrides.dim } : {}), seed: o.seed };

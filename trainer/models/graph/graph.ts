@@ -15,6 +15,8 @@
 import type { Csr } from "../../../shared/data/csr.ts";
 import type { TrainHooks, TrainedModel } from "../types.ts";
 import { randomizedSvd, type TruncatedSvd } from "./randomized-svd.ts";
+import { itemNeighbours } from "./neighbours.ts";
+import { type NeighbourValueWidth, quantiseNeighbours } from "../../../shared/artifact/neighbours.ts";
 
 export interface GraphParams {
   /** Singular vectors kept at full weight. */
@@ -36,6 +38,14 @@ export interface GraphParams {
   oversample: number;
   iterations: number;
   seed: number;
+  /**
+   * GF-CF's linear filter as a sparse item–item term (neighbours.ts, served from neighbours.bin): each item's top
+   * `neighbours` entries; 0 = none. The dense score is weighted by `denseWeight` against it (NeighbourScorer).
+   */
+  neighbours: number;
+  denseWeight: number;
+  /** Bytes per stored neighbour value: 1 (u8) or 2 (u16), with a scale per row. */
+  neighbourValueBytes: number;
 }
 
 export const GRAPH_DEFAULTS: GraphParams = {
@@ -51,6 +61,9 @@ export const GRAPH_DEFAULTS: GraphParams = {
   oversample: 32,
   iterations: 4,
   seed: 42,
+  neighbours: 0,
+  denseWeight: 0.5,
+  neighbourValueBytes: 1,
 };
 
 /** Row sums of a CSR (weighted degrees). */
@@ -148,6 +161,7 @@ export async function trainGraph(byUser: Csr, byItem: Csr, p: GraphParams, hooks
   const norm = normalisedGraph(byUser, byItem, p);
   const svd = randomizedSvd(norm.byUser, norm.byItem, servedRank(p), { oversample: p.oversample, iterations: p.iterations, seed: p.seed });
   const f = graphFactors(byUser, degrees(byItem), svd, p);
+  const neighbours = p.neighbours > 0 ? quantiseNeighbours(itemNeighbours(byUser, byItem, p.neighbours), p.neighbourValueBytes as NeighbourValueWidth) : undefined;
   const seconds = (performance.now() - t0) / 1000;
   await hooks.onEpoch?.({ epoch: 1, epochs: 1, loss: 0, seconds, etaSeconds: 0 });
   return {
@@ -158,9 +172,16 @@ export async function trainGraph(byUser: Csr, byItem: Csr, p: GraphParams, hooks
     userFactors: f.userFactors,
     itemFactors: f.itemFactors,
     projection: f.projection,
-    params: { ...p, dim: f.dim },
+    ...(neighbours ? { neighbours } : {}),
+    // denseWeight in the manifest is what tells a server to add the sparse term: only with neighbours.bin.
+    params: neighbours ? { ...p, dim: f.dim } : { ...withoutTerm(p), dim: f.dim },
     foldIn: { method: "projection", offset: p.degreeOffset, exponent: p.userExponent },
     backend: "typed-arrays",
     seconds,
   };
+}
+
+function withoutTerm(p: GraphParams): Omit<GraphParams, "denseWeight" | "neighbourValueBytes"> {
+  const { denseWeight: _w, neighbourValueBytes: _b, ...rest } = p;
+  return rest;
 }

@@ -1,8 +1,9 @@
 // GF-CF's linear filter kept sparse: the item–item matrix G = D_i^-½ Rᵀ D_u^-1 R D_i^-½ (Shen et al. CIKM 2021,
 // R̃ᵀR̃ of the symmetrically normalised graph), each item's row cut to its `k` largest entries. A user's score is
 // the sum of the rows of their items, s_u = r_u G_k, so it serves as a sum over the user's history (the issue's
-// "small sparse part"). Offline only for now: bench:graph scores it beside the served dot product; no artifact
-// file and no edge/widget scoring carry it yet. Cost Σ_u d_u² multiply–adds (4·10⁷ on Gowalla), memory items × k.
+// "small sparse part"). Served: quantised into neighbours.bin (shared/artifact/neighbours.ts) and scored by
+// shared/scoring/neighbour-scorer.ts offline and at the edge. Cost Σ_u d_u² multiply–adds (4·10⁷ on Gowalla), memory
+// items × k.
 
 import type { Csr } from "../../../shared/data/csr.ts";
 
@@ -58,6 +59,22 @@ export function addNeighbourScores(g: Csr, rows: ArrayLike<number>, weights: Arr
     const w = weights[n]!;
     for (let q = g.indptr[i]!; q < g.indptr[i + 1]!; q++) out[g.indices[q]!]! += w * g.values[q]!;
   }
+}
+
+/** The same rows cut to their `k` largest entries (columns stay ascending): a search tries several k off one G. */
+export function truncateRows(g: Csr, k: number): Csr {
+  const heap = new TopK(k);
+  const indptr = new Int32Array(g.rows + 1);
+  const indices = new Int32Array(g.indices.length);
+  const values = new Float32Array(g.indices.length);
+  let nnz = 0;
+  for (let i = 0; i < g.rows; i++) {
+    heap.clear();
+    for (let q = g.indptr[i]!; q < g.indptr[i + 1]!; q++) heap.offer(g.indices[q]!, g.values[q]!);
+    nnz = heap.drainInto(indices, values, nnz);
+    indptr[i + 1] = nnz;
+  }
+  return { rows: g.rows, cols: g.cols, indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) };
 }
 
 /** A min-heap of (index, score) keeping the `k` largest scores offered; ties keep the earlier offer. */

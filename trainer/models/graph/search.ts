@@ -1,6 +1,9 @@
 // The graph model's own validation search (`train --model graph --tune`): one truncated SVD on a split of the
 // training data at the largest rank tried, then the cheap part — filter (β, power), item scale and rank — re-applied
-// to that one SVD and scored on held-out interactions of up to `maxUsers` users. Keeps the best NDCG@20.
+// to that one SVD and scored on held-out interactions of up to `maxUsers` users. Keeps the best NDCG@20. Then the
+// sparse item–item term (neighbours.ts): one G on the split at the largest k tried, each candidate (k, dense weight)
+// scored as served (quantised, NeighbourScorer) on top of the best dense filter, while the time budget lasts; the
+// term is kept only when it beats the dense filter alone.
 
 import { toCsr } from "../../../shared/data/csr.ts";
 import type { Interactions } from "../../../shared/data/interactions.ts";
@@ -10,6 +13,9 @@ import { scoreAll } from "../../../shared/scoring/topk.ts";
 import { normalisedCsr, type Weighting } from "../../train.ts";
 import { degrees, type GraphParams, graphFactors, normalisedGraph } from "./graph.ts";
 import { randomizedSvd } from "./randomized-svd.ts";
+import { itemNeighbours, truncateRows } from "./neighbours.ts";
+import { type NeighbourValueWidth, quantiseNeighbours } from "../../../shared/artifact/neighbours.ts";
+import { NeighbourScorer } from "../../../shared/scoring/neighbour-scorer.ts";
 
 export interface GraphSearchOptions {
   /** Users whose held-out items score each candidate (spread evenly over the users with any). */
@@ -17,7 +23,22 @@ export interface GraphSearchOptions {
   /** How interactions weigh, as in training (the graph model's default: binary). */
   weighting?: Weighting;
   log?: (line: string) => void;
+  /** Item–item candidates to try after the dense search ([] = leave the centre's setting). */
+  neighbourCandidates?: { neighbours: number; denseWeight: number }[];
+  /** Seconds the whole search may take; item–item candidates that would start past it are not tried. */
+  budgetSeconds?: number;
 }
+
+/**
+ * Tried in order while the budget lasts. Measured on Gowalla (bench:graph, own split, 1,000 users, u8 values):
+ * see README "Graph model"; on MovieLens-100k the search decides (the term lost there at every weight measured).
+ */
+export const NEIGHBOUR_CANDIDATES = [
+  { neighbours: 100, denseWeight: 0.5 },
+  { neighbours: 100, denseWeight: 0.3 },
+  { neighbours: 50, denseWeight: 0.5 },
+  { neighbours: 100, denseWeight: 1 },
+];
 
 export interface GraphSearchResult {
   best: GraphParams;
@@ -25,6 +46,7 @@ export interface GraphSearchResult {
 }
 
 export function searchGraphParams(train: Interactions, centre: GraphParams, seed: number, opts: GraphSearchOptions = {}): GraphSearchResult {
+  const started = performance.now();
   const split = randomHoldout(train, { testFraction: 0.1, seed: seed + 1 });
   const { byUser, byItem } = normalisedCsr(split.train, opts.weighting ?? "binary");
   const trainCsr = toCsr(split.train);
@@ -61,7 +83,41 @@ export function searchGraphParams(train: Interactions, centre: GraphParams, seed
       }
     }
   }
-  opts.log?.(`tune: kept rank ${best.rank} beta ${best.beta} itemScale ${best.itemScale}`);
+  const candidates = opts.neighbourCandidates ?? NEIGHBOUR_CANDIDATES;
+  if (candidates.length > 0) {
+    best = { ...best, neighbours: 0 };
+    const dense = graphFactors(byUser, itemDegrees, svd, best);
+    const g = itemNeighbours(byUser, byItem, Math.max(...candidates.map((c) => c.neighbours)));
+    const budget = opts.budgetSeconds ?? Number.POSITIVE_INFINITY;
+    const denseBest = bestScore;
+    for (const c of candidates) {
+      const elapsed = (performance.now() - started) / 1000;
+      if (elapsed > budget) {
+        opts.log?.(`tune graph: item–item candidates stopped at the budget (${elapsed.toFixed(0)}s of ${budget}s)`);
+        break;
+      }
+      const list = quantiseNeighbours(truncateRows(g, c.neighbours), best.neighbourValueBytes as NeighbourValueWidth);
+      const scorer = new NeighbourScorer(list, { denseWeight: c.denseWeight, offset: best.degreeOffset, exponent: best.userExponent });
+      const r = evaluateRanking({
+        train: trainCsr,
+        test: testCsr,
+        ks: [20],
+        users,
+        scoreUser: (u, out) => {
+          scoreAll(dense.itemFactors, dense.dim, dense.userFactors.subarray(u * dense.dim, (u + 1) * dense.dim), out);
+          scorer.scoreAllInto(trainCsr.indices.subarray(trainCsr.indptr[u]!, trainCsr.indptr[u + 1]!), out);
+        },
+      });
+      const ndcg20 = r["ndcg@20"]!;
+      tried.push({ params: { rank: best.rank, beta: best.beta, itemScale: best.itemScale, ...c }, ndcg20, recall20: r["recall@20"]! });
+      opts.log?.(`tune graph + item–item top-${c.neighbours}, dense weight ${c.denseWeight}: ndcg@20 ${ndcg20.toFixed(4)} (dense alone ${denseBest.toFixed(4)})`);
+      if (ndcg20 > bestScore) {
+        bestScore = ndcg20;
+        best = { ...best, ...c };
+      }
+    }
+  }
+  opts.log?.(`tune: kept rank ${best.rank} beta ${best.beta} itemScale ${best.itemScale}${best.neighbours > 0 ? ` + item–item top-${best.neighbours} at dense weight ${best.denseWeight}` : ", no item–item term"}`);
   return { best, tried };
 }
 
