@@ -1,7 +1,13 @@
 // A graph-filter artifact served by the edge: the registry loads projection.bin with the version, and a visitor
 // known only by recent items is folded in through it (source "fold-in") to the same ranking the trained vector of
 // a user with those items gives.
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { writeArtifactDir } from "../../trainer/artifact-dir.ts";
+import { runRecommend } from "../../trainer/cli/recommend.ts";
+import { buildGraphFixture } from "../testing/graph-fixture.ts";
 import { generateSynthetic } from "../../shared/data/synthetic.ts";
 import { normalisedCsr, trainModel } from "../../trainer/train.ts";
 import { exportArtifact } from "../../trainer/export.ts";
@@ -53,5 +59,29 @@ describe("graph model at the edge", async () => {
     const got = await recommend(deps, config, { userId: data.userIds.ids[5]!, count: 5, excludeSeen: true });
     expect(got.source).toBe("personalized");
     expect(got.items).toHaveLength(5);
+  });
+});
+
+describe("graph model with the item–item term: the edge serves what `edgerec recommend` writes", async () => {
+  const fx = await buildGraphFixture({ tenant: "t", version: "n1" });
+  const store: Pick<ArtifactStore, "get"> = { get: async (_t, _v, name) => fx.files.get(name) ?? null };
+  const deps = { registry: new ModelRegistry(store, { budgetBytes: 1 << 30 }), cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(), null), recent: new MemoryRecentItems() };
+  const config = { ...emptyTenantConfig("t"), active: "n1" };
+
+  it("lists the same items, best first, for every user", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "edgerec-neighbours-"));
+    await writeArtifactDir(join(dir, "n1"), fx.files);
+    const lines = ["user_id,item_id"];
+    for (let k = 0; k < fx.data.users.length; k++) lines.push(`${fx.data.userIds.ids[fx.data.users[k]!]},${fx.data.itemIds.ids[fx.data.items[k]!]}`);
+    await writeFile(join(dir, "data.csv"), lines.join("\n") + "\n");
+    await runRecommend(["--artifact", join(dir, "n1"), "--data", join(dir, "data.csv"), "--out", join(dir, "recs.tsv"), "--k", "10"]);
+    const offline = new Map((await readFile(join(dir, "recs.tsv"), "utf8")).trim().split("\n").map((l) => l.split("\t") as [string, string]));
+    expect(offline.size).toBe(fx.data.userIds.size);
+    for (let u = 0; u < fx.data.userIds.size; u += 7) {
+      const id = fx.data.userIds.ids[u]!;
+      const served = await recommend(deps, config, { userId: id, count: 10, excludeSeen: true });
+      expect(served.items.map((i) => i.id).join(","), id).toBe(offline.get(id));
+      expect(served.items.map((i) => i.id)).toEqual(fx.expected(u, [], 10));
+    }
   });
 });

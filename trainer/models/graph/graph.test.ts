@@ -112,6 +112,21 @@ describe("graph model", () => {
     expect(tried.length).toBeGreaterThan(4);
     expect(tried.some((t) => t.params.rank === best.rank && t.params.beta === best.beta)).toBe(true);
   });
+
+  it("keeps the item–item term only when it beats the dense filter on the split, and stops at the budget", () => {
+    const candidates = [{ neighbours: 10, denseWeight: 0.5 }, { neighbours: 5, denseWeight: 1 }];
+    const { best, tried } = searchGraphParams(train, { ...GRAPH_DEFAULTS, rank: 16 }, 1, { maxUsers: 200, neighbourCandidates: candidates });
+    const dense = tried.filter((t) => t.params.neighbours === undefined);
+    const withTerm = tried.filter((t) => t.params.neighbours !== undefined);
+    expect(withTerm).toHaveLength(2);
+    const bestDense = Math.max(...dense.map((t) => t.ndcg20));
+    const bestTerm = withTerm.reduce((a, b) => (b.ndcg20 > a.ndcg20 ? b : a));
+    if (bestTerm.ndcg20 > bestDense) expect([best.neighbours, best.denseWeight]).toEqual([bestTerm.params.neighbours, bestTerm.params.denseWeight]);
+    else expect(best.neighbours).toBe(0);
+    const stopped = searchGraphParams(train, { ...GRAPH_DEFAULTS, rank: 16 }, 1, { maxUsers: 200, neighbourCandidates: candidates, budgetSeconds: 0 });
+    expect(stopped.tried.filter((t) => t.params.neighbours !== undefined)).toEqual([]);
+    expect(stopped.best.neighbours).toBe(0);
+  });
 });
 
 function fromPairs(pairs: string[][]) {
