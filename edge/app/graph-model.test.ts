@@ -20,7 +20,8 @@ import { emptyTenantConfig } from "./tenant-config.ts";
 
 describe("graph model at the edge", async () => {
   const data = generateSynthetic({ users: 200, items: 150, interactionsPerUser: 15, dim: 5, categories: 5, seed: 4 });
-  const model = await trainModel("graph", data, { seed: 1, dim: 12 });
+  // The dense model alone (no item–item term): this is about the fold-in; the term has its own tests below.
+  const model = await trainModel("graph", data, { seed: 1, dim: 12, graph: { neighbours: 0 } });
   const files = await exportArtifact(model, data, { tenant: "t", version: "v1", metrics: {} });
   const store: Pick<ArtifactStore, "get"> = { get: async (_t, _v, name) => files.get(name) ?? null };
   const registry = new ModelRegistry(store, { budgetBytes: 1 << 30 });

@@ -13,7 +13,7 @@ export const ARTIFACT_FILES = {
   seen: "seen.bin",
   /** Graph models' fold-in matrix P (items × dim): a user is Σ of their items' rows (projectionFoldInSchema). */
   projection: "projection.bin",
-  /** Graph models' sparse item–item term (shared/artifact/neighbours.ts); server-side, not shipped to browsers. */
+  /** Graph models' sparse item–item term (shared/artifact/neighbours.ts): scored by the edge and `recommend`; the widget ranks by the dense part only. */
   neighbours: "neighbours.bin",
 } as const;
 

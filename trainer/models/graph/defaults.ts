@@ -28,7 +28,17 @@ export function graphDefaults(s: DataStats): GraphParams {
   const cap = Math.max(1, Math.floor(Math.min(s.items, s.users) / 3));
   const full = Math.min(cap, clamp(rank, 8, 192));
   const tailRank = full <= SHOULDER_UP_TO ? Math.min(cap - full, full) : 0;
-  return { ...GRAPH_DEFAULTS, rank: full, tailRank, degreeOffset };
+  // GF-CF's item–item term: measured to pay on sparse Gowalla and not on MovieLens-100k (search.ts has the figures);
+  // the search decides by default, this rule is for --no-tune.
+  const neighbours = sparse > 1 ? neighbourCount(s.items) : 0;
+  return { ...GRAPH_DEFAULTS, rank: full, tailRank, degreeOffset, neighbours };
+}
+
+/** Bytes neighbours.bin may take: k = 50, or as many per item as fit in this (2-byte columns up to 65,536 items). */
+const NEIGHBOUR_FILE_BUDGET = 8 * 2 ** 20;
+export function neighbourCount(items: number): number {
+  const perEntry = (items <= 65536 ? 2 : 4) + 1;
+  return Math.max(1, Math.min(50, Math.floor(NEIGHBOUR_FILE_BUDGET / (Math.max(1, items) * perEntry))));
 }
 
 /** The largest full-weight rank that still gets a shoulder (measured helping at 24, hurting at 176). */
