@@ -3,7 +3,9 @@
 // which adds a proxy workerd and costs milliseconds per request here), and drives it at a fixed 200 req/s for 30 s with a mix of known users
 // (cached vectors), users with only recent events (fold-in) and unknown users (popular), a fifth of them with a
 // category filter; then the same against the Node host with a private redis-server. Prints one JSON object.
-// Scale for a quick run: EDGE_BENCH_ITEMS, EDGE_BENCH_USERS, EDGE_BENCH_SECONDS, EDGE_BENCH_RATE.
+// Scale for a quick run: EDGE_BENCH_ITEMS, EDGE_BENCH_USERS, EDGE_BENCH_SECONDS, EDGE_BENCH_RATE. The graph model's
+// shape: EDGE_BENCH_DIM (default 64) and EDGE_BENCH_NEIGHBOURS=k (neighbours.bin with top-k per item: known users and
+// fold-in visitors are then served w·dense + the item–item sum over their history).
 
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -25,7 +27,8 @@ const ITEMS = Number(process.env.EDGE_BENCH_ITEMS ?? 100_000);
 const USERS = Number(process.env.EDGE_BENCH_USERS ?? 50_000);
 const SECONDS = Number(process.env.EDGE_BENCH_SECONDS ?? 30);
 const RATE = Number(process.env.EDGE_BENCH_RATE ?? 200);
-const DIM = 64;
+const DIM = Number(process.env.EDGE_BENCH_DIM ?? 64);
+const NEIGHBOURS = Number(process.env.EDGE_BENCH_NEIGHBOURS ?? 0);
 const RECENT_USERS = 2000;
 /** Re-ranking options sent with every request (the `ranking` field), e.g. '{"diversity":0.5}'; none by default. */
 const RANKING = process.env.EDGE_BENCH_RANKING ? (JSON.parse(process.env.EDGE_BENCH_RANKING) as Record<string, unknown>) : null;
@@ -54,7 +57,7 @@ const log = (msg: string) => process.stderr.write(`bench:edge: ${msg}\n`);
 
 /** The artifact, built once per size and kept under runs/ (HNSW built natively by hnswlib-node, same file format). */
 async function artifact(): Promise<string> {
-  return syntheticArtifact({ dir: path.join(repo, "runs", "bench-edge", `${ITEMS}x${DIM}-${USERS}-seen1`), tenant: TENANT, items: ITEMS, users: USERS, dim: DIM, log });
+  return syntheticArtifact({ dir: path.join(repo, "runs", "bench-edge", `${ITEMS}x${DIM}-${USERS}-seen1${NEIGHBOURS ? `-nb${NEIGHBOURS}` : ""}`), tenant: TENANT, items: ITEMS, users: USERS, dim: DIM, neighbours: NEIGHBOURS, log });
 }
 
 interface Target {
@@ -309,7 +312,7 @@ const runs = [...(TARGETS === "node" ? [] : await workerd(dir)), ...(TARGETS ===
 const out = {
   bench: "edge",
   localState: LOCAL_STATE_DIR,
-  tenant: { items: ITEMS, users: USERS, dim: DIM, recentUsers: RECENT_USERS, index: "hnsw", seen: "seen.bin: 5 + Exp(15) own-cluster items per user, 1% with 2,000", workerModelBudgetMb: Number(MODEL_BUDGET_MB) },
+  tenant: { items: ITEMS, users: USERS, dim: DIM, neighbours: NEIGHBOURS, recentUsers: RECENT_USERS, index: "hnsw", seen: "seen.bin: 5 + Exp(15) own-cluster items per user, 1% with 2,000", workerModelBudgetMb: Number(MODEL_BUDGET_MB) },
   ranking: RANKING,
   load: { nice: NICE, rate: RATE, seconds: SECONDS, warmupSeconds: 5, mix: "1/6 known+cached, 1/6 known (users.bin), 1/3 recent events only, 1/3 unknown; 20% with includeCategories", cachedUsers: CACHED_USERS, tool: "open-loop generator (edge/node/load.ts): fixed arrival rate, latency from scheduled send time" },
   runs,

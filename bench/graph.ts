@@ -3,11 +3,13 @@
 // bench:quality split). Recall@20 / NDCG@20 with full ranking and train items excluded, and training seconds.
 // Gowalla is scored on an even sample of EVAL_USERS users (default 5000; 0 = all) to bound the run time; each
 // iterative model stops after MODEL_BUDGET_S seconds (default 900, reported as stoppedEarly). With the graph model
-// a second row, "graph+itemItem", adds GF-CF's linear filter as a sparse top-NEIGHBOURS item–item term (default 200;
-// 0 skips it) to the served scores: s_u = r_u G_k + w·(d_u+α)^a x_u·Y (w = LOW_PASS_WEIGHT, default 0.5; measured on
-// Gowalla: 0.15 / 0.3 / 0.5 / 1 → NDCG@20 0.136 / 0.141 / 0.142 / 0.135) — offline only, not served yet.
+// further rows, "graph+itemItem", score it as served with its sparse item–item term (neighbours.bin; the scorer the
+// edge and `recommend` run, shared/scoring/neighbour-scorer.ts): GF-CF's linear filter cut to the top k per item for
+// each k in NEIGHBOURS (default 50, the served default; "" skips), quantised to NEIGHBOUR_VALUE_BYTES (1 = u8, default; 2 = u16), at each
+// dense weight in LOW_PASS_WEIGHT (default 0.5), with the file's size. The graph row itself is the dense part alone.
 // DATASETS=ml-100k,gowalla picks the datasets. Prints one JSON object.
 //   EDGEREC_GOWALLA=path/train.txt EVAL_USERS=5000 MODELS=als,bpr,graph DATASETS=ml-100k,gowalla npm run bench:graph
+//   EVAL_USERS=1000 MODELS=graph DATASETS=gowalla NEIGHBOURS=50,100,200 NEIGHBOUR_VALUE_BYTES=1,2 npm run bench:graph
 
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -31,7 +33,7 @@ const evalUsers = Number(process.env.EVAL_USERS ?? 5000);
 const budget = Number(process.env.MODEL_BUDGET_S ?? 900);
 const models = (process.env.MODELS ?? "als,bpr,graph").split(",") as TrainableModel[];
 const list = (v: string) => v.split(",").filter(Boolean).map(Number);
-const neighbours = list(process.env.NEIGHBOURS ?? "100").filter((k) => k > 0);
+const neighbours = list(process.env.NEIGHBOURS ?? "50").filter((k) => k > 0);
 const lowPassWeights = list(process.env.LOW_PASS_WEIGHT ?? "0.5");
 const valueWidths = list(process.env.NEIGHBOUR_VALUE_BYTES ?? "1") as (1 | 2)[];
 const wanted = (process.env.DATASETS ?? "ml-100k,gowalla").split(",");

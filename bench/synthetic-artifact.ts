@@ -9,9 +9,18 @@ import { chooseHnswParams } from "../shared/ann/build-index.ts";
 import { syntheticTenant } from "../edge/testing/synthetic-tenant.ts";
 import { writeArtifactDir } from "../trainer/artifact-dir.ts";
 
-export async function syntheticArtifact(o: { dir: string; tenant: string; items: number; users: number; dim: number; log: (msg: string) => void }): Promise<string> {
+export async function syntheticArtifact(o: {
+  dir: string;
+  tenant: string;
+  items: number;
+  users: number;
+  dim: number;
+  /** The graph model's item–item term (neighbours.bin, top-k per item); 0 / absent → none. */
+  neighbours?: number;
+  log: (msg: string) => void;
+}): Promise<string> {
   if (existsSync(path.join(o.dir, "manifest.json"))) return o.dir;
-  o.log(`building the synthetic tenant ${o.items} items × ${o.dim}, ${o.users} users`);
+  o.log(`building the synthetic tenant ${o.items} items × ${o.dim}, ${o.users} users${o.neighbours ? `, item–item top-${o.neighbours}` : ""}`);
   const { HierarchicalNSW } = (await import("hnswlib-node")).default;
   const files = await syntheticTenant({
     tenant: o.tenant,
@@ -19,6 +28,7 @@ export async function syntheticArtifact(o: { dir: string; tenant: string; items:
     items: o.items,
     users: o.users,
     dim: o.dim,
+    ...(o.neighbours ? { neighbours: o.neighbours } : {}),
     buildIndex: async (vectors, rows, dim) => {
       const p = chooseHnswParams(rows, dim);
       const index = new HierarchicalNSW("ip", dim);

@@ -10,6 +10,9 @@ import { buildSeenList, encodeSeen } from "../../shared/artifact/seen.ts";
 import { encodeJson, sealArtifact } from "../../shared/artifact/writer.ts";
 import { Rng } from "../../shared/random.ts";
 import { gramMatrix } from "../../shared/scoring/foldin.ts";
+import { buildCsr } from "../../shared/data/csr.ts";
+import { encodeNeighbours, quantiseNeighbours } from "../../shared/artifact/neighbours.ts";
+import { itemNeighbours } from "../../trainer/models/graph/neighbours.ts";
 
 export interface SyntheticTenantOptions {
   tenant: string;
@@ -21,6 +24,11 @@ export interface SyntheticTenantOptions {
   categories?: number;
   seed?: number;
   buildIndex?: (vectors: Float32Array, rows: number, dim: number) => Promise<{ bytes: Uint8Array; params: IndexParams }>;
+  /**
+   * Adds the graph model's item–item term: neighbours.bin with each item's top `neighbours` co-occurrence entries of
+   * the seen lists (GF-CF's normalised R̃ᵀR̃, u8 values) and `denseWeight` 0.5 in the manifest; 0 / absent → none.
+   */
+  neighbours?: number;
 }
 
 export async function syntheticTenant(o: SyntheticTenantOptions): Promise<Map<string, Uint8Array>> {
@@ -78,6 +86,19 @@ export async function syntheticTenant(o: SyntheticTenantOptions): Promise<Map<st
   files.set(ARTIFACT_FILES.seen, encodeSeen(buildSeenList(nUsers, nItems, seenUser, seenItem)));
   files.set(ARTIFACT_FILES.gram, encodePack({ rows: dim, dim, data: Float32Array.from(gramMatrix(items, nItems, dim)) }));
   files.set(ARTIFACT_FILES.popular, encodeJson({ format: "edgerec-popular/1", global, byCategory }));
+  const params: Record<string, unknown> = { synthetic: true };
+  if (o.neighbours && o.neighbours > 0) {
+    const ones = (n: number) => new Float32Array(n).fill(1);
+    const u = Int32Array.from(seenUser);
+    const i = Int32Array.from(seenItem);
+    const byUser = buildCsr(nUsers, nItems, u, i, ones(u.length));
+    const byItem = buildCsr(nItems, nUsers, i, u, ones(u.length));
+    byUser.values.fill(1);
+    byItem.values.fill(1);
+    files.set(ARTIFACT_FILES.neighbours, encodeNeighbours(quantiseNeighbours(itemNeighbours(byUser, byItem, o.neighbours), 1)));
+    params.neighbours = o.neighbours;
+    params.denseWeight = 0.5;
+  }
   let index: IndexParams | undefined;
   if (o.buildIndex) {
     const built = await o.buildIndex(items, nItems, dim);
@@ -89,7 +110,7 @@ export async function syntheticTenant(o: SyntheticTenantOptions): Promise<Map<st
       tenant: o.tenant,
       version: o.version,
       createdAt: new Date().toISOString(),
-      model: { kind: "als", dim, similarity: "dot", params: { synthetic: true }, foldIn: { method: "als", alpha: 10, regularization: 0.1 } },
+      model: { kind: "als", dim, similarity: "dot", params, foldIn: { method: "als", alpha: 10, regularization: 0.1 } },
       counts: { users: nUsers, items: nItems, interactions: 0 },
       metrics: {},
       trainer: { backend: "synthetic", seconds: 0 },
