@@ -17,6 +17,8 @@ import { dirSource, writeArtifactDir } from "../../artifact-dir.ts";
 import { loadArtifactModel, userVectorFor } from "../../artifact-model.ts";
 import { evaluateFactors, evaluatePopularity } from "../../evaluate-model.ts";
 import { exportArtifact } from "../../export.ts";
+import { evaluateArtifact } from "../../evaluate-artifact.ts";
+import { evaluateServedGraph } from "./served-eval.ts";
 import { normalisedCsr, trainModel } from "../../train.ts";
 import { graphDefaults, parseGraphParams } from "./defaults.ts";
 import { filterWeights, GRAPH_DEFAULTS } from "./graph.ts";
@@ -185,5 +187,27 @@ describe("graph artifact", () => {
     expect(err).toBeInstanceOf(ArtifactError);
     expect((err as Error).message).toMatch(/projection\.bin is \d+×6, expected \d+×8/);
   });
-});
 
+  it("with the item–item term: neighbours.bin round-trips, and `evaluate` on the artifact scores what validation scored", async () => {
+    const model = await trainModel("graph", train, { seed: 1, dim: 8, graph: { neighbours: 12, denseWeight: 0.5 } });
+    expect(model.params).toMatchObject({ neighbours: 12, denseWeight: 0.5 });
+    const files = await exportArtifact(model, train, { tenant: "shop", version: "v2", metrics: {} });
+    const dir = join(await mkdtemp(join(tmpdir(), "edgerec-graph-nb-")), "v2");
+    await writeArtifactDir(dir, files);
+    const loaded = await loadArtifactModel(dirSource(dir));
+    const foldIn = model.foldIn as ProjectionFoldInParams;
+    expect(loaded.neighbours?.params).toEqual({ denseWeight: 0.5, offset: foldIn.offset, exponent: foldIn.exponent });
+    expect(Array.from(loaded.neighbours!.list.columns)).toEqual(Array.from(model.neighbours!.columns));
+    const offline = evaluateArtifact(loaded, train, test, [10, 20]).report;
+    const served = evaluateServedGraph(train, test, model);
+    expect(offline["ndcg@20"]).toBeCloseTo(served["ndcg@20"]!, 6);
+    expect(offline["recall@20"]).toBeCloseTo(served["recall@20"]!, 6);
+    // The term changes the ranking (it is not the dense model under another name).
+    expect(served["ndcg@20"]).not.toBeCloseTo(evaluateFactors(train, test, model)["ndcg@20"]!, 6);
+    // Without it, no file and no dense weight in the manifest.
+    const plain = await trainModel("graph", train, { seed: 1, dim: 8, graph: { neighbours: 0 } });
+    expect(plain.neighbours).toBeUndefined();
+    expect(plain.params.denseWeight).toBeUndefined();
+    expect([...(await exportArtifact(plain, train, { tenant: "shop", version: "v3", metrics: {} })).keys()]).not.toContain("neighbours.bin");
+  });
+});
