@@ -4,7 +4,7 @@
 // scanning the catalogue: the dense top-k from the index, the sparse support, and exact scores for their union.
 
 import { combine } from "../../shared/scoring/neighbour-scorer.ts";
-import type { TopK } from "../../shared/scoring/topk.ts";
+import { type TopK, topK } from "../../shared/scoring/topk.ts";
 import type { ServingModel } from "./serving-model.ts";
 
 /**
@@ -44,34 +44,38 @@ export function rankWithNeighbours(
 ): TopK {
   const term = model.neighbours!;
   const sparse = term.sparse(history);
-  // Union of the kept support rows and the dense top rows; the support is ascending, D is merged in by a marker.
+  // The union, ascending by row (so topK's ties towards the lower position are ties towards the lower row, as the
+  // offline scorer's full topK breaks them): the kept support rows, and the dense rows outside the support.
   const rows = new Int32Array(sparse.rows.length + dense.rows.length);
-  const sparseOf = new Float32Array(rows.length);
   let n = 0;
   for (let k = 0; k < sparse.rows.length; k++) {
     const r = sparse.rows[k]!;
-    if (r < model.rows && !skip?.(r)) (rows[n] = r), (sparseOf[n++] = sparse.scores[k]!);
+    if (r < model.rows && !skip?.(r)) rows[n++] = r;
   }
-  const inSupport = (r: number): boolean => {
-    let lo = 0;
-    let hi = sparse.rows.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = sparse.rows[mid]!;
-      if (v === r) return true;
-      if (v < r) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
-  };
-  for (let k = 0; k < dense.rows.length; k++) if (!inSupport(dense.rows[k]!)) (rows[n] = dense.rows[k]!), (sparseOf[n++] = 0);
-  const union = rows.subarray(0, n);
+  for (let k = 0; k < dense.rows.length; k++) if (indexIn(sparse.rows, dense.rows[k]!) < 0) rows[n++] = dense.rows[k]!;
+  const union = rows.subarray(0, n).sort();
   const scores = new Float32Array(n);
   model.index.scoreRows(vector, union, scores);
   const w = term.params.denseWeight;
-  for (let k = 0; k < n; k++) scores[k] = combine(w, scores[k]!, sparseOf[k]!);
-  // Ties break towards the lower row, as the offline scorer's full topK does.
-  const order = Array.from(union.keys()).sort((a, b) => scores[b]! - scores[a]! || union[a]! - union[b]!);
-  const best = order.slice(0, count);
-  return { rows: Int32Array.from(best, (k) => union[k]!), scores: Float32Array.from(best, (k) => scores[k]!) };
+  for (let k = 0; k < n; k++) {
+    const at = indexIn(sparse.rows, union[k]!);
+    scores[k] = combine(w, scores[k]!, at < 0 ? 0 : sparse.scores[at]!);
+  }
+  const top = topK(scores, count);
+  for (let k = 0; k < top.rows.length; k++) top.rows[k] = union[top.rows[k]!]!;
+  return top;
+}
+
+/** Position of `row` in the ascending `rows`, −1 when absent (binary search). */
+function indexIn(rows: Int32Array, row: number): number {
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = rows[mid]!;
+    if (v === row) return mid;
+    if (v < row) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
