@@ -18,13 +18,26 @@ export const density = (s: DataStats): number => s.interactions / Math.max(1, s.
 
 /**
  * Latent dimensions grow with the information available: about log2 of interactions, capped at 64 for small data
- * (more dimensions than a sparse matrix supports only overfit) and 128 for large.
+ * (more dimensions than a sparse matrix supports only overfit) and 128 for large. (BPR; ALS: alsDim.)
  */
 export function chooseDim(s: DataStats): number {
   const byData = 8 * Math.round(Math.log2(Math.max(2, s.interactions)) - 9);
-  const byCatalog = 8 * Math.ceil((1.5 * Math.sqrt(Math.min(s.items, s.users))) / 8);
-  return clamp(Math.min(byData, byCatalog), 16, 128);
+  return clamp(Math.min(byData, byCatalogue(s)), 16, 128);
 }
+
+/**
+ * ALS dimensions: 16 more per doubling of interactions (64 at ~45k, 128 from ~600k), capped like chooseDim by
+ * 1.5·√ of the smaller side and at 128. chooseDim's slope (8 per doubling) gave Gowalla-size data (650k check-ins)
+ * d80, where the numpy iALS peer's d128 scored Recall@20 0.1695 against 0.1533 at about the same α and λ
+ * (bench:parity); the search, at d² cost per fit, could not afford the step up within its budget, so the start has
+ * to be there. ALS's cost per fit grows with d² only (CG), and its λ keeps larger d from overfitting.
+ */
+export function alsDim(s: DataStats): number {
+  const byData = 16 * Math.round(Math.log2(Math.max(2, s.interactions)) - 11.5);
+  return clamp(Math.min(byData, byCatalogue(s)), 16, 128);
+}
+
+const byCatalogue = (s: DataStats): number => 8 * Math.ceil((1.5 * Math.sqrt(Math.min(s.items, s.users))) / 8);
 
 /**
  * ALS on weights normalised to mean 1 (so α means the same for ratings, counts and binary data).
@@ -34,20 +47,23 @@ export function chooseDim(s: DataStats): number {
  * that share shrink with √density rather than with density. It gives α ≈ 2 on MovieLens-100k (density 0.05, where α
  * 1–2 measured best) and ≈ 30 on Gowalla-like check-ins (density 5e-4, where the numpy iALS peer runs α = 30) — a
  * starting point: the search (trainer/search/) walks α in ×3 steps from here, carrying λ along.
- * λ = 0.33 · (1 + α) · √min(users, items, 1000): ≈ 30 at α = 2 on MovieLens-100k and on sparse synthetic sets
+ * λ = 0.59 · √(1 + α) · √min(users, items, 1000): ≈ 30 at α ≈ 2 on MovieLens-100k and on sparse synthetic sets
  * of 2000+ users (the constant the old rule was fitted on), ≈ 6 on a 40 × 60 shop, where a constant 30 drove every
- * vector to zero (measured: the search settles at 5–7 there). Tried and dropped: scaling with interactions per
- * row (too weak on sparse synthetic sets). Large data is capped at the MovieLens value; the search walks λ in ×3
- * steps for as long as validation NDCG improves.
+ * vector to zero (measured: the search settles at 5–7 there). λ grows with √(1 + α), not 1 + α: at Gowalla's α ≈ 30
+ * the linear form gave λ ≈ 355, and both the numpy iALS peer (λ 100) and our search (which stepped down to 111)
+ * sit at about a third of that; the square root gives ≈ 105 there and leaves α ≈ 2 data where it was. Tried and
+ * dropped: scaling with interactions per row (too weak on sparse synthetic sets). The search walks λ in ×3 steps
+ * for as long as validation NDCG improves.
  */
 export function alsDefaults(s: DataStats): AlsParams {
   const alpha = alsAlpha(s);
   return {
     ...ALS_DEFAULTS,
-    dim: chooseDim(s),
+    dim: alsDim(s),
     alpha,
     regularization: alsRegularization(s, alpha),
     iterations: 10,
+    regExponent: 0,
   };
 }
 
@@ -58,7 +74,7 @@ export function alsAlpha(s: DataStats): number {
 
 export function alsRegularization(s: DataStats, alpha: number): number {
   const n = Math.max(1, Math.min(s.users, s.items, 1000));
-  return Number((0.33 * (1 + alpha) * Math.sqrt(n)).toPrecision(3));
+  return Number((0.59 * Math.sqrt(1 + alpha) * Math.sqrt(n)).toPrecision(3));
 }
 
 /**

@@ -31,6 +31,8 @@ export interface TrainOverrides {
   weighting?: Weighting;
   /** ALS: finish with the exact user step (search fits skip it). */
   exactFinal?: boolean | "auto";
+  /** ALS: frequency-scaled regularisation of users, λ_u ∝ (their weight)^regExponent (see models/als.ts). */
+  regExponent?: number;
   /** ALS: start from these factors (the search's warm start). */
   init?: AlsInit;
   /** Graph-filter parameters (trainer/models/graph); `dim` sets the rank and `epochs` the SVD iterations. */
@@ -109,6 +111,7 @@ export function resolveParams(model: TrainableModel, stats: DataStats, o: TrainO
   if (o.regularization !== undefined) out.regularization = o.regularization;
   if (o.epochs !== undefined) out[model === "als" ? "iterations" : "epochs"] = o.epochs;
   if (o.alpha !== undefined && model === "als") out.alpha = o.alpha;
+  if (o.regExponent !== undefined && model === "als") out.regExponent = o.regExponent;
   if (o.learningRate !== undefined && model === "bpr") out.learningRate = o.learningRate;
   if (o.negatives !== undefined && model === "bpr") out.negatives = o.negatives;
   out.weighting = o.weighting ?? "mean";
@@ -141,7 +144,7 @@ export async function trainModel(
   } else if (model === "graphsage") {
     m = await trainGraphSageModel(byUser, byItem, overrides, hooks);
   } else if (model === "als") {
-    const p = { ...alsDefaults(stats), ...pick(overrides, ["dim", "seed", "regularization", "alpha", "exactFinal"]) };
+    const p = { ...alsDefaults(stats), ...pick(overrides, ["dim", "seed", "regularization", "alpha", "exactFinal", "regExponent"]) };
     if (overrides.epochs !== undefined) p.iterations = overrides.epochs;
     m = await trainAls(byUser, byItem, p, hooks, overrides.init);
   } else {

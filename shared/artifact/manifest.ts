@@ -19,6 +19,12 @@ export const alsFoldInSchema = z.object({
   alpha: z.number().check(z.nonnegative()),
   /** L2 regularisation λ of the least-squares solve. */
   regularization: z.number().check(z.positive()),
+  /**
+   * Frequency-scaled λ (optional; absent = 0): a user whose weights sum to W solves with
+   * λ·(max(W, 1) / regMean)^regExponent, as the trainer's user step did.
+   */
+  regExponent: z.optional(z.number().check(z.gte(0), z.lte(2))),
+  regMean: z.optional(z.number().check(z.positive())),
 });
 export type AlsFoldInParams = z.infer<typeof alsFoldInSchema>;
 

@@ -1,5 +1,6 @@
 // Fold-in: a user's vector from the items they touched, with the implicit-ALS closed form (Hu, Koren, Volinsky 2008):
-//   x_u = (YᵀY + Σ_i (c_i − 1) y_i y_iᵀ + λI)⁻¹ Σ_i c_i y_i,   c_i = 1 + α·r_i
+//   x_u = (YᵀY + Σ_i (c_i − 1) y_i y_iᵀ + λ_u I)⁻¹ Σ_i c_i y_i,   c_i = 1 + α·r_i
+// λ_u = λ, or with frequency-scaled regularisation λ·(max(Σ_i r_i, 1) / regMean)^regExponent.
 // YᵀY is precomputed once per model (`gram.bin`), so one fold-in costs O(n·d² + d³): well under a millisecond at d = 64.
 // The ALS trainer's final user step calls this same solver, so fold-in reproduces trained user vectors exactly.
 
@@ -97,7 +98,7 @@ export class FoldIn implements UserFolder {
     readonly dim: number,
     private readonly gram: ArrayLike<number>,
     private readonly items: Float32Array,
-    readonly params: Pick<AlsFoldInParams, "alpha" | "regularization">,
+    readonly params: Pick<AlsFoldInParams, "alpha" | "regularization" | "regExponent" | "regMean">,
   ) {
     if (gram.length !== dim * dim) throw new RangeError(`gram has ${gram.length} values, expected ${dim}×${dim}`);
     this.a = new Float64Array(dim * dim);
@@ -110,9 +111,12 @@ export class FoldIn implements UserFolder {
    */
   user(rows: ArrayLike<number>, weights?: ArrayLike<number> | null, out = new Float32Array(this.dim)): Float32Array {
     const { dim, a, b, items } = this;
-    const { alpha, regularization } = this.params;
+    const { alpha, regularization, regExponent, regMean } = this.params;
+    let mass = 0;
+    for (let n = 0; n < rows.length; n++) mass += weights ? weights[n]! : 1;
+    const reg = regExponent && regMean ? regularization * regScaleOf(Math.max(1, mass), regMean, regExponent) : regularization;
     for (let k = 0; k < dim * dim; k++) a[k] = this.gram[k]!;
-    for (let d = 0; d < dim; d++) a[d * dim + d]! += regularization;
+    for (let d = 0; d < dim; d++) a[d * dim + d]! += reg;
     b.fill(0);
     for (let n = 0; n < rows.length; n++) {
       const row = rows[n]!;
@@ -131,6 +135,11 @@ export class FoldIn implements UserFolder {
     for (let d = 0; d < dim; d++) out[d] = b[d]!;
     return out;
   }
+}
+
+/** A user's λ factor under frequency-scaled regularisation: (mass / mean)^exponent (the trainer uses this same function). */
+export function regScaleOf(mass: number, mean: number, exponent: number): number {
+  return Math.fround((mass / mean) ** exponent);
 }
 
 /**

@@ -12,8 +12,8 @@ export interface AlsExecutor {
   share(m: Csr): Csr;
   /** YᵀY (dim × dim, float64, both triangles). */
   gram(y: Float32Array, rows: number, dim: number): Promise<Float64Array>;
-  /** Solves every row of `x` from `y` (see alsSolveRows; steps 0 = exact). */
-  solve(m: Csr, y: Float32Array, x: Float32Array, gram: Float64Array, dim: number, alpha: number, reg: number, steps: number): Promise<void>;
+  /** Solves every row of `x` from `y` (see alsSolveRows; steps 0 = exact; regScale: per-row λ factors or null). */
+  solve(m: Csr, y: Float32Array, x: Float32Array, gram: Float64Array, dim: number, alpha: number, reg: number, regScale: Float32Array | null, steps: number): Promise<void>;
 }
 
 export const inProcessExecutor: AlsExecutor = {
@@ -26,8 +26,8 @@ export const inProcessExecutor: AlsExecutor = {
     mirrorLower(g, dim);
     return g;
   },
-  async solve(m, y, x, gram, dim, alpha, reg, steps) {
-    alsSolveRows(m.indptr, m.indices, m.values, y, x, gram, dim, 0, m.rows, alpha, reg, steps, scratchFor(dim), null, 0);
+  async solve(m, y, x, gram, dim, alpha, reg, regScale, steps) {
+    alsSolveRows(m.indptr, m.indices, m.values, y, x, gram, dim, 0, m.rows, alpha, reg, regScale, steps, scratchFor(dim), null, 0);
   },
 };
 

@@ -3,7 +3,8 @@
 // to worker_threads unchanged (workers cannot load TypeScript). The browser runs them on its one thread.
 //
 // For row r of the matrix being solved (its entries i with weights w_i over the fixed factors y):
-//   (G + λI + Σ_i α w_i y_i y_iᵀ) x_r = Σ_i (1 + α w_i) y_i,     G = YᵀY (the gram trick: computed once per half-step)
+//   (G + λ_r I + Σ_i α w_i y_i y_iᵀ) x_r = Σ_i (1 + α w_i) y_i,     G = YᵀY (the gram trick: computed once per half-step)
+// λ_r = λ·regScale[r] when a per-row scale is given (frequency-scaled regularisation, see als.ts), else λ.
 // `steps` > 0: that many conjugate-gradient steps warm-started from the current x_r (what `implicit`'s cg solver
 // does: O(steps·(d² + n_r·d)) per row). `steps` = 0: an exact Cholesky solve (O(d³ + n_r·d²)).
 
@@ -15,7 +16,7 @@
 export function alsSolveRows(
   indptr: Int32Array, indices: Int32Array, values: Float32Array,
   y: Float32Array, x: Float32Array, gram: Float64Array, dim: number,
-  lo: number, hi: number, alpha: number, reg: number, steps: number,
+  lo: number, hi: number, alpha: number, regBase: number, regScale: Float32Array | null, steps: number,
   scratch: Float64Array, next: Int32Array | null, chunk: number,
 ): void {
   const r = scratch.subarray(0, dim);
@@ -33,6 +34,7 @@ export function alsSolveRows(
     cursor = to;
     for (let row = from; row < to; row++) {
       const xo = row * dim;
+      const reg = regScale === null ? regBase : regBase * regScale[row]!;
       const start = indptr[row]!;
       const end = indptr[row + 1]!;
       if (steps === 0 || start === end) {

@@ -19,7 +19,7 @@ parentPort.on("message", (m) => {
     if (m.kind === "solve") {
       const need = m.dim * (m.dim + 4);
       if (scratch.length < need) scratch = new Float64Array(need);
-      alsSolveRows(m.indptr, m.indices, m.values, m.y, m.x, m.gram, m.dim, 0, m.rows, m.alpha, m.reg, m.steps, scratch, m.next, m.chunk);
+      alsSolveRows(m.indptr, m.indices, m.values, m.y, m.x, m.gram, m.dim, 0, m.rows, m.alpha, m.reg, m.regScale, m.steps, scratch, m.next, m.chunk);
     } else {
       gramRows(m.y, m.dim, 0, m.rows, m.out, m.next, m.chunk);
     }
@@ -79,14 +79,14 @@ class AlsPool implements AlsExecutor {
     return g;
   }
 
-  async solve(m: Csr, y: Float32Array, x: Float32Array, gram: Float64Array, dim: number, alpha: number, reg: number, steps: number): Promise<void> {
+  async solve(m: Csr, y: Float32Array, x: Float32Array, gram: Float64Array, dim: number, alpha: number, reg: number, regScale: Float32Array | null, steps: number): Promise<void> {
     const shared = new Float64Array(new SharedArrayBuffer(gram.byteLength));
     shared.set(gram);
     const chunk = Math.max(16, Math.ceil(m.rows / (this.threads * 32)));
     Atomics.store(this.counter, 0, 0);
-    const msg = { kind: "solve", indptr: m.indptr, indices: m.indices, values: m.values, y, x, gram: shared, dim, rows: m.rows, alpha, reg, steps, next: this.counter, chunk };
+    const msg = { kind: "solve", indptr: m.indptr, indices: m.indices, values: m.values, y, x, gram: shared, dim, rows: m.rows, alpha, reg, regScale, steps, next: this.counter, chunk };
     const pending = this.workers.map((w) => this.dispatch(w, msg));
-    alsSolveRows(m.indptr, m.indices, m.values, y, x, shared, dim, 0, m.rows, alpha, reg, steps, scratchFor(dim), this.counter, chunk);
+    alsSolveRows(m.indptr, m.indices, m.values, y, x, shared, dim, 0, m.rows, alpha, reg, regScale, steps, scratchFor(dim), this.counter, chunk);
     await Promise.all(pending);
   }
 
