@@ -42,8 +42,10 @@ describe.each(["als", "bpr"] as const)("%s", (model) => {
 });
 
 describe("ALS fold-in", () => {
-  it("reproduces every trained user vector from the user's items", async () => {
-    const m = await trainModel("als", train, { seed: 2, epochs: 4, dim: 12 });
+  it.each([0, 0.5, 1])("reproduces every trained user vector from the user's items (regExponent %s)", async (regExponent) => {
+    const m = await trainModel("als", train, { seed: 2, epochs: 4, dim: 12, regExponent });
+    expect(m.foldIn).toMatchObject(regExponent > 0 ? { regExponent, regMean: expect.any(Number) } : { method: "als" });
+    if (regExponent === 0) expect(m.foldIn).not.toHaveProperty("regExponent");
     const { byUser } = normalisedCsr(train);
     const f = new FoldIn(m.dim, gramMatrix(m.itemFactors, m.items, m.dim), m.itemFactors, m.foldIn as AlsFoldInParams);
     let worst = 0;
@@ -54,6 +56,27 @@ describe("ALS fold-in", () => {
       for (let d = 0; d < m.dim; d++) worst = Math.max(worst, Math.abs(v[d]! - m.userFactors[u * m.dim + d]!));
     }
     expect(worst).toBeLessThan(1e-5);
+  });
+});
+
+describe("ALS frequency-scaled λ", () => {
+  it("keeps quality on planted structure and gives users above the mean weight more λ (shorter vectors)", async () => {
+    const plain = await trainModel("als", train, { seed: 3 });
+    const scaled = await trainModel("als", train, { seed: 3, regExponent: 0.5 });
+    expect(evaluateFactors(train, test, scaled)["ndcg@10"]!).toBeGreaterThan(popularity * 1.25);
+    // λ_u = λ·(W_u / W̄)^ν: the users above the mean weight get more λ, so shorter vectors on average than unscaled.
+    const { byUser } = normalisedCsr(train);
+    const norm = (f: Float32Array, u: number) => Math.hypot(...f.subarray(u * plain.dim, (u + 1) * plain.dim));
+    const mean = byUser.indices.length / byUser.rows;
+    let heavier = 0;
+    let heavy = 0;
+    for (let u = 0; u < byUser.rows; u++) {
+      if (byUser.indptr[u + 1]! - byUser.indptr[u]! < 1.3 * mean) continue;
+      heavy++;
+      if (norm(scaled.userFactors, u) < norm(plain.userFactors, u)) heavier++;
+    }
+    expect(heavy).toBeGreaterThan(10);
+    expect(heavier / heavy).toBeGreaterThan(0.8);
   });
 });
 
