@@ -111,13 +111,13 @@ describe("train: a model must prove itself", () => {
 
   it("pins flagged parameters and searches the rest; --no-tune skips the search", async () => {
     const path = await csv("pin.csv", { users: 80, items: 60, interactionsPerUser: 10, categories: 4, seed: 8 });
-    const r = await edgerec("train", "--data", path, "--out", join(dir, "pin"), "--no-index", "--alpha", "5", "--dim", "8", "--budget", "30", "--allow-worse");
+    const r = await edgerec("train", "--data", path, "--out", join(dir, "pin"), "--no-index", "--alpha", "5", "--dim", "8", "--reg-exponent", "1", "--budget", "30", "--allow-worse");
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout);
     const tried = [...r.stderr.matchAll(/^search als (.*): ndcg@20/gm)].map((m) => m[1]!);
     expect(tried.length).toBeGreaterThan(1);
-    for (const t of tried) expect(t).toMatch(/dim 8, alpha 5,/);
-    expect([s.params.alpha, s.params.dim]).toEqual([5, 8]);
+    for (const t of tried) expect(t).toMatch(/dim 8, alpha 5, regularization [\d.]+, regExponent 1,/);
+    expect([s.params.alpha, s.params.dim, s.params.regExponent]).toEqual([5, 8, 1]);
 
     const n = await edgerec("train", "--data", path, "--out", join(dir, "notune"), "--no-index", "--no-tune", "--allow-worse");
     expect(n.code, n.stderr).toBe(0);
@@ -126,7 +126,7 @@ describe("train: a model must prove itself", () => {
   }, 180_000);
 
   it("refuses bad tuning flags", async () => {
-    for (const [flag, value, message] of [["--budget", "soon", /--budget: expected seconds/], ["--weighting", "cubic", /--weighting: expected one of: mean, binary, log/], ["--reg", "lots", /--reg: expected a positive number/]] as const) {
+    for (const [flag, value, message] of [["--budget", "soon", /--budget: expected seconds/], ["--weighting", "cubic", /--weighting: expected one of: mean, binary, log/], ["--reg", "lots", /--reg: expected a positive number/], ["--reg-exponent", "3", /--reg-exponent/]] as const) {
       const r = await edgerec("train", "--data", join(dir, "pin.csv"), "--out", join(dir, "z"), flag, value);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(message);

@@ -37,6 +37,7 @@ Trains a model on implicit feedback and writes a versioned artifact (edgerec-art
   --epochs N         ALS iterations / BPR epochs (default: early stopping on validation NDCG)
   --alpha A          ALS confidence scale α (default: searched)
   --reg L            regularisation λ (default: searched)
+  --reg-exponent E   ALS: a user's λ grows as (their weight / the mean user's)^E, 0–2 (default: searched from 0.5)
   --lr R             BPR learning rate (default: searched)
   --negatives N      BPR negatives tried per positive (default: searched)
   --weighting W      mean|binary|log: how repeated/rated interactions weigh (default: searched when weights differ)
@@ -71,6 +72,7 @@ const flags = {
   "graph-params": { type: "string" },
   alpha: { type: "string" },
   reg: { type: "string" },
+  "reg-exponent": { type: "string" },
   lr: { type: "string" },
   negatives: { type: "string" },
   weighting: { type: "string" },
@@ -99,6 +101,7 @@ const schema = z.object({
   "no-tune": z.boolean().default(false),
   alpha: positiveNumber.optional(),
   reg: positiveNumber.optional(),
+  "reg-exponent": z.string().regex(/^\d*\.?\d+$/, "expected a number from 0 to 2").transform(Number).pipe(z.number().min(0).max(2)).optional(),
   lr: positiveNumber.optional(),
   negatives: intFlag(z, 1, 100).optional(),
   weighting: z.enum(WEIGHTINGS, { error: `expected one of: ${WEIGHTINGS.join(", ")}` }).optional(),
@@ -144,7 +147,10 @@ export async function runTrain(args: string[]): Promise<TrainSummary> {
   pin(model === "als" ? "iterations" : "epochs", f.epochs);
   pin("regularization", f.reg);
   pin("weighting", f.weighting);
-  if (model === "als") pin("alpha", f.alpha);
+  if (model === "als") {
+    pin("alpha", f.alpha);
+    pin("regExponent", f["reg-exponent"]);
+  }
   if (model === "bpr") {
     pin("learningRate", f.lr);
     pin("negatives", f.negatives);
