@@ -71,7 +71,7 @@ export function alsDefaults(s: DataStats): AlsParams {
  * regExponent 0.5: users' λ grows with the square root of their weight relative to the mean user's (frequency-
  * scaled regularisation, models/als.ts userRegScales). Measured against a constant λ (0): MovieLens-100k, three
  * global random 80/20 splits, NDCG@10 0.457–0.459 vs 0.452 (rated and 0/1 weights alike); Gowalla, a 20% user
- * sample, 80/20, d64 α30 λ60: Recall@20 0.1293 vs 0.1273. The search still tries 0 and 1.
+ * sample, 80/20, d64 α30 λ60: Recall@20 0.1293 vs 0.1273. The search keeps it (trainer/search/spaces.ts says why).
  */
 
 export function alsAlpha(s: DataStats): number {

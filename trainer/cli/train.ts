@@ -37,7 +37,7 @@ Trains a model on implicit feedback and writes a versioned artifact (edgerec-art
   --epochs N         ALS iterations / BPR epochs (default: early stopping on validation NDCG)
   --alpha A          ALS confidence scale α (default: searched)
   --reg L            regularisation λ (default: searched)
-  --reg-exponent E   ALS: a user's λ grows as (their weight / the mean user's)^E, 0–2 (default: searched from 0.5)
+  --reg-exponent E   ALS: a user's λ grows as (their weight / the mean user's)^E, 0–2 (default 0.5; not searched)
   --lr R             BPR learning rate (default: searched)
   --negatives N      BPR negatives tried per positive (default: searched)
   --weighting W      mean|binary|log: how repeated/rated interactions weigh (default: searched when weights differ)

@@ -42,10 +42,23 @@ function fakeSpace(fits: Point[], peakEpoch = 4): SearchSpace {
   };
 }
 
-const val = { split: { train: data, test: data }, users: Int32Array.of(0), score: (f: { userFactors: Float32Array }) => ({ "ndcg@20": f.userFactors[0]! }), popularity: () => ({}) } as unknown as Validation;
+// A noise-free scorer, so it stands for a validation split of many users (the search's move threshold shrinks with
+// their number; with one user it would refuse every move smaller than 50%).
+const val = { split: { train: data, test: data }, users: new Int32Array(100_000), score: (f: { userFactors: Float32Array }) => ({ "ndcg@20": f.userFactors[0]! }), popularity: () => ({}) } as unknown as Validation;
 const stats = { users: 1, items: 1, interactions: 1 };
 
 describe("searchSpace", () => {
+  it("does not move on gains within the validation split's noise", async () => {
+    const fits: Point[] = [];
+    // 100 users: moves need > 5%; from λ 60 the neighbours (λ 20 / 180) gain under 2%, weighting "log" 5.1%.
+    const few = { ...val, users: new Int32Array(100) } as Validation;
+    const space = { ...fakeSpace(fits), start: () => ({ regularization: 60, dim: 64, weighting: "mean", epochs: 10 }) };
+    const r = await searchSpace(space, stats, few, { budgetSeconds: 60, pinned: {} });
+    expect(r.best.weighting).toBe("log");
+    expect(r.best.regularization).toBe(60);
+    expect(r.best.dim).toBe(64);
+  });
+
   it("walks from the start to an optimum far away, with tried points on both sides of it", async () => {
     const fits: Point[] = [];
     const r = await searchSpace(fakeSpace(fits), stats, val, { budgetSeconds: 60, pinned: {} });
