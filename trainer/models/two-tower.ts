@@ -23,7 +23,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { type Csr, toCsr } from "../../shared/data/csr.ts";
 import type { Interactions } from "../../shared/data/interactions.ts";
 import { type Encoded, encodeItem, encodeUser, type FeatureSpec, fitFeatureSpec } from "../../shared/features/encode.ts";
-import { coldUserForward, linearHeadForward, TOWER_WEIGHTS, type TowerWeights } from "../../shared/features/tower-kernel.ts";
+import { linearHeadForward, TOWER_WEIGHTS, type TowerWeights } from "../../shared/features/tower-kernel.ts";
 import { Rng } from "../../shared/random.ts";
 import { type BackendOptions, chooseBackend, currentBackend } from "../backend.ts";
 import { runEpochs } from "./epochs.ts";
@@ -276,35 +276,27 @@ function inferAll(v: TowerVars, m: Csr, itemX: EncodedTable, userX: EncodedTable
 
 /** Fits the cold-user head on users with history; users without any get its vector (what serving computes). */
 function fitColdUsers(weights: TowerWeights, m: Csr, userX: EncodedTable, userFactors: Float32Array, dim: number): void {
-  const all = userX.batch(Int32Array.from({ length: userX.rows }, (_, u) => u));
-  const hasHistory = (u: number) => m.indptr[u + 1]! > m.indptr[u]!;
-  const head = fitColdUserHead(all, userFactors, dim, hasHistory);
-  weights["user/cold/buckets"] = head.buckets;
-  weights["user/cold/feature_embedding"] = head.embedding;
-  weights["user/cold/numeric"] = head.numeric;
-  weights["user/cold/bias"] = head.bias;
-  const { width, numericWidth: nw } = all;
-  for (let u = 0; u < userX.rows; u++) {
-    if (hasHistory(u)) continue;
-    const x = { tokens: all.tokens.subarray(u * width, (u + 1) * width), weights: all.weights.subarray(u * width, (u + 1) * width), numeric: all.numeric.subarray(u * nw, (u + 1) * nw) };
-    userFactors.set(coldUserForward(weights, x), u * dim);
-  }
+  fitColdHead("user", weights, userX, userFactors, dim, (u) => m.indptr[u + 1]! > m.indptr[u]!);
 }
 
 /** Fits the cold-item head on items with an id row (trained on); items without one get its vector (as serving does). */
 function fitColdItems(weights: TowerWeights, idRowOf: Int32Array, itemX: EncodedTable, itemFactors: Float32Array, dim: number): void {
-  const all = itemX.batch(Int32Array.from({ length: itemX.rows }, (_, r) => r));
-  const warm = (r: number) => idRowOf[r]! > 0;
-  const head = fitColdUserHead(all, itemFactors, dim, warm);
-  weights["item/cold/buckets"] = head.buckets;
-  weights["item/cold/feature_embedding"] = head.embedding;
-  weights["item/cold/numeric"] = head.numeric;
-  weights["item/cold/bias"] = head.bias;
+  fitColdHead("item", weights, itemX, itemFactors, dim, (r) => idRowOf[r]! > 0);
+}
+
+/** A linear cold head (two-tower-cold-users.ts) fitted on the `warm` rows into `weights`; the other rows get its vector. */
+function fitColdHead(side: "user" | "item", weights: TowerWeights, x: EncodedTable, factors: Float32Array, dim: number, warm: (row: number) => boolean): void {
+  const all = x.batch(Int32Array.from({ length: x.rows }, (_, r) => r));
+  const head = fitColdUserHead(all, factors, dim, warm);
+  weights[`${side}/cold/buckets`] = head.buckets;
+  weights[`${side}/cold/feature_embedding`] = head.embedding;
+  weights[`${side}/cold/numeric`] = head.numeric;
+  weights[`${side}/cold/bias`] = head.bias;
   const { width, numericWidth: nw } = all;
-  for (let r = 0; r < itemX.rows; r++) {
+  for (let r = 0; r < x.rows; r++) {
     if (warm(r)) continue;
-    const x = { tokens: all.tokens.subarray(r * width, (r + 1) * width), weights: all.weights.subarray(r * width, (r + 1) * width), numeric: all.numeric.subarray(r * nw, (r + 1) * nw) };
-    itemFactors.set(linearHeadForward(weights, "item", x), r * dim);
+    const row = { tokens: all.tokens.subarray(r * width, (r + 1) * width), weights: all.weights.subarray(r * width, (r + 1) * width), numeric: all.numeric.subarray(r * nw, (r + 1) * nw) };
+    factors.set(linearHeadForward(weights, side, row), r * dim);
   }
 }
 
