@@ -22,6 +22,7 @@ import { machine } from "./machine.ts";
 import { startNodeHostProcess } from "./node-host-process.ts";
 import { startWorkerdProfile } from "./workerd-profile.ts";
 import { syntheticArtifact } from "./synthetic-artifact.ts";
+import { nodeEdgeHost } from "../edge/node/host.ts";
 
 const ITEMS = Number(process.env.EDGE_BENCH_ITEMS ?? 100_000);
 const USERS = Number(process.env.EDGE_BENCH_USERS ?? 50_000);
@@ -251,8 +252,8 @@ async function run(target: string, t: Target): Promise<Record<string, unknown>> 
 
 async function keys(target: "local" | "node", state: string): Promise<{ readKey: string; writeKey: string }> {
   return {
-    readKey: await runKeys(["create", "--tenant", TENANT, "--role", "read", "--target", target, "--state", state]),
-    writeKey: await runKeys(["create", "--tenant", TENANT, "--role", "write", "--target", target, "--state", state]),
+    readKey: await runKeys(["create", "--tenant", TENANT, "--role", "read", "--target", target, "--state", state], nodeEdgeHost),
+    writeKey: await runKeys(["create", "--tenant", TENANT, "--role", "write", "--target", target, "--state", state], nodeEdgeHost),
   };
 }
 
@@ -262,7 +263,7 @@ async function workerd(dir: string): Promise<Record<string, unknown>[]> {
   try {
     // Local KV takes several ms per write here, so CACHED_USERS users go into KV; the rest are served from the
     // artifact's users.bin (the last tier of the user-vector cache).
-    const pub = await runPublish(["--artifact", dir, "--tenant", TENANT, "--target", "local", "--state", persist, "--activate", "--cache-users", String(CACHED_USERS)]);
+    const pub = await runPublish(["--artifact", dir, "--tenant", TENANT, "--target", "local", "--state", persist, "--activate", "--cache-users", String(CACHED_USERS)], nodeEdgeHost);
     log(`published to wrangler local state in ${pub.seconds} s`);
     const k = await keys("local", persist);
     const results = [];
@@ -291,7 +292,7 @@ async function nodeHost(dir: string): Promise<Record<string, unknown>> {
   let redis: RedisProcess | null = null;
   try {
     redis = await startRedis();
-    const pub = await runPublish(["--artifact", dir, "--tenant", TENANT, "--target", "node", "--state", state, "--redis", redis.url, "--activate"]);
+    const pub = await runPublish(["--artifact", dir, "--tenant", TENANT, "--target", "node", "--state", state, "--redis", redis.url, "--activate"], nodeEdgeHost);
     log(`published to the Node state dir + Redis in ${pub.seconds} s`);
     const k = await keys("node", state);
     const host = await startNodeHostProcess({ repo, state, redisUrl: redis.url });

@@ -21,6 +21,7 @@ import { buildFixture } from "../edge/testing/fixtures.ts";
 import { Rng } from "../shared/random.ts";
 import { runExperiment } from "../trainer/cli/experiment.ts";
 import { machine } from "./machine.ts";
+import { nodeEdgeHost } from "../edge/node/host.ts";
 
 const USERS = Number(process.env.EXPERIMENT_BENCH_USERS ?? 8000);
 const CTR = Number(process.env.EXPERIMENT_BENCH_CTR ?? 0.1);
@@ -102,7 +103,7 @@ const pick = (r: Record<string, unknown>) => ({
   srm: r.srm,
   srmPValue: r.srmPValue,
 });
-const report = async (id: string) => JSON.parse(await runExperiment(["report", "--tenant", T, "--id", id, "--target", "node", "--state", state])) as Record<string, unknown>;
+const report = async (id: string) => JSON.parse(await runExperiment(["report", "--tenant", T, "--id", id, "--target", "node", "--state", state], nodeEdgeHost)) as Record<string, unknown>;
 
 try {
   log(`edge on 127.0.0.1:${port}; ${USERS} visitors per experiment`);

@@ -14,6 +14,7 @@ import { runPublish } from "../trainer/cli/publish.ts";
 import { machine } from "./machine.ts";
 import { startNodeHostProcess } from "./node-host-process.ts";
 import { syntheticArtifact } from "./synthetic-artifact.ts";
+import { nodeEdgeHost } from "../edge/node/host.ts";
 
 const ITEMS = Number(process.env.ITEMS_BENCH_ITEMS ?? 20_000);
 const PUTS = Math.min(900, Number(process.env.ITEMS_BENCH_PUTS ?? 200));
@@ -80,15 +81,15 @@ async function run(target: string, url: string, readKey: string, writeKey: strin
 
 async function keys(target: "local" | "node", state: string) {
   return {
-    readKey: await runKeys(["create", "--tenant", TENANT, "--role", "read", "--target", target, "--state", state]),
-    writeKey: await runKeys(["create", "--tenant", TENANT, "--role", "write", "--target", target, "--state", state]),
+    readKey: await runKeys(["create", "--tenant", TENANT, "--role", "read", "--target", target, "--state", state], nodeEdgeHost),
+    writeKey: await runKeys(["create", "--tenant", TENANT, "--role", "write", "--target", target, "--state", state], nodeEdgeHost),
   };
 }
 
 async function workerd(dir: string): Promise<Record<string, unknown>> {
   const persist = await mkdtemp(path.join(tmpdir(), "edgerec-bench-items-wrangler-"));
   try {
-    await runPublish(["--artifact", dir, "--tenant", TENANT, "--target", "local", "--state", persist, "--activate", "--cache-users", "100"]);
+    await runPublish(["--artifact", dir, "--tenant", TENANT, "--target", "local", "--state", persist, "--activate", "--cache-users", "100"], nodeEdgeHost);
     const k = await keys("local", persist);
     const worker = await startLocalWorker({ cwd: repo, persistTo: persist, vars: { ITEM_OVERLAY_TTL_SECONDS: "5" } });
     try {
@@ -104,7 +105,7 @@ async function workerd(dir: string): Promise<Record<string, unknown>> {
 async function nodeHost(dir: string): Promise<Record<string, unknown>> {
   const state = await mkdtemp(path.join(tmpdir(), "edgerec-bench-items-node-"));
   try {
-    await runPublish(["--artifact", dir, "--tenant", TENANT, "--target", "node", "--state", state, "--activate", "--skip-users"]);
+    await runPublish(["--artifact", dir, "--tenant", TENANT, "--target", "node", "--state", state, "--activate", "--skip-users"], nodeEdgeHost);
     const k = await keys("node", state);
     const host = await startNodeHostProcess({ repo, state });
     try {

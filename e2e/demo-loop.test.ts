@@ -13,6 +13,7 @@ import { startWranglerDev, type WranglerDev } from "../edge/node/wrangler-dev.ts
 import { prepareDemo, type PreparedDemo } from "../trainer/demo/prepare.ts";
 import { runPipeline } from "../trainer/pipeline.ts";
 import { listRuns } from "../trainer/runs.ts";
+import { nodeEdgeHost } from "../edge/node/host.ts";
 
 const repo = path.resolve(import.meta.dirname, "..");
 const tenant = "loop";
@@ -23,7 +24,7 @@ const dirs = () => ({ home: path.join(tmp, "home"), state: path.join(tmp, "state
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), "edgerec-loop-"));
-  demo = await prepareDemo({ ...dirs(), tenant, model: "als", log: () => {} });
+  demo = await prepareDemo({ ...dirs(), tenant, model: "als", host: nodeEdgeHost, log: () => {} });
   dev = await startWranglerDev({ cwd: repo, persistTo: dirs().state, timeoutMs: 180_000 });
 }, 300_000);
 
@@ -82,7 +83,7 @@ describe("the demo loop", () => {
     expect(share(after.items.map((i) => i.id))).toBeGreaterThan(share(before.items.map((i) => i.id)));
     expect(share(after.items.map((i) => i.id))).toBeGreaterThanOrEqual(0.5);
 
-    const summary = await runPipeline({ tenant, target: "local", state: dirs().state, runs: dirs().runs, artifacts: path.join(dirs().home, "artifacts") });
+    const summary = await runPipeline({ host: nodeEdgeHost, tenant, target: "local", state: dirs().state, runs: dirs().runs, artifacts: path.join(dirs().home, "artifacts") });
     expect(summary.events).toBe(events.length);
     expect(summary.slice.kind).toBe("new-events");
     expect(summary.active?.version).toBe(demo.version);

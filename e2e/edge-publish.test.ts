@@ -18,6 +18,7 @@ import { runPublish } from "../trainer/cli/publish.ts";
 import { openEdgeStore } from "../edge/node/index.ts";
 import { exportEvents } from "../trainer/io/export-events.ts";
 import { loadInteractions } from "../trainer/io/load-data.ts";
+import { nodeEdgeHost } from "../edge/node/host.ts";
 
 const repo = path.resolve(import.meta.dirname, "..");
 let tmp = "";
@@ -39,12 +40,12 @@ describe("edgerec publish", () => {
   it("--target local: wrangler dev serves the published version, events come back as training data", async () => {
     const persist = path.join(tmp, "wrangler-state");
     const dir = await artifactDir("v1", "v1");
-    const summary = await runPublish(["--artifact", dir, "--tenant", "shop", "--target", "local", "--state", persist, "--activate"]);
+    const summary = await runPublish(["--artifact", dir, "--tenant", "shop", "--target", "local", "--state", persist, "--activate"], nodeEdgeHost);
     expect(summary).toMatchObject({ tenant: "shop", version: "v1", target: "local", userVectors: 40, active: "v1" });
-    const key = await runKeys(["create", "--tenant", "shop", "--role", "write", "--target", "local", "--state", persist]);
+    const key = await runKeys(["create", "--tenant", "shop", "--role", "write", "--target", "local", "--state", persist], nodeEdgeHost);
     expect(key).toMatch(/^erk_/);
-    await expect(runPublish(["--artifact", await artifactDir("bad", "v2", true), "--tenant", "shop", "--target", "local", "--state", persist])).rejects.toThrow(/items\.bin/);
-    await expect(runPublish(["--artifact", dir, "--tenant", "other", "--target", "local", "--state", persist])).rejects.toThrow(/belongs to tenant 'shop'/);
+    await expect(runPublish(["--artifact", await artifactDir("bad", "v2", true), "--tenant", "shop", "--target", "local", "--state", persist], nodeEdgeHost)).rejects.toThrow(/items\.bin/);
+    await expect(runPublish(["--artifact", dir, "--tenant", "other", "--target", "local", "--state", persist], nodeEdgeHost)).rejects.toThrow(/belongs to tenant 'shop'/);
 
     // The test asserts a KV cache hit: no read budget, so a loaded machine cannot turn it into an artifact answer.
     const dev = await startWranglerDev({ cwd: repo, persistTo: persist, vars: { KV_READ_BUDGET_MS: "0" } });
@@ -69,7 +70,7 @@ describe("edgerec publish", () => {
       const next = await fetch(`${dev.url}/v1/tenants/shop/recommendations`, { method: "POST", headers, body: JSON.stringify({ userId: "fresh" }) });
       expect(((await next.json()) as { source: string }).source).toBe("fold-in");
       // Publishing and activating v2 while the Worker runs: served within the config TTL, without a restart.
-      await runPublish(["--artifact", await artifactDir("v2", "v2"), "--tenant", "shop", "--target", "local", "--state", persist, "--activate", "--skip-users"]);
+      await runPublish(["--artifact", await artifactDir("v2", "v2"), "--tenant", "shop", "--target", "local", "--state", persist, "--activate", "--skip-users"], nodeEdgeHost);
       let version = "";
       for (let i = 0; i < 40 && version !== "v2"; i++) {
         await new Promise((r) => setTimeout(r, 250));
@@ -97,9 +98,9 @@ describe("edgerec publish", () => {
     const state = path.join(tmp, "node-state");
     try {
       const dir = await artifactDir("nv1", "v1");
-      const summary = await runPublish(["--artifact", dir, "--tenant", "shop", "--target", "node", "--state", state, "--redis", redis.url, "--activate"]);
+      const summary = await runPublish(["--artifact", dir, "--tenant", "shop", "--target", "node", "--state", state, "--redis", redis.url, "--activate"], nodeEdgeHost);
       expect(summary).toMatchObject({ target: "node", userVectors: 40, active: "v1" });
-      const key = await runKeys(["create", "--tenant", "shop", "--role", "read", "--target", "node", "--state", state]);
+      const key = await runKeys(["create", "--tenant", "shop", "--role", "read", "--target", "node", "--state", state], nodeEdgeHost);
       const host = createNodeHost({ stateDir: state, redisUrl: redis.url });
       try {
         const res = await host.app.fetch(
@@ -110,7 +111,7 @@ describe("edgerec publish", () => {
       } finally {
         await host.close();
       }
-      expect(await runKeys(["list", "--tenant", "shop", "--target", "node", "--state", state])).toMatch(/\tread\t/);
+      expect(await runKeys(["list", "--tenant", "shop", "--target", "node", "--state", state], nodeEdgeHost)).toMatch(/\tread\t/);
     } finally {
       await redis.stop();
     }

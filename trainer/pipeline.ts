@@ -8,7 +8,7 @@
 
 import { resolve } from "node:path";
 import { loadInteractions } from "./io/load-data.ts";
-import { openEdgeStore, type Target } from "../edge/node/index.ts";
+import type { EdgeHost, Target } from "../shared/store/edge-host.ts";
 import { mergeEvents, type LoggedEvent } from "../shared/data/merge.ts";
 import { randomHoldout, splitByMask, type Split } from "../shared/data/split.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
@@ -25,6 +25,8 @@ import { statsOf, trainModel, type TrainableModel } from "./train.ts";
 import { runPublish, type PublishSummary } from "./cli/publish.ts";
 
 export interface PipelineOptions {
+  /** The edge's Node side (shared/store/edge-host.ts), from the composition root. */
+  host: EdgeHost;
   tenant: string;
   target: Target;
   state?: string;
@@ -62,7 +64,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineSummary> 
   const log = o.log ?? (() => {});
   const tolerance = o.tolerance ?? 0.005;
   const seed = o.seed ?? 42;
-  const store = await openEdgeStore(o.target, { stateDir: o.state, redisUrl: o.redis });
+  const store = await o.host.openStore(o.target, { stateDir: o.state, redisUrl: o.redis });
   let events: LoggedEvent[];
   let activeVersion: string | null;
   try {
@@ -114,7 +116,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineSummary> 
     const args = ["--artifact", artifactDir, "--tenant", o.tenant, "--target", o.target, "--activate"];
     if (o.state) args.push("--state", o.state);
     if (o.redis) args.push("--redis", o.redis);
-    published = await runPublish(args);
+    published = await runPublish(args, o.host);
   }
   const stats = statsOf(merged);
   const run = await recordRun(

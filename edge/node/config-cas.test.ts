@@ -10,6 +10,7 @@ import { buildFixture } from "../testing/fixtures.ts";
 import { FsConfigStore, writeFileAtomic } from "./fs-stores.ts";
 import { createNodeHost, type NodeHost } from "./server.ts";
 import { artifactPath } from "./state-layout.ts";
+import { nodeEdgeHost } from "./host.ts";
 
 let state = "";
 let host: NodeHost;
@@ -27,7 +28,7 @@ afterAll(async () => {
   if (state) await rm(state, { recursive: true, force: true });
 });
 
-const keys = (...a: string[]) => runKeys([...a, "--tenant", "t", "--target", "node", "--state", state]);
+const keys = (...a: string[]) => runKeys([...a, "--tenant", "t", "--target", "node", "--state", state], nodeEdgeHost);
 const call = (p: string, key: string, method = "POST") =>
   host.app.fetch(new Request(`http://edge.test${p}`, { method, headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: method === "POST" ? "{}" : undefined }));
 

@@ -2,16 +2,12 @@
 // port for e2e tests and bench:edge, waits until it answers, and stops it.
 
 import { type ChildProcess, spawn } from "node:child_process";
+import type { DevServer, DevServerOptions } from "../../shared/store/edge-host.ts";
 import { freePort } from "./redis-process.ts";
 
-export interface WranglerDev {
-  url: string;
-  stop(): Promise<void>;
-  /** Everything wrangler printed (for error messages). */
-  log(): string;
-}
+export type WranglerDev = DevServer;
 
-export async function startWranglerDev(opts: { cwd: string; persistTo: string; vars?: Record<string, string>; timeoutMs?: number; port?: number }): Promise<WranglerDev> {
+export async function startWranglerDev(opts: DevServerOptions): Promise<WranglerDev> {
   const port = opts.port ?? (await freePort());
   const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", opts.persistTo, "--show-interactive-dev-session=false", "--inspector-port", String(await freePort())];
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);

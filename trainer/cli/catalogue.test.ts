@@ -9,6 +9,7 @@ import { itemsFileSchema } from "../../shared/artifact/manifest.ts";
 import { makeShopFiles, type ShopFiles } from "../testing/shop-files.ts";
 import { main } from "./main.ts";
 import { runTrain } from "./train.ts";
+import { nodeEdgeHost } from "../../edge/node/host.ts";
 
 let dir: string;
 let shop: ShopFiles;
@@ -53,7 +54,7 @@ describe("edgerec train --items", () => {
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((s: string) => (stderr.push(String(s)), true)) as typeof process.stderr.write;
     try {
-      const code = await main(["train", "--data", join(dir, "events.csv"), ...MAP, "--items", join(dir, "bad.csv"), "--item-schema", "price:number", "--out", join(dir, "x")]);
+      const code = await main(["train", "--data", join(dir, "events.csv"), ...MAP, "--items", join(dir, "bad.csv"), "--item-schema", "price:number", "--out", join(dir, "x")], nodeEdgeHost);
       expect(code).toBe(1);
     } finally {
       process.stderr.write = write;

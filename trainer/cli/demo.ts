@@ -6,7 +6,7 @@ import { z } from "zod";
 import { shopPageUrl, trainingPageUrl } from "../demo/links.ts";
 import { prepareDemo } from "../demo/prepare.ts";
 import { serveDemo } from "../demo/serve.ts";
-import { DEFAULT_PERSIST } from "../../edge/node/index.ts";
+import { DEFAULT_PERSIST } from "../../shared/store/edge-host.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 import { log } from "./progress.ts";
@@ -48,12 +48,12 @@ export const demoCommand: Command = {
   name: "demo",
   summary: "train, publish and serve the whole system locally (API, widget page, training page)",
   usage,
-  async run(args) {
+  async run(args, host) {
     const f = parseFlags("demo", args, spec, schema);
     const t0 = performance.now();
-    const demo = await prepareDemo({ home: f.home, state: f.state, tenant: f.tenant, model: f.model, data: f.data, format: f.format, log });
+    const demo = await prepareDemo({ home: f.home, state: f.state, tenant: f.tenant, model: f.model, data: f.data, format: f.format, host, log });
     log("demo: starting the Worker (wrangler dev) and the web pages (vite)…");
-    const servers = await serveDemo({ state: f.state, apiPort: f.port, webPort: f["web-port"] });
+    const servers = await serveDemo({ edge: host, state: f.state, apiPort: f.port, webPort: f["web-port"] });
     const api = servers.apiUrl;
     const shop = shopPageUrl(servers.webUrl, api, f.tenant, demo.keys.read);
     const m = demo.metrics;

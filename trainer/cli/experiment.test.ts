@@ -9,13 +9,14 @@ import { bucketOf, pickWeighted } from "../../shared/experiments/bucket.ts";
 import type { Experiment } from "../../shared/experiments/experiment.ts";
 import { runExperiment } from "./experiment.ts";
 import { runKeys } from "./keys.ts";
+import { nodeEdgeHost } from "../../edge/node/host.ts";
 
 let state: string;
-const run = (...args: string[]) => runExperiment([...args, "--target", "node", "--state", state]);
+const run = (...args: string[]) => runExperiment([...args, "--target", "node", "--state", state], nodeEdgeHost);
 
 beforeAll(async () => {
   state = await mkdtemp(path.join(tmpdir(), "edgerec-exp-"));
-  await runKeys(["create", "--tenant", "shop", "--role", "admin", "--target", "node", "--state", state]);
+  await runKeys(["create", "--tenant", "shop", "--role", "admin", "--target", "node", "--state", state], nodeEdgeHost);
 });
 afterAll(() => rm(state, { recursive: true, force: true }));
 

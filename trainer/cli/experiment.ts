@@ -6,10 +6,9 @@ import { z } from "zod";
 import { EdgerecError } from "../../shared/errors.ts";
 import { experimentReport } from "../../shared/experiments/report.ts";
 import { EXPERIMENT_ID_RE, ExperimentConflict, addExperiment, createExperimentSchema, runningExperiment, stopExperiment } from "../../shared/experiments/experiment.ts";
-import type { EdgeStore } from "../../shared/store/edge-store.ts";
 import type { EventLine } from "../../shared/store/event-line.ts";
 import { TENANT_RE } from "../../shared/store/tenant-config.ts";
-import { TARGETS, openEdgeStore } from "../../edge/node/index.ts";
+import { type EdgeHost, TARGETS } from "../../shared/store/edge-host.ts";
 import { parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 
@@ -82,13 +81,13 @@ async function readJsonl(file: string): Promise<EventLine[]> {
   });
 }
 
-export async function runExperiment(args: string[], storeOverride?: EdgeStore): Promise<string> {
+export async function runExperiment(args: string[], host: EdgeHost): Promise<string> {
   const [action, ...rest] = args;
   if (!ACTIONS.includes(action as (typeof ACTIONS)[number])) {
     throw new EdgerecError("bad_flag", `unknown action '${action ?? ""}'; expected one of: ${ACTIONS.join(", ")}`);
   }
   const f = parseFlags("experiment", rest, spec, flagsSchema);
-  const store = storeOverride ?? (await openEdgeStore(f.target, { stateDir: f.state }));
+  const store = await host.openStore(f.target, { stateDir: f.state });
   try {
     const config = await store.getConfig(f.tenant);
     if (!config) throw new EdgerecError("unknown_tenant", `unknown tenant '${f.tenant}' on target ${f.target}`);
@@ -116,7 +115,7 @@ export async function runExperiment(args: string[], storeOverride?: EdgeStore): 
     const events = f.events ? await readJsonl(f.events) : await store.readEvents(f.tenant);
     return JSON.stringify({ tenant: f.tenant, status: exp.status, createdAt: exp.createdAt, stoppedAt: exp.stoppedAt, ...experimentReport(exp, events, f.alpha) });
   } finally {
-    if (!storeOverride) await store.close();
+    await store.close();
   }
 }
 
@@ -124,7 +123,7 @@ export const experimentCommand: Command = {
   name: "experiment",
   summary: "create, list, stop an A/B experiment, or report its results (prints JSON)",
   usage,
-  async run(args) {
-    process.stdout.write((await runExperiment(args)) + "\n");
+  async run(args, host) {
+    process.stdout.write((await runExperiment(args, host)) + "\n");
   },
 };

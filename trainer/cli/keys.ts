@@ -5,9 +5,8 @@
 import { z } from "zod";
 import { EdgerecError } from "../../shared/errors.ts";
 import { generateKey, keyRecord } from "../../shared/store/api-keys.ts";
-import type { EdgeStore } from "../../shared/store/edge-store.ts";
 import { ROLES, TENANT_RE, emptyTenantConfig } from "../../shared/store/tenant-config.ts";
-import { TARGETS, openEdgeStore } from "../../edge/node/index.ts";
+import { type EdgeHost, TARGETS } from "../../shared/store/edge-host.ts";
 import { parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 
@@ -33,7 +32,7 @@ const flagsSchema = z.object({
 
 const spec = { tenant: { type: "string" }, role: { type: "string" }, id: { type: "string" }, target: { type: "string" }, state: { type: "string" } } as const;
 
-export async function runKeys(args: string[], storeOverride?: EdgeStore): Promise<string> {
+export async function runKeys(args: string[], host: EdgeHost): Promise<string> {
   const [action, ...rest] = args;
   if (!(ACTIONS as readonly string[]).includes(action ?? "")) {
     throw new EdgerecError("bad_flag", `unknown action '${action ?? ""}'; expected one of: ${ACTIONS.join(", ")}`);
@@ -42,7 +41,7 @@ export async function runKeys(args: string[], storeOverride?: EdgeStore): Promis
   const f = parseFlags("keys", rest, spec, flagsSchema);
   if (action === "create" && !f.role) throw new EdgerecError("bad_flag", `--role is required; expected one of: ${ROLES.join(", ")}`);
   if (action === "revoke" && !f.id) throw new EdgerecError("bad_flag", "--id is required (the key id that `edgerec keys list` prints)");
-  const store = storeOverride ?? (await openEdgeStore(f.target, { stateDir: f.state }));
+  const store = await host.openStore(f.target, { stateDir: f.state });
   try {
     if (action === "list") {
       const config = (await store.getConfig(f.tenant)) ?? emptyTenantConfig(f.tenant);
@@ -67,7 +66,7 @@ export async function runKeys(args: string[], storeOverride?: EdgeStore): Promis
     });
     return key;
   } finally {
-    if (!storeOverride) await store.close();
+    await store.close();
   }
 }
 
@@ -75,8 +74,8 @@ export const keysCommand: Command = {
   name: "keys",
   summary: "create, list or revoke a tenant's API keys (stored hashed, with a role)",
   usage,
-  async run(args) {
-    const out = await runKeys(args);
+  async run(args, host) {
+    const out = await runKeys(args, host);
     if (out) process.stdout.write(out + "\n");
   },
 };

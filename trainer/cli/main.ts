@@ -1,6 +1,7 @@
 // The `edgerec` command line: dispatches to sub-commands; any failure becomes one readable line and exit code 1.
 
 import { EdgerecError } from "../../shared/errors.ts";
+import type { EdgeHost } from "../../shared/store/edge-host.ts";
 import type { Command } from "./command.ts";
 import { demoCommand } from "./demo.ts";
 import { evaluateCommand } from "./evaluate.ts";
@@ -27,7 +28,7 @@ export const COMMANDS: Command[] = [
 const overview = () =>
   `edgerec — recommendations trained offline, served at the edge and in the browser\n\nUsage: edgerec <command> [options]\n\n${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join("\n")}\n\nRun 'edgerec <command> --help' for a command's options.`;
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], host: EdgeHost): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(overview() + "\n");
@@ -43,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    await command.run(rest);
+    await command.run(rest, host);
     return 0;
   } catch (e) {
     process.stderr.write(`edgerec ${name}: ${errorLine(e)}\n`);
@@ -56,9 +57,4 @@ function errorLine(e: unknown): string {
   if (e instanceof EdgerecError) return e.message;
   if (e instanceof Error) return e.message.split("\n")[0] ?? String(e);
   return String(e);
-}
-
-// Run directly (tsx trainer/cli/main.ts …) as well as through bin/edgerec.mjs.
-if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await main(process.argv.slice(2));
 }

@@ -2,7 +2,7 @@
 // For schedulers: a JSON summary on stdout, progress on stderr, non-zero exit on failure.
 
 import { z } from "zod";
-import { TARGETS } from "../../edge/node/index.ts";
+import { TARGETS } from "../../shared/store/edge-host.ts";
 import { runPipeline } from "../pipeline.ts";
 import { parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -52,9 +52,9 @@ export const pipelineCommand: Command = {
   name: "pipeline",
   summary: "retrain from the event log, gate against the active version, publish and activate",
   usage,
-  async run(args) {
+  async run(args, host) {
     const f = parseFlags("pipeline", args, spec, schema);
-    const summary = await runPipeline({ ...f, log });
+    const summary = await runPipeline({ ...f, host, log });
     process.stdout.write(JSON.stringify(summary) + "\n");
   },
 };

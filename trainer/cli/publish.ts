@@ -7,10 +7,9 @@ import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
 import { decodePack } from "../../shared/artifact/pack.ts";
 import { decodeUsersJson, readManifest, readVerified } from "../../shared/artifact/reader.ts";
 import { EdgerecError } from "../../shared/errors.ts";
-import type { EdgeStore } from "../../shared/store/edge-store.ts";
 import { userVectorKey } from "../../shared/store/keys.ts";
 import { TENANT_RE, activateVersion, emptyTenantConfig } from "../../shared/store/tenant-config.ts";
-import { TARGETS, checkServable, openEdgeStore } from "../../edge/node/index.ts";
+import { type EdgeHost, TARGETS } from "../../shared/store/edge-host.ts";
 import { dirSource } from "../artifact-dir.ts";
 import { parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -55,7 +54,7 @@ export interface PublishSummary {
   seconds: number;
 }
 
-export async function runPublish(args: string[], storeOverride?: EdgeStore): Promise<PublishSummary> {
+export async function runPublish(args: string[], host: EdgeHost): Promise<PublishSummary> {
   if (!args.includes("--artifact")) throw new EdgerecError("bad_flag", "--artifact is required");
   if (!args.includes("--tenant")) throw new EdgerecError("bad_flag", "--tenant is required");
   const f = parseFlags("publish", args, {
@@ -84,10 +83,10 @@ export async function runPublish(args: string[], storeOverride?: EdgeStore): Pro
   const files = new Map<string, Uint8Array>();
   for (const name of Object.keys(manifest.files)) files.set(name, await readVerified(source, manifest, name));
   files.set(ARTIFACT_FILES.manifest, (await source.get(ARTIFACT_FILES.manifest))!);
-  await checkServable(files, manifest.tenant, manifest.version);
+  await host.checkServable(files, manifest.tenant, manifest.version);
   process.stderr.write(`publish: ${manifest.tenant}@${manifest.version} verified (${files.size} files)\n`);
 
-  const store = storeOverride ?? (await openEdgeStore(f.target, { stateDir: f.state, redisUrl: f.redis }));
+  const store = await host.openStore(f.target, { stateDir: f.state, redisUrl: f.redis });
   try {
     // The manifest goes last: a version becomes visible only once all its files are in place.
     let bytes = 0;
@@ -134,7 +133,7 @@ export async function runPublish(args: string[], storeOverride?: EdgeStore): Pro
       seconds: Math.round((Date.now() - t0) / 100) / 10,
     };
   } finally {
-    if (!storeOverride) await store.close();
+    await store.close();
   }
 }
 
@@ -154,8 +153,8 @@ export const publishCommand: Command = {
   name: "publish",
   summary: "verify an artifact and publish it to the edge (wrangler local state, Node host, or Cloudflare)",
   usage,
-  async run(args) {
-    const summary = await runPublish(args);
+  async run(args, host) {
+    const summary = await runPublish(args, host);
     process.stdout.write(JSON.stringify(summary) + "\n");
   },
 };

@@ -11,6 +11,7 @@ import { runTrain } from "../cli/train.ts";
 import { versionFromDate } from "../export.ts";
 import { openEdgeStore } from "../../edge/node/index.ts";
 import { type DemoOptions, prepareDemo } from "./prepare.ts";
+import { nodeEdgeHost } from "../../edge/node/host.ts";
 
 const tenant = "shop";
 const dirs: string[] = [];
@@ -35,6 +36,7 @@ async function setup(): Promise<{ opts: (log: string[]) => DemoOptions; csv: str
     home: path.join(tmp, "home"),
     state,
     runs: path.join(tmp, "runs"),
+    host: nodeEdgeHost,
     tenant,
     model: "als",
     data: csv,
@@ -91,7 +93,7 @@ describe("npm run demo: prepare (local state)", () => {
     const newer = versionFromDate();
     const out = path.join(tmp, "pipeline", newer);
     await runTrain(["--data", csv, "--format", "csv", "--model", "als", "--no-tune", "--tenant", tenant, "--version", newer, "--out", out, "--runs", path.join(tmp, "runs")]);
-    await runPublish(["--artifact", out, "--tenant", tenant, "--target", "local", "--state", state, "--activate", "--skip-users"]);
+    await runPublish(["--artifact", out, "--tenant", tenant, "--target", "local", "--state", state, "--activate", "--skip-users"], nodeEdgeHost);
     expect(await activeVersion(state)).toBe(newer);
 
     // Re-run with the same data and model: the demo's artifact is reused, and not activated over the newer one.

@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { readItems, readManifest } from "../../shared/artifact/reader.ts";
 import { hashKey } from "../../shared/store/api-keys.ts";
-import { openEdgeStore } from "../../edge/node/index.ts";
+import type { EdgeHost } from "../../shared/store/edge-host.ts";
 import { dirSource } from "../artifact-dir.ts";
 import { runKeys } from "../cli/keys.ts";
 import { runPublish } from "../cli/publish.ts";
@@ -26,6 +26,8 @@ export interface DemoOptions {
   data?: string;
   format?: string;
   runs?: string;
+  /** The edge's Node side (shared/store/edge-host.ts), from the composition root. */
+  host: EdgeHost;
   log: (line: string) => void;
 }
 
@@ -86,7 +88,7 @@ export async function prepareDemo(o: DemoOptions): Promise<PreparedDemo> {
     state = { tenant: o.tenant, model: o.model, fingerprint, version, artifact, metrics: summary.metrics, baseline: summary.baseline };
   }
 
-  const store = await openEdgeStore("local", { stateDir: o.state });
+  const store = await o.host.openStore("local", { stateDir: o.state });
   let config;
   try {
     config = await store.getConfig(o.tenant);
@@ -101,7 +103,7 @@ export async function prepareDemo(o: DemoOptions): Promise<PreparedDemo> {
   else if (!mayActivate) {
     o.log(`demo: ${o.tenant} serves ${config!.active} (newer than the demo's ${state.version}); left active — activate the demo's with: npx edgerec publish --artifact ${state.artifact} --tenant ${o.tenant} --target local --state ${o.state} --activate`);
   } else {
-    const summary = await runPublish(["--artifact", state.artifact, "--tenant", o.tenant, "--target", "local", "--state", o.state, "--activate", "--skip-users"]);
+    const summary = await runPublish(["--artifact", state.artifact, "--tenant", o.tenant, "--target", "local", "--state", o.state, "--activate", "--skip-users"], o.host);
     o.log(`demo: published ${summary.tenant}@${summary.version} (${summary.files} files) and activated it`);
   }
 
@@ -110,7 +112,7 @@ export async function prepareDemo(o: DemoOptions): Promise<PreparedDemo> {
   let keys: DemoKeys;
   if (keysValid) keys = previous!.keys!;
   else {
-    const make = (role: string) => runKeys(["create", "--tenant", o.tenant, "--role", role, "--target", "local", "--state", o.state]);
+    const make = (role: string) => runKeys(["create", "--tenant", o.tenant, "--role", role, "--target", "local", "--state", o.state], o.host);
     keys = { read: await make("read"), write: await make("write"), admin: await make("admin") };
   }
   state.keys = keys;

@@ -3,7 +3,7 @@
 
 import { fileURLToPath } from "node:url";
 import { createServer, type ViteDevServer } from "vite";
-import { startWranglerDev, type WranglerDev } from "../../edge/node/index.ts";
+import type { DevServer, EdgeHost } from "../../shared/store/edge-host.ts";
 
 export interface DemoServers {
   apiUrl: string;
@@ -13,16 +13,16 @@ export interface DemoServers {
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-export async function serveDemo(o: { state: string; apiPort?: number; webPort?: number; host?: string }): Promise<DemoServers> {
+export async function serveDemo(o: { edge: EdgeHost; state: string; apiPort?: number; webPort?: number; host?: string }): Promise<DemoServers> {
   const host = o.host ?? "127.0.0.1";
-  let wrangler: WranglerDev | undefined;
+  let wrangler: DevServer | undefined;
   let vite: ViteDevServer | undefined;
   const stop = async () => {
     await Promise.allSettled([wrangler?.stop(), vite?.close()]);
   };
   try {
     [wrangler, vite] = await Promise.all([
-      startWranglerDev({ cwd: ROOT, persistTo: o.state, port: o.apiPort, timeoutMs: 150_000 }),
+      o.edge.startDevServer({ cwd: ROOT, persistTo: o.state, port: o.apiPort, timeoutMs: 150_000 }),
       createServer({ configFile: `${ROOT}/vite.config.ts`, server: { host, port: o.webPort ?? 5173, strictPort: false } }).then((s) => s.listen()),
     ]);
   } catch (e) {
