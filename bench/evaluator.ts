@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { toCsr } from "../shared/data/csr.ts";
 import { evaluateRanking } from "../shared/metrics/evaluate.ts";
 import { Rng } from "../shared/random.ts";
-import { scoreAll } from "../shared/scoring/topk.ts";
+import { factorScorer } from "../shared/scoring/item-scorer.ts";
 import { loadTrainingData } from "../trainer/cli/data-flags.ts";
 import { benchClock, useAlsThreads } from "../trainer/models/als-pool.ts";
 import type { TrainedModel } from "../trainer/models/types.ts";
@@ -56,7 +56,7 @@ function score(train: Interactions, testRows: string[][], m: TrainedModel): Reco
     train: toCsr(train),
     test: toCsr(test),
     ks: [10, 20],
-    scoreUser: (u, out) => scoreAll(m.itemFactors, m.dim, m.userFactors.subarray(u * m.dim, (u + 1) * m.dim), out),
+    scoreUser: factorScorer(m),
   });
   return { "ndcg@10": round(r["ndcg@10"]), "recall@20": round(r["recall@20"]), users: r.users, unreachable: [...missed.values()].reduce((a, b) => a + b, 0) };
 }

@@ -22,7 +22,7 @@ import type { Interactions } from "../shared/data/interactions.ts";
 import { toCsr } from "../shared/data/csr.ts";
 import { randomHoldout } from "../shared/data/split.ts";
 import { evaluateRanking } from "../shared/metrics/evaluate.ts";
-import { scoreAll } from "../shared/scoring/topk.ts";
+import { factorScorer } from "../shared/scoring/item-scorer.ts";
 import { generateSynthetic } from "../shared/data/synthetic.ts";
 import { alsRegularization } from "../trainer/defaults.ts";
 import { itemCounts } from "../trainer/models/popularity.ts";
@@ -79,7 +79,7 @@ for (const name of names) {
   const testCsr = toCsr(test);
   const users = sampleUsers(testCsr.indptr, evalUsers);
   const score = (f: { dim: number; userFactors: Float32Array; itemFactors: Float32Array }) =>
-    pick(evaluateRanking({ train: trainCsr, test: testCsr, ks: [10, 20], users, scoreUser: (u, out) => scoreAll(f.itemFactors, f.dim, f.userFactors.subarray(u * f.dim, (u + 1) * f.dim), out) }));
+    pick(evaluateRanking({ train: trainCsr, test: testCsr, ks: [10, 20], users, scoreUser: factorScorer(f) }));
   const row: Record<string, unknown> = { set: name, ...stats, evaluatedUsers: users.length };
   const counts = itemCounts(trainCsr);
   row.popularity = pick(evaluateRanking({ train: trainCsr, test: testCsr, ks: [10, 20], users, scoreUser: (_u, out) => out.set(counts) }));

@@ -18,7 +18,7 @@ import { toCsr } from "../shared/data/csr.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
 import { randomHoldout } from "../shared/data/split.ts";
 import { evaluateRanking } from "../shared/metrics/evaluate.ts";
-import { scoreAll } from "../shared/scoring/topk.ts";
+import { factorScorer } from "../shared/scoring/item-scorer.ts";
 import { loadInteractions } from "../trainer/io/load-data.ts";
 import { itemNeighbours, truncateRows } from "../trainer/models/graph/neighbours.ts";
 import { encodeNeighbours, quantiseNeighbours } from "../shared/artifact/neighbours.ts";
@@ -59,7 +59,7 @@ async function benchDataset(name: string, path: string, maxUsers: number): Promi
       test: toCsr(test),
       ks: [20],
       users,
-      scoreUser: (u, out) => scoreAll(m.itemFactors, m.dim, m.userFactors.subarray(u * m.dim, (u + 1) * m.dim), out),
+      scoreUser: factorScorer(m),
     });
     rows.push({
       model,
@@ -94,13 +94,14 @@ function itemItemRows(train: Interactions, test: Interactions, users: Int32Array
       const list = quantiseNeighbours(g, valueBytes);
       for (const denseWeight of lowPassWeights) {
         const scorer = new NeighbourScorer(list, { denseWeight, offset, exponent });
+        const dense = factorScorer(m);
         const r = evaluateRanking({
           train: toCsr(train),
           test: toCsr(test),
           ks: [20],
           users,
           scoreUser: (u, out) => {
-            scoreAll(m.itemFactors, m.dim, m.userFactors.subarray(u * m.dim, (u + 1) * m.dim), out);
+            dense(u, out);
             scorer.scoreAllInto(byUser.indices.subarray(byUser.indptr[u]!, byUser.indptr[u + 1]!), out);
           },
         });

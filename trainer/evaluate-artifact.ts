@@ -7,7 +7,7 @@ import { buildCsr } from "../shared/data/csr.ts";
 import type { Interactions, UserMeta } from "../shared/data/interactions.ts";
 import { EdgerecError } from "../shared/errors.ts";
 import { evaluateRanking, type RankingReport } from "../shared/metrics/evaluate.ts";
-import { scoreAll } from "../shared/scoring/topk.ts";
+import { vectorScorer } from "../shared/scoring/item-scorer.ts";
 
 export interface ArtifactReport {
   report: RankingReport;
@@ -75,6 +75,7 @@ export function evaluateArtifact(m: ArtifactModel, history: Interactions, test: 
   const n = users.length;
   const items = m.itemIds.length;
   const ones = (len: number) => new Float32Array(len).fill(1);
+  const scoreVector = vectorScorer(m.itemVectors, m.dim);
   const report = evaluateRanking({
     train: buildCsr(n, items, Int32Array.from(trainRows), Int32Array.from(trainCols), ones(trainRows.length)),
     test: buildCsr(n, items, Int32Array.from(testRows), Int32Array.from(testCols), ones(testRows.length)),
@@ -82,7 +83,7 @@ export function evaluateArtifact(m: ArtifactModel, history: Interactions, test: 
     scoreUser: (u, out) => {
       const v = vectors[u];
       if (v) {
-        scoreAll(m.itemVectors, m.dim, v, out);
+        scoreVector(v, out);
         addHistoryTerm(m, users[u]!, histories[u]!, out);
       } else out.set(m.popularScores);
       if (protocol === "item-cold") for (let i = 0; i < items; i++) if (warmItem[i]) out[i] = -Infinity;

@@ -4,8 +4,8 @@
 import { toCsr } from "../shared/data/csr.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
 import { evaluateRanking, type RankingReport } from "../shared/metrics/evaluate.ts";
-import { scoreAll } from "../shared/scoring/topk.ts";
 import { itemCounts } from "./models/popularity.ts";
+import { factorScorer } from "../shared/scoring/item-scorer.ts";
 
 export interface Factors {
   dim: number;
@@ -15,13 +15,7 @@ export interface Factors {
 
 /** `train` and `test` must share IdMaps (as the splits in shared/data/split.ts do). */
 export function evaluateFactors(train: Interactions, test: Interactions, model: Factors, ks = [10, 20]): RankingReport {
-  const { dim, userFactors, itemFactors } = model;
-  return evaluateRanking({
-    train: toCsr(train),
-    test: toCsr(test),
-    ks,
-    scoreUser: (u, out) => scoreAll(itemFactors, dim, userFactors.subarray(u * dim, (u + 1) * dim), out),
-  });
+  return evaluateRanking({ train: toCsr(train), test: toCsr(test), ks, scoreUser: factorScorer(model) });
 }
 
 export function evaluatePopularity(train: Interactions, test: Interactions, ks = [10, 20]): RankingReport {

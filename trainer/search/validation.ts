@@ -6,8 +6,8 @@ import type { Interactions } from "../../shared/data/interactions.ts";
 import { randomHoldout, type Split } from "../../shared/data/split.ts";
 import { evaluateRanking } from "../../shared/metrics/evaluate.ts";
 import { Rng } from "../../shared/random.ts";
-import { scoreAll } from "../../shared/scoring/topk.ts";
 import { itemCounts } from "../models/popularity.ts";
+import { factorScorer } from "../../shared/scoring/item-scorer.ts";
 
 export interface Validation {
   split: Split;
@@ -33,8 +33,7 @@ export function carveValidation(data: Interactions, seed: number, fraction = 0.1
   return {
     split,
     users,
-    score: ({ dim, userFactors, itemFactors }) =>
-      evaluateRanking({ train, test, ks, users, scoreUser: (u, out) => scoreAll(itemFactors, dim, userFactors.subarray(u * dim, (u + 1) * dim), out) }),
+    score: (model) => evaluateRanking({ train, test, ks, users, scoreUser: factorScorer(model) }),
     popularity: () => {
       const counts = itemCounts(train);
       return evaluateRanking({ train, test, ks, users, scoreUser: (_u, out) => out.set(counts) });

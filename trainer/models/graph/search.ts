@@ -9,7 +9,6 @@ import { toCsr } from "../../../shared/data/csr.ts";
 import type { Interactions } from "../../../shared/data/interactions.ts";
 import { randomHoldout } from "../../../shared/data/split.ts";
 import { evaluateRanking } from "../../../shared/metrics/evaluate.ts";
-import { scoreAll } from "../../../shared/scoring/topk.ts";
 import { normalisedCsr, type Weighting } from "../../train.ts";
 import { degrees, type GraphParams, graphFactors, normalisedGraph } from "./graph.ts";
 import { neighbourCount } from "./defaults.ts";
@@ -17,6 +16,7 @@ import { randomizedSvd } from "./randomized-svd.ts";
 import { itemNeighbours, truncateRows } from "./neighbours.ts";
 import { type NeighbourValueWidth, quantiseNeighbours } from "../../../shared/artifact/neighbours.ts";
 import { NeighbourScorer } from "../../../shared/scoring/neighbour-scorer.ts";
+import { factorScorer } from "../../../shared/scoring/item-scorer.ts";
 
 export interface GraphSearchOptions {
   /** Users whose held-out items score each candidate (spread evenly over the users with any). */
@@ -69,13 +69,7 @@ export function searchGraphParams(train: Interactions, centre: GraphParams, seed
       for (const itemScale of [centre.itemScale, centre.itemScale + 0.25]) {
         const p: GraphParams = { ...centre, rank, beta, itemScale };
         const f = graphFactors(byUser, itemDegrees, svd, p);
-        const r = evaluateRanking({
-          train: trainCsr,
-          test: testCsr,
-          ks: [20],
-          users,
-          scoreUser: (u, out) => scoreAll(f.itemFactors, f.dim, f.userFactors.subarray(u * f.dim, (u + 1) * f.dim), out),
-        });
+        const r = evaluateRanking({ train: trainCsr, test: testCsr, ks: [20], users, scoreUser: factorScorer(f) });
         const ndcg20 = r["ndcg@20"]!;
         tried.push({ params: { rank, beta, itemScale }, ndcg20, recall20: r["recall@20"]! });
         opts.log?.(`tune graph rank ${rank} beta ${beta} itemScale ${itemScale}: ndcg@20 ${ndcg20.toFixed(4)}`);
@@ -89,7 +83,7 @@ export function searchGraphParams(train: Interactions, centre: GraphParams, seed
   const candidates = opts.neighbourCandidates ?? neighbourCandidates(train.itemIds.size);
   if (candidates.length > 0) {
     best = { ...best, neighbours: 0 };
-    const dense = graphFactors(byUser, itemDegrees, svd, best);
+    const dense = factorScorer(graphFactors(byUser, itemDegrees, svd, best));
     const g = itemNeighbours(byUser, byItem, Math.max(...candidates.map((c) => c.neighbours)));
     const budget = opts.budgetSeconds ?? Number.POSITIVE_INFINITY;
     const denseBest = bestScore;
@@ -109,7 +103,7 @@ export function searchGraphParams(train: Interactions, centre: GraphParams, seed
         ks: [20],
         users,
         scoreUser: (u, out) => {
-          scoreAll(dense.itemFactors, dense.dim, dense.userFactors.subarray(u * dense.dim, (u + 1) * dense.dim), out);
+          dense(u, out);
           scorer.scoreAllInto(trainCsr.indices.subarray(trainCsr.indptr[u]!, trainCsr.indptr[u + 1]!), out);
         },
       });

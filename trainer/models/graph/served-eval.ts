@@ -5,9 +5,9 @@ import { toCsr } from "../../../shared/data/csr.ts";
 import type { Interactions } from "../../../shared/data/interactions.ts";
 import { evaluateRanking, type RankingReport } from "../../../shared/metrics/evaluate.ts";
 import { NeighbourScorer } from "../../../shared/scoring/neighbour-scorer.ts";
-import { scoreAll } from "../../../shared/scoring/topk.ts";
 import { evaluateFactors } from "../../evaluate-model.ts";
 import type { TrainedModel } from "../types.ts";
+import { factorScorer } from "../../../shared/scoring/item-scorer.ts";
 
 /** `train` and `test` share IdMaps; `users` limits the users scored (all with test items by default). */
 export function evaluateServedGraph(train: Interactions, test: Interactions, m: TrainedModel, ks = [10, 20], users?: Int32Array): RankingReport {
@@ -15,13 +15,14 @@ export function evaluateServedGraph(train: Interactions, test: Interactions, m: 
   if (!m.neighbours || typeof weight !== "number" || m.foldIn?.method !== "projection") return evaluateFactors(train, test, m, ks);
   const scorer = new NeighbourScorer(m.neighbours, { denseWeight: weight, offset: m.foldIn.offset, exponent: m.foldIn.exponent });
   const byUser = toCsr(train);
+  const dense = factorScorer(m);
   return evaluateRanking({
     train: byUser,
     test: toCsr(test),
     ks,
     ...(users ? { users } : {}),
     scoreUser: (u, out) => {
-      scoreAll(m.itemFactors, m.dim, m.userFactors.subarray(u * m.dim, (u + 1) * m.dim), out);
+      dense(u, out);
       scorer.scoreAllInto(byUser.indices.subarray(byUser.indptr[u]!, byUser.indptr[u + 1]!), out);
     },
   });
