@@ -39,7 +39,7 @@ export interface ArtifactModel {
 
 export async function loadArtifactModel(source: ArtifactSource): Promise<ArtifactModel> {
   const manifest = await readManifest(source);
-  const { items, vectors, gram, projection } = await readItems(source, manifest);
+  const { items, vectors, gram, foldInData } = await readItems(source, manifest);
   const itemIds = items.map((i) => i.id);
   const itemRow = new Map(itemIds.map((id, row) => [id, row]));
   const userIds = decodeUsersJson(await readVerified(source, manifest, ARTIFACT_FILES.usersJson));
@@ -48,7 +48,7 @@ export async function loadArtifactModel(source: ArtifactSource): Promise<Artifac
   const popularRows = popular.global.map((p) => itemRow.get(p.id) ?? -1).filter((r) => r >= 0);
   const popularScores = new Float32Array(itemIds.length).fill(-Infinity);
   popularRows.forEach((row, rank) => (popularScores[row] = popularRows.length - rank));
-  const foldIn = createFoldIn(manifest.model.foldIn, vectors.dim, vectors.data, gram?.data ?? null, projection?.data ?? null);
+  const foldIn = createFoldIn(manifest.model.foldIn, vectors.dim, vectors.data, gram?.data ?? null, foldInData?.data ?? null);
   const seen = manifest.files[ARTIFACT_FILES.seen]
     ? checkSeenFits(decodeSeen(await readVerified(source, manifest, ARTIFACT_FILES.seen)), userIds.length, itemIds.length)
     : null;

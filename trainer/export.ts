@@ -39,13 +39,14 @@ export async function exportArtifact(model: TrainedModel, data: Interactions, op
     files.set(ARTIFACT_FILES.gram, encodePack({ rows: model.dim, dim: model.dim, data: Float32Array.from(gram) }, "float32"));
   }
   for (const [name, bytes] of twoTowerModelFiles(model)) files.set(name, bytes);
-  if (model.foldIn?.method === "projection") {
-    if (!model.projection || model.projection.length !== model.items * model.dim) {
-      throw new RangeError(`a projection fold-in needs a ${model.items}×${model.dim} projection matrix`);
-    }
-    // Always float32: fold-in sums many rows, and int8 rounding would move every folded user.
-    files.set(ARTIFACT_FILES.projection, encodePack({ rows: model.items, dim: model.dim, data: model.projection }, "float32"));
+  if (model.foldIn?.method === "filter") {
+    if (!model.itemScales || model.itemScales.length !== model.items) throw new RangeError(`a filter fold-in needs ${model.items} item scales`);
+    if (model.foldIn.filter.length !== model.dim) throw new RangeError(`a filter fold-in needs ${model.dim} filter weights, not ${model.foldIn.filter.length}`);
+    // Always float32: fold-in sums many rows. (items.bin may be int8: clients then fold from its dequantised vectors.)
+    files.set(ARTIFACT_FILES.itemScales, encodePack({ rows: model.items, dim: 1, data: model.itemScales }, "float32"));
   }
+  // Older graph versions' projection.bin is read by every client but no longer written.
+  if (model.foldIn?.method === "projection") throw new RangeError("the projection fold-in (projection.bin) is no longer exported: graph models use the filter fold-in");
   if (model.neighbours) {
     if (model.neighbours.items !== model.items) throw new RangeError(`neighbours cover ${model.neighbours.items} items, the model ${model.items}`);
     files.set(ARTIFACT_FILES.neighbours, encodeNeighbours(model.neighbours));

@@ -1,11 +1,20 @@
-// A graph-filter artifact served by the edge: the registry loads projection.bin with the version, and a visitor
-// known only by recent items is folded in through it (source "fold-in") to the same ranking the trained vector of
-// a user with those items gives.
+// A graph-filter artifact served by the edge: the registry loads item-scales.bin with the version, and a visitor
+// known only by recent items is folded in through it and the manifest's filter (source "fold-in") to the same
+// ranking the trained vector of a user with those items gives. An older version with projection.bin instead still
+// loads and folds alike; a version whose fold-in file or filter does not fit is refused, and the edge says so.
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeArtifactDir } from "../../trainer/artifact-dir.ts";
+import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
+import { decodePack, encodePack } from "../../shared/artifact/pack.ts";
+import type { FilterFoldInParams, Manifest } from "../../shared/artifact/manifest.ts";
+import { parseManifest } from "../../shared/artifact/reader.ts";
+import { sealArtifact } from "../../shared/artifact/writer.ts";
+import { ArtifactError } from "../../shared/errors.ts";
+import { toLegacyProjection } from "../testing/legacy-projection.ts";
+import { loadServingModel } from "./model-loader.ts";
 import { runRecommend } from "../../trainer/cli/recommend.ts";
 import { buildGraphFixture } from "../testing/graph-fixture.ts";
 import { generateSynthetic } from "../../shared/data/synthetic.ts";
@@ -23,14 +32,17 @@ describe("graph model at the edge", async () => {
   // The dense model alone (no item–item term): this is about the fold-in; the term has its own tests below.
   const model = await trainModel("graph", data, { seed: 1, dim: 12, graph: { neighbours: 0 } });
   const files = await exportArtifact(model, data, { tenant: "t", version: "v1", metrics: {} });
-  const store: Pick<ArtifactStore, "get"> = { get: async (_t, _v, name) => files.get(name) ?? null };
+  // The same model as an older version would carry it: projection.bin and the projection fold-in.
+  const legacy = await toLegacyProjection(files, "v0");
+  const versions = new Map([["v1", files], ["v0", legacy]]);
+  const store: Pick<ArtifactStore, "get"> = { get: async (_t, v, name) => versions.get(v)?.get(name) ?? null };
   const registry = new ModelRegistry(store, { budgetBytes: 1 << 30 });
   const deps = { registry, cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(), null), recent: new MemoryRecentItems() };
-  const config = { ...emptyTenantConfig("t"), active: "v1" };
   const { byUser } = normalisedCsr(data);
 
-  it("folds a visitor in from recent items through projection.bin, matching the trained user's ranking", async () => {
-    expect(files.has("projection.bin")).toBe(true);
+  /** For users whose items all weigh alike: what the edge serves from those items as recent ones, and the truth. */
+  async function foldedAgainstTrained(version: string): Promise<number> {
+    const config = { ...emptyTenantConfig("t"), active: version };
     let checked = 0;
     for (const u of [0, 3, 11]) {
       const rows = Array.from(byUser.indices.subarray(byUser.indptr[u]!, byUser.indptr[u + 1]!));
@@ -53,11 +65,72 @@ describe("graph model at the edge", async () => {
       expect(got.items.map((i) => i.id)).toEqual(truth);
       checked++;
     }
-    expect(checked).toBeGreaterThan(0);
+    return checked;
+  }
+
+  it("folds a visitor in from recent items through item-scales.bin and the filter, matching the trained user's ranking", async () => {
+    expect(files.has("item-scales.bin")).toBe(true);
+    expect(files.has("projection.bin")).toBe(false);
+    expect(await foldedAgainstTrained("v1")).toBeGreaterThan(0);
+  });
+
+  it("still loads an older version with projection.bin and folds visitors in through it alike", async () => {
+    expect(legacy.has("projection.bin")).toBe(true);
+    expect(legacy.has("item-scales.bin")).toBe(false);
+    const m = await registry.load("t", "v0");
+    expect(m.manifest.model.foldIn?.method).toBe("projection");
+    expect(m.foldIn).not.toBeNull();
+    expect(await foldedAgainstTrained("v0")).toBeGreaterThan(0);
+  });
+
+  it("counts item-scales.bin (4 bytes an item) where an older version counted projection.bin (items × dim)", async () => {
+    const now = await loadServingModel(store, "t", "v1");
+    const before = await loadServingModel(store, "t", "v0");
+    expect(before.bytes - now.bytes).toBe(model.items * (model.dim - 1) * 4);
+  });
+
+  it("refuses a version whose item-scales.bin or filter does not fit, with a clear error, and serves on", async () => {
+    const scales = decodePack(files.get(ARTIFACT_FILES.itemScales)!).data;
+    const nan = scales.slice();
+    nan[5] = Number.POSITIVE_INFINITY;
+    /** `files` as `version`, its item-scales.bin replaced or its manifest edited, listed and sealed as the trainer would. */
+    const variant = async (version: string, scalesBytes: Uint8Array | null, edit: (m: Manifest) => void = () => {}) => {
+      const { format: _format, files: _files, ...draft } = parseManifest(files.get(ARTIFACT_FILES.manifest)!);
+      edit(draft as Manifest);
+      const out = new Map(files);
+      out.delete(ARTIFACT_FILES.manifest);
+      if (scalesBytes) out.set(ARTIFACT_FILES.itemScales, scalesBytes);
+      return sealArtifact({ ...draft, version }, out);
+    };
+    const broken = new Map([
+      ["rows", await variant("rows", encodePack({ rows: model.items + 1, dim: 1, data: new Float32Array(model.items + 1) }))],
+      ["nan", await variant("nan", encodePack({ rows: model.items, dim: 1, data: nan }))],
+      ["filter", await variant("filter", null, (m) => (m.model.foldIn as FilterFoldInParams).filter.push(1))],
+    ]);
+    const bad: Pick<ArtifactStore, "get"> = { get: async (_t, v, name) => (broken.get(v) ?? versions.get(v))?.get(name) ?? null };
+    const messages = {
+      rows: `item-scales.bin is ${model.items + 1}×1, expected ${model.items}×1 (a row per item of items.bin)`,
+      nan: "item-scales.bin: value 5 is not finite",
+      filter: "manifest.json: model.foldIn.filter: has 13 weights, model.dim is 12",
+    };
+    const badDeps = { ...deps, registry: new ModelRegistry(bad, { budgetBytes: 1 << 30 }) };
+    for (const [version, message] of Object.entries(messages)) {
+      const e = await loadServingModel(bad, "t", version).then(() => null, (err: unknown) => err);
+      expect(e, version).toBeInstanceOf(ArtifactError);
+      expect((e as Error).message).toBe(message);
+      // Through the request path: a 503 naming the reason, not a crash.
+      await expect(recommend(badDeps, { ...emptyTenantConfig("t"), active: version }, { recentItems: [data.itemIds.ids[0]!], count: 5, excludeSeen: true })).rejects.toMatchObject({
+        code: "model_unavailable",
+        status: 503,
+        message: expect.stringContaining(message),
+      });
+    }
+    // The good version still serves from the same registry.
+    expect((await recommend(badDeps, { ...emptyTenantConfig("t"), active: "v1" }, { recentItems: [data.itemIds.ids[0]!], count: 5, excludeSeen: true })).source).toBe("fold-in");
   });
 
   it("serves a known user their trained vector", async () => {
-    const got = await recommend(deps, config, { userId: data.userIds.ids[5]!, count: 5, excludeSeen: true });
+    const got = await recommend(deps, { ...emptyTenantConfig("t"), active: "v1" }, { userId: data.userIds.ids[5]!, count: 5, excludeSeen: true });
     expect(got.source).toBe("personalized");
     expect(got.items).toHaveLength(5);
   });

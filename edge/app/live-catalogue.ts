@@ -16,7 +16,12 @@ export interface LiveCatalogue {
   deleted: Set<number>;
   /** Fold-in inputs, to rebuild the folder over a grown item matrix. */
   gram: Float32Array | null;
-  projection: Float32Array | null;
+  /**
+   * The fold-in's own file (item-scales.bin, or projection.bin of older graph versions). Its rows cover the artifact's
+   * items only: an item added live contributes nothing to a fold-in. A replaced vector of a known item does, under
+   * the "filter" method (which derives the item's fold-in row from its served vector), and not under "projection".
+   */
+  foldInData: Float32Array | null;
   /** The item matrix with room to grow (model.vectors is its first rows × dim values); null until the first change. */
   backing: Float32Array | null;
   /** Highest overlay seq applied, the stored overlay's tag when read, and when it was last checked (ms). */
@@ -29,8 +34,8 @@ export interface LiveCatalogue {
   towers?: Towers | null;
 }
 
-export function newLiveCatalogue(rows: number, gram: Float32Array | null, projection: Float32Array | null): LiveCatalogue {
-  return { baseRows: rows, deleted: new Set(), gram, projection, backing: null, seq: 0, etag: null, checkedAt: 0, skipped: 0 };
+export function newLiveCatalogue(rows: number, gram: Float32Array | null, foldInData: Float32Array | null): LiveCatalogue {
+  return { baseRows: rows, deleted: new Set(), gram, foldInData, backing: null, seq: 0, etag: null, checkedAt: 0, skipped: 0 };
 }
 
 /** Whether `row` is live (in range and not deleted). */
@@ -68,7 +73,7 @@ export function upsertItem(model: ServingModel, record: ItemRecord, vector: Floa
   counts.set(model.countByRow);
   model.countByRow = counts;
   model.index.setItems(model.vectors, model.rows);
-  model.foldIn = createFoldIn(model.manifest.model.foldIn, model.dim, model.vectors, model.live.gram, model.live.projection);
+  model.foldIn = createFoldIn(model.manifest.model.foldIn, model.dim, model.vectors, model.live.gram, model.live.foldInData);
   model.bytes += model.dim * 4 + 200;
   return { row, created: true };
 }
@@ -92,7 +97,7 @@ function writableMatrix(model: ServingModel, rows: number): Float32Array {
   live.backing = grown;
   model.vectors = grown.subarray(0, model.rows * model.dim);
   model.index.setItems(model.vectors, model.rows);
-  model.foldIn = createFoldIn(model.manifest.model.foldIn, model.dim, model.vectors, live.gram, live.projection);
+  model.foldIn = createFoldIn(model.manifest.model.foldIn, model.dim, model.vectors, live.gram, live.foldInData);
   return grown;
 }
 

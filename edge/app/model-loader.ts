@@ -54,7 +54,7 @@ export async function loadServingModel(
   if (manifest.tenant !== tenant) throw new ArtifactError("tenant", `manifest.json belongs to tenant '${manifest.tenant}', not '${tenant}'`);
   if (manifest.version !== version) throw new ArtifactError("version", `manifest.json is version '${manifest.version}', stored as '${version}'`);
   const loaded = await readItems(source, manifest);
-  const { vectors, gram, projection } = loaded;
+  const { vectors, gram, foldInData } = loaded;
   // Compact: the parsed records become garbage here, so the serving isolate's GC never marks them again.
   const items = ItemTable.from(loaded.items);
   loaded.items = [];
@@ -93,11 +93,12 @@ export async function loadServingModel(
     const list = checkNeighboursFit(decodeNeighbours(await readVerified(source, manifest, ARTIFACT_FILES.neighbours)), vectors.rows);
     neighbours = new NeighbourScorer(list, term);
   }
-  const foldIn = createFoldIn(manifest.model.foldIn, vectors.dim, vectors.data, gram?.data ?? null, projection?.data ?? null);
+  const foldIn = createFoldIn(manifest.model.foldIn, vectors.dim, vectors.data, gram?.data ?? null, foldInData?.data ?? null);
   // Everything but the index: typed arrays exactly, the compact item and user tables by their own count.
   const baseBytes =
     vectors.data.byteLength +
-    (projection?.data.byteLength ?? 0) +
+    // The fold-in's own file: item-scales.bin (4 bytes an item) or, in older graph versions, projection.bin (items × dim).
+    (foldInData?.data.byteLength ?? 0) +
     (userVectors?.byteLength ?? 0) +
     (seen ? seen.offsets.byteLength + seen.rows.byteLength : 0) +
     (neighbours?.bytes ?? 0) +
@@ -149,7 +150,7 @@ export async function loadServingModel(
     seen,
     index,
     neighbours,
-    live: newLiveCatalogue(vectors.rows, gram?.data ?? null, projection?.data ?? null),
+    live: newLiveCatalogue(vectors.rows, gram?.data ?? null, foldInData?.data ?? null),
     bytes,
     loadedAt: Date.now(),
     loadMs: 0,

@@ -47,10 +47,12 @@ export async function buildGraphFixture(o: { tenant: string; version: string; hn
   const list = decodeNeighbours(files.get(ARTIFACT_FILES.neighbours)!);
   const scorer = new NeighbourScorer(list, { denseWeight: 0.5, offset: 4, exponent: 0.5 });
   const fold = (rows: number[]): Float32Array => {
-    // The projection fold-in (shared/scoring/foldin.ts ProjectionFoldIn) with unit weights.
+    // The filter fold-in written out (shared/scoring/foldin.ts FilterFoldIn) with unit weights: P_i = s_i · (y_i ⊙ h).
+    if (model.foldIn?.method !== "filter") throw new Error("the graph model should fold in by its filter");
+    const h = model.foldIn.filter;
     const x = new Float64Array(model.dim);
-    for (const r of rows) for (let d = 0; d < model.dim; d++) x[d]! += model.projection![r * model.dim + d]!;
-    return Float32Array.from(x, (v) => v * (rows.length + 4) ** -0.5);
+    for (const r of rows) for (let d = 0; d < model.dim; d++) x[d]! += model.itemScales![r]! * model.itemFactors[r * model.dim + d]!;
+    return Float32Array.from(x, (v, d) => v * h[d]! * (rows.length + 4) ** -0.5);
   };
   return {
     files,

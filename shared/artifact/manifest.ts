@@ -45,7 +45,21 @@ export const projectionFoldInSchema = z.object({
 });
 export type ProjectionFoldInParams = z.infer<typeof projectionFoldInSchema>;
 
-export const foldInSchema = z.discriminatedUnion("method", [alsFoldInSchema, meanFoldInSchema, projectionFoldInSchema]);
+/**
+ * Graph-filter models, without a projection matrix: P_i = s_i · (y_i ⊙ h) is derived from the served item vector y_i,
+ * the item's scale s_i (`item-scales.bin`, an items × 1 embedding pack listed in `files`) and the filter weights h
+ * (`filter`, one per dimension), so x_u = (Σ_i w_i + offset)^-exponent · h ⊙ Σ_i w_i s_i y_i.
+ */
+export const filterFoldInSchema = z.object({
+  method: z.literal("filter"),
+  offset: z.number().check(z.nonnegative()),
+  exponent: z.number().check(z.gte(0), z.lte(2)),
+  /** h, one weight per dimension of the model (the manifest check holds its length to `model.dim`). */
+  filter: z.array(z.number()),
+});
+export type FilterFoldInParams = z.infer<typeof filterFoldInSchema>;
+
+export const foldInSchema = z.discriminatedUnion("method", [alsFoldInSchema, meanFoldInSchema, projectionFoldInSchema, filterFoldInSchema]);
 export type FoldInParams = z.infer<typeof foldInSchema>;
 
 export const indexParamsSchema = z.object({
@@ -62,13 +76,23 @@ export const manifestSchema = z.object({
   tenant: z.string().check(z.minLength(1)),
   version: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "version must be 1–64 of [A-Za-z0-9._-]")),
   createdAt: z.string(),
-  model: z.object({
-    kind: z.enum(MODEL_KINDS),
-    dim: z.int().check(z.nonnegative()),
-    similarity: z.enum(["dot", "cosine"]),
-    params: z.record(z.string(), z.unknown()),
-    foldIn: z.nullable(foldInSchema),
-  }),
+  model: z
+    .object({
+      kind: z.enum(MODEL_KINDS),
+      dim: z.int().check(z.nonnegative()),
+      similarity: z.enum(["dot", "cosine"]),
+      params: z.record(z.string(), z.unknown()),
+      foldIn: z.nullable(foldInSchema),
+    })
+    .check(
+      // The one fold-in parameter whose shape depends on another field: checked here, where dim is known.
+      z.superRefine((model, ctx) => {
+        const f = model.foldIn;
+        if (f?.method === "filter" && f.filter.length !== model.dim) {
+          ctx.addIssue({ code: "custom", path: ["foldIn", "filter"], input: f.filter, message: `has ${f.filter.length} weights, model.dim is ${model.dim}` });
+        }
+      }),
+    ),
   counts: z.object({
     users: z.int().check(z.nonnegative()),
     items: z.int().check(z.nonnegative()),

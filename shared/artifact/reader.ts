@@ -2,7 +2,7 @@
 // manifest schema, each file's size and SHA-256, then each format's own magic/version/size checks.
 
 import { ArtifactError } from "../errors.ts";
-import { ARTIFACT_FILES } from "./files.ts";
+import { ARTIFACT_FILES, foldInFileOf } from "./files.ts";
 import {
   type ItemRecord,
   type Manifest,
@@ -87,16 +87,24 @@ export interface LoadedItems {
   vectors: EmbeddingMatrix;
   /** YᵀY for fold-in; null when the model does not support it. */
   gram: EmbeddingMatrix | null;
-  /** The fold-in projection of graph models (items × dim); null when the version has none. */
-  projection: EmbeddingMatrix | null;
+  /**
+   * The fold-in method's own file (files.ts foldInFileOf), decoded and shape-checked: item-scales.bin (items × 1) for
+   * "filter", projection.bin (items × dim) for "projection"; null when the method has none or the version lacks it.
+   */
+  foldInData: EmbeddingMatrix | null;
 }
 
-/** Refuses a projection.bin whose shape does not match items.bin. */
-export function checkProjection(projection: EmbeddingMatrix, rows: number, dim: number): EmbeddingMatrix {
-  if (projection.rows !== rows || projection.dim !== dim) {
-    throw new ArtifactError("dim", `projection.bin is ${projection.rows}×${projection.dim}, expected ${rows}×${dim} like items.bin`);
+/**
+ * Decodes a fold-in file and refuses one unlike items.bin: item-scales.bin must be rows × 1, projection.bin rows × dim
+ * (every value finite: decodePack checks).
+ */
+export function decodeFoldInData(name: string, bytes: Uint8Array, rows: number, dim: number): EmbeddingMatrix {
+  const m = decodePack(bytes, name);
+  const width = name === ARTIFACT_FILES.itemScales ? 1 : dim;
+  if (m.rows !== rows || m.dim !== width) {
+    throw new ArtifactError(m.rows !== rows ? "rows" : "dim", `${name} is ${m.rows}×${m.dim}, expected ${rows}×${width} (a row per item of items.bin)`);
   }
-  return projection;
+  return m;
 }
 
 export async function readItems(source: ArtifactSource, manifest?: Manifest): Promise<LoadedItems> {
@@ -114,10 +122,7 @@ export async function readItems(source: ArtifactSource, manifest?: Manifest): Pr
       throw new ArtifactError("dim", `gram.bin is ${gram.rows}×${gram.dim}, expected ${m.model.dim}×${m.model.dim}`);
     }
   }
-  let projection: EmbeddingMatrix | null = null;
-  if (m.files[ARTIFACT_FILES.projection]) {
-    const bytes = await readVerified(source, m, ARTIFACT_FILES.projection);
-    projection = checkProjection(decodePack(bytes, ARTIFACT_FILES.projection), vectors.rows, vectors.dim);
-  }
-  return { manifest: m, items, vectors, gram, projection };
+  const foldInName = foldInFileOf(m.model.foldIn);
+  const foldInData = foldInName && m.files[foldInName] ? decodeFoldInData(foldInName, await readVerified(source, m, foldInName), vectors.rows, vectors.dim) : null;
+  return { manifest: m, items, vectors, gram, foldInData };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../random.ts";
-import { createFoldIn, FoldIn, gramMatrix, ProjectionFoldIn, solveSpdInPlace } from "./foldin.ts";
+import { createFoldIn, FilterFoldIn, FoldIn, gramMatrix, ProjectionFoldIn, solveSpdInPlace } from "./foldin.ts";
 
 /** The closed form written out naively: build A and b densely, solve by Gaussian elimination. */
 function naiveFoldIn(y: Float32Array, dim: number, rows: number[], weights: number[], alpha: number, lambda: number): number[] {
@@ -90,5 +90,38 @@ describe("MeanFoldIn (BPR)", () => {
     expect(v[0]).toBeCloseTo((1 + 2 * 3) / Math.sqrt(1 + 2 + 1), 6);
     expect(v[1]).toBeCloseTo((2 * 3) / Math.sqrt(4), 6);
     expect(Array.from(f.user([]))).toEqual([0, 0]);
+  });
+
+  it("filter fold-in is the projection fold-in with P_i = s_i · (y_i ⊙ h), derived from the item matrix", () => {
+    const rng = new Rng(11);
+    const dim = 5;
+    const rows = 40;
+    const items = Float32Array.from({ length: rows * dim }, () => rng.next() * 2 - 1);
+    const scales = Float32Array.from({ length: rows }, (_, i) => (i % 7 === 0 ? 0 : rng.next()));
+    const filter = [1, 1, 0.3, 0.3, 0];
+    const params = { method: "filter" as const, offset: 3, exponent: 0.5, filter };
+    const projection = new Float32Array(rows * dim);
+    for (let i = 0; i < rows; i++) for (let d = 0; d < dim; d++) projection[i * dim + d] = scales[i]! * items[i * dim + d]! * filter[d]!;
+    const byFilter = createFoldIn(params, dim, items, null, scales)!;
+    expect(byFilter).toBeInstanceOf(FilterFoldIn);
+    const byProjection = new ProjectionFoldIn(dim, projection, params);
+    const user = [0, 3, 9, 21, 39, 14];
+    const weights = [1, 2, 0.5, 1, 3, 1];
+    const a = byFilter.user(user, weights);
+    const b = byProjection.user(user, weights);
+    for (let d = 0; d < dim; d++) expect(a[d]).toBeCloseTo(b[d]!, 6);
+    expect(a[4]).toBe(0); // h = 0 drops a direction
+    expect(Array.from(byFilter.user([]))).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it("filter fold-in needs its scales, skips rows past them (items added live) and refuses a filter unlike dim", () => {
+    const params = { method: "filter" as const, offset: 1, exponent: 1, filter: [2, 1] };
+    const items = Float32Array.from([1, 0, 0, 1, 5, 5]); // 3 rows × dim 2: the third added after the scales
+    const scales = Float32Array.from([1, 0.5]);
+    expect(createFoldIn(params, 2, items, null, null)).toBeNull();
+    const f = createFoldIn(params, 2, items, null, scales)!;
+    // Rows 0 and 1 count (Σw = 2); rows 2 (no scale) and 99 (no item) add nothing, not even to Σw.
+    expect(Array.from(f.user([0, 1, 2, 99]))).toEqual([(1 * 2) / 3, (0.5 * 1) / 3].map(Math.fround));
+    expect(() => new FilterFoldIn(3, new Float32Array(6), scales, params)).toThrow(/2 weights, not dim 3/);
   });
 });

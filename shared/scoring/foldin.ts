@@ -4,7 +4,7 @@
 // YᵀY is precomputed once per model (`gram.bin`), so one fold-in costs O(n·d² + d³): well under a millisecond at d = 64.
 // The ALS trainer's final user step calls this same solver, so fold-in reproduces trained user vectors exactly.
 
-import type { AlsFoldInParams, FoldInParams, ProjectionFoldInParams } from "../artifact/manifest.ts";
+import type { AlsFoldInParams, FilterFoldInParams, FoldInParams, ProjectionFoldInParams } from "../artifact/manifest.ts";
 
 /** Computes a user's vector from the item rows they touched (and optional weights). */
 export interface UserFolder {
@@ -13,26 +13,70 @@ export interface UserFolder {
 }
 
 /**
- * The folder a manifest's `model.foldIn` asks for, or null when the model has none (or ALS without its gram matrix).
- * `items` is the item matrix the caller scores with (it may live in wasm memory); `projection` the matrix of
- * `projection.bin` (graph models), null when the version has none.
+ * The folder a manifest's `model.foldIn` asks for, or null when the model has none (or the version lacks the file
+ * its method reads). `items` is the item matrix the caller scores with (it may live in wasm memory); `gram` YᵀY of
+ * ALS (`gram.bin`); `foldInData` the fold-in method's own file (files.ts foldInFileOf): the item scales of
+ * `item-scales.bin` for "filter", the matrix of `projection.bin` for "projection" (older graph versions).
  */
 export function createFoldIn(
   params: FoldInParams | null,
   dim: number,
   items: Float32Array,
   gram: ArrayLike<number> | null,
-  projection: Float32Array | null = null,
+  foldInData: Float32Array | null = null,
 ): UserFolder | null {
   if (!params) return null;
   if (params.method === "mean") return new MeanFoldIn(dim, items, params.biasLast);
-  if (params.method === "projection") return projection ? new ProjectionFoldIn(dim, projection, params) : null;
+  if (params.method === "projection") return foldInData ? new ProjectionFoldIn(dim, foldInData, params) : null;
+  if (params.method === "filter") return foldInData ? new FilterFoldIn(dim, items, foldInData, params) : null;
   return gram ? new FoldIn(dim, gram, items, params) : null;
 }
 
 /**
- * Graph-filter fold-in (see projectionFoldInSchema): x = (Σ w + offset)^-exponent · Σ w_i P_i, one sparse product
- * over the user's items. The graph trainer computes its user vectors with this same formula.
+ * Graph-filter fold-in (see filterFoldInSchema): x = (Σ w + offset)^-exponent · h ⊙ Σ w_i s_i y_i over the item
+ * matrix the caller scores with — the projection fold-in with P_i = s_i · (y_i ⊙ h) derived on the fly, so no
+ * items × dim projection matrix is stored or shipped. The graph trainer computes its user vectors with this class.
+ * Rows past the scales (items added live at the edge) or past the matrix add nothing, as unknown rows do.
+ */
+export class FilterFoldIn implements UserFolder {
+  private readonly acc: Float64Array;
+  private readonly filter: Float64Array;
+  constructor(
+    readonly dim: number,
+    private readonly items: Float32Array,
+    private readonly scales: Float32Array,
+    readonly params: Pick<FilterFoldInParams, "offset" | "exponent" | "filter">,
+  ) {
+    if (params.filter.length !== dim) throw new RangeError(`the filter has ${params.filter.length} weights, not dim ${dim}`);
+    this.acc = new Float64Array(dim);
+    this.filter = Float64Array.from(params.filter);
+  }
+
+  user(rows: ArrayLike<number>, weights?: ArrayLike<number> | null, out = new Float32Array(this.dim)): Float32Array {
+    const { dim, items, scales, acc, filter } = this;
+    const nRows = Math.min(scales.length, Math.floor(items.length / Math.max(1, dim)));
+    acc.fill(0);
+    let total = 0;
+    for (let n = 0; n < rows.length; n++) {
+      const row = rows[n]!;
+      if (!(row >= 0 && row < nRows)) continue; // an item unknown to this version adds nothing
+      const w = weights ? weights[n]! : 1;
+      total += w;
+      const ws = w * scales[row]!;
+      if (ws === 0) continue;
+      const o = row * dim;
+      for (let d = 0; d < dim; d++) acc[d]! += ws * items[o + d]!;
+    }
+    const base = total + this.params.offset;
+    const scale = total > 0 && base > 0 ? base ** -this.params.exponent : 0;
+    for (let d = 0; d < dim; d++) out[d] = acc[d]! * filter[d]! * scale;
+    return out;
+  }
+}
+
+/**
+ * Older graph versions' fold-in (see projectionFoldInSchema): x = (Σ w + offset)^-exponent · Σ w_i P_i with P the
+ * stored projection matrix (`projection.bin`), one sparse product over the user's items.
  */
 export class ProjectionFoldIn implements UserFolder {
   private readonly acc: Float64Array;

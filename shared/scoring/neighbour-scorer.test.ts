@@ -42,9 +42,11 @@ describe("NeighbourScorer", () => {
     expect(Array.from(plain)).toEqual(Array.from(dense, (d) => Math.fround(0.3 * d)));
   });
 
-  it("reads its parameters from the manifest: denseWeight and the projection fold-in", () => {
+  it("reads its parameters from the manifest: denseWeight and the graph fold-in (filter, or projection in older versions)", () => {
     const manifest = { model: { params: { denseWeight: 0.5 }, foldIn: { method: "projection", offset: 8, exponent: 0.5 } } } as unknown as Manifest;
     expect(neighbourTermParams(manifest)).toEqual({ denseWeight: 0.5, offset: 8, exponent: 0.5 });
+    const filtered = { model: { params: { denseWeight: 0.25 }, foldIn: { method: "filter", offset: 10, exponent: 0.4, filter: [1, 0.3] } } } as unknown as Manifest;
+    expect(neighbourTermParams(filtered)).toEqual({ denseWeight: 0.25, offset: 10, exponent: 0.4 });
     expect(neighbourTermParams({ model: { params: {}, foldIn: null } } as unknown as Manifest)).toBeNull();
     expect(neighbourTermParams({ model: { params: { denseWeight: -1 }, foldIn: null } } as unknown as Manifest)).toBeNull();
   });

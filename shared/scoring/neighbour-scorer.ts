@@ -1,18 +1,18 @@
 // The graph model's served score with its sparse item–item term (neighbours.bin):
 //     s_u(i) = w · x_u·y_i  +  (h + α)^-a · Σ_{j ∈ H_u} G_k[j, i]
 // H_u is the user's history (distinct item rows, h of them), x_u·y_i the dense low-pass score, w the manifest's
-// `model.params.denseWeight`, (α, a) the projection fold-in's offset and exponent. It ranks as GF-CF's linear filter
+// `model.params.denseWeight`, (α, a) the graph fold-in's offset and exponent (method "filter", or "projection" in older versions). It ranks as GF-CF's linear filter
 // plus w × the ideal low-pass on the same normalisation (bench:graph's former offline row): multiplying by
 // (h + α)^a gives Σ G rows + w · Σ_j P_j·y_i. One implementation, so `edgerec recommend` / `evaluate` and the edge
 // score alike. Every G entry is ≥ 0, so the sparse part is ≥ 0 (the edge's exact top-k relies on it).
 
-import type { Manifest } from "../artifact/manifest.ts";
+import type { FoldInParams, Manifest } from "../artifact/manifest.ts";
 import { type NeighbourList, neighbourListBytes } from "../artifact/neighbours.ts";
 
 export interface NeighbourTermParams {
   /** Weight w of the dense (low-pass) score. */
   denseWeight: number;
-  /** The sparse sum's scale (h + offset)^-exponent, the projection fold-in's. */
+  /** The sparse sum's scale (h + offset)^-exponent, the graph fold-in's. */
   offset: number;
   exponent: number;
 }
@@ -21,8 +21,12 @@ export interface NeighbourTermParams {
 export function neighbourTermParams(manifest: Manifest): NeighbourTermParams | null {
   const w = manifest.model.params.denseWeight;
   if (typeof w !== "number" || !Number.isFinite(w) || w < 0) return null;
-  const f = manifest.model.foldIn;
-  return f?.method === "projection" ? { denseWeight: w, offset: f.offset, exponent: f.exponent } : { denseWeight: w, offset: 0, exponent: 0 };
+  return { denseWeight: w, ...(graphNormalisation(manifest.model.foldIn) ?? { offset: 0, exponent: 0 }) };
+}
+
+/** The user normalisation (Σw + offset)^-exponent of a graph fold-in ("filter" or the older "projection"); null for others. */
+export function graphNormalisation(f: FoldInParams | null | undefined): { offset: number; exponent: number } | null {
+  return f?.method === "filter" || f?.method === "projection" ? { offset: f.offset, exponent: f.exponent } : null;
 }
 
 export class NeighbourScorer {

@@ -30,8 +30,8 @@ export interface TrainedModel {
   params: Record<string, number | string | boolean>;
   /** How a client may fold a new user in; null when the model has no closed form. */
   foldIn: FoldInParams | null;
-  /** items × dim fold-in matrix for `foldIn.method === "projection"` (graph models), exported as projection.bin. */
-  projection?: Float32Array;
+  /** Per-item fold-in scales for `foldIn.method === "filter"` (graph models), exported as item-scales.bin (items × 1). */
+  itemScales?: Float32Array;
   /** The graph model's sparse item–item term (exported as neighbours.bin; its dense weight is params.denseWeight). */
   neighbours?: NeighbourList;
   /** The compute backend that trained it ("typed-arrays", "tfjs-wasm", "tfjs-webgpu", …). */

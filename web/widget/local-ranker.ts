@@ -6,6 +6,7 @@
 //
 // Event weights (the r of c = 1 + α·r in the fold-in): view 1, click 2, conversion 4; repeated events on an item add up.
 
+import { ARTIFACT_FILES, foldInFileOf } from "../../shared/artifact/files.ts";
 import type { FoldInParams, ItemRecord } from "../../shared/artifact/manifest.ts";
 import type { EmbeddingMatrix } from "../../shared/artifact/pack.ts";
 import { createFoldIn, type UserFolder } from "../../shared/scoring/foldin.ts";
@@ -56,13 +57,14 @@ export class LocalRanker {
     params: FoldInParams,
     popular: string[] | null = null,
     scorer: "wasm-simd" | "js" = "wasm-simd",
-    projection: EmbeddingMatrix | null = null,
+    /** The fold-in method's own file (item-scales.bin, or projection.bin of older graph versions). */
+    foldInData: EmbeddingMatrix | null = null,
   ) {
     items.forEach((item, row) => this.rowById.set(item.id, row));
     this.dim = vectors.dim;
     this.scorer = createItemScorer(vectors.data, vectors.rows, vectors.dim, scorer);
-    const foldIn = createFoldIn(params, vectors.dim, this.scorer.items, gram?.data ?? null, projection?.data ?? null);
-    const needs = params.method === "projection" ? "projection.bin" : "gram.bin";
+    const foldIn = createFoldIn(params, vectors.dim, this.scorer.items, gram?.data ?? null, foldInData?.data ?? null);
+    const needs = foldInFileOf(params) ?? ARTIFACT_FILES.gram;
     if (!foldIn) throw new Error(`fold-in '${params.method}' needs ${needs}, which this version lacks`);
     this.foldIn = foldIn;
     this.seen = new Uint8Array(vectors.rows);

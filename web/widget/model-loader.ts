@@ -3,10 +3,10 @@
 // verified (size, SHA-256, format) by the shared artifact reader before use, kept copies included; a corrupt
 // download is refused and the last good version stays in use. Offline, the kept version is all there is.
 
-import { ARTIFACT_FILES } from "../../shared/artifact/files.ts";
+import { ARTIFACT_FILES, foldInFileOf } from "../../shared/artifact/files.ts";
 import type { ItemRecord, Manifest } from "../../shared/artifact/manifest.ts";
 import { type EmbeddingMatrix, decodePack } from "../../shared/artifact/pack.ts";
-import { checkProjection, decodeItemsJson, decodePopularJson, parseManifest, verifyFile } from "../../shared/artifact/reader.ts";
+import { decodeFoldInData, decodeItemsJson, decodePopularJson, parseManifest, verifyFile } from "../../shared/artifact/reader.ts";
 import { ArtifactError } from "../../shared/errors.ts";
 import type { EdgeClient } from "./edge-client.ts";
 import type { WidgetStore } from "./widget-store.ts";
@@ -17,8 +17,11 @@ export interface LocalModel {
   vectors: EmbeddingMatrix;
   /** YᵀY; null when the model cannot fold in (then the edge ranks). */
   gram: EmbeddingMatrix | null;
-  /** Graph models' fold-in matrix (projection.bin), when the version has one. */
-  projection: EmbeddingMatrix | null;
+  /**
+   * The fold-in method's own file (shared/artifact/files.ts foldInFileOf), when the version has one: graph models'
+   * item-scales.bin (items × 1), or projection.bin (items × dim) of older graph versions.
+   */
+  foldInData: EmbeddingMatrix | null;
   /** Item ids by popularity, best first, when the artifact has `popular.json`. */
   popular: string[] | null;
   /** Where the files came from: all from IndexedDB, or at least one from the edge. */
@@ -28,6 +31,18 @@ export interface LocalModel {
    * before: the first render does not wait for the write.
    */
   saved: Promise<void>;
+}
+
+/**
+ * Whether the version can rank on the device: its fold-in method and the file that method reads (ALS's gram.bin;
+ * graph models' item-scales.bin, or projection.bin of older graph versions). Otherwise the edge ranks.
+ */
+export function canFoldOnDevice(m: LocalModel): boolean {
+  const f = m.manifest.model.foldIn;
+  if (!f) return false;
+  if (f.method === "mean") return true;
+  if (f.method === "als") return m.gram !== null;
+  return foldInFileOf(f) !== null && m.foldInData !== null;
 }
 
 export interface LoadResult {
@@ -86,7 +101,11 @@ export async function loadModel(edge: EdgeClient, store: WidgetStore, tenant: st
  */
 async function loadVersion(edge: EdgeClient, store: WidgetStore, tenant: string, manifest: Manifest, manifestBytes: Uint8Array): Promise<LocalModel> {
   if (manifest.tenant !== tenant) throw new ArtifactError("tenant", `manifest is for tenant '${manifest.tenant}', not '${tenant}'`);
-  const names = [ARTIFACT_FILES.itemsJson, ARTIFACT_FILES.items, ARTIFACT_FILES.gram, ARTIFACT_FILES.projection, ARTIFACT_FILES.popular].filter((n) => manifest.files[n]);
+  // Of the fold-in files, only the one the manifest's method reads (a graph version lists one of the two anyway).
+  const foldInName = foldInFileOf(manifest.model.foldIn);
+  const names = [ARTIFACT_FILES.itemsJson, ARTIFACT_FILES.items, ARTIFACT_FILES.gram, foldInName, ARTIFACT_FILES.popular].filter(
+    (n): n is NonNullable<typeof n> => n !== null && manifest.files[n] !== undefined,
+  );
   if (!names.includes(ARTIFACT_FILES.items) || !names.includes(ARTIFACT_FILES.itemsJson)) {
     throw new ArtifactError("listed", "the manifest lists no items.bin / items.json");
   }
@@ -108,9 +127,7 @@ async function loadVersion(edge: EdgeClient, store: WidgetStore, tenant: string,
       throw new ArtifactError("dim", `gram.bin is ${gram.rows}×${gram.dim}, expected ${vectors.dim}×${vectors.dim}`);
     }
   }
-  const projection = got.has(ARTIFACT_FILES.projection)
-    ? checkProjection(decodePack(file(ARTIFACT_FILES.projection), ARTIFACT_FILES.projection), vectors.rows, vectors.dim)
-    : null;
+  const foldInData = foldInName && got.has(foldInName) ? decodeFoldInData(foldInName, file(foldInName), vectors.rows, vectors.dim) : null;
   // popular.json is optional: without it cold start ranks by the item vectors alone.
   let popular: string[] | null = null;
   if (got.has(ARTIFACT_FILES.popular)) popular = decodePopularJson(file(ARTIFACT_FILES.popular)).global.map((p) => p.id);
@@ -119,7 +136,7 @@ async function loadVersion(edge: EdgeClient, store: WidgetStore, tenant: string,
   const files = [...got].map(([name, g]) => ({ name, sha256: manifest.files[name]!.sha256, bytes: g.bytes }));
   const saved = downloaded ? store.putVersion(tenant, manifest.version, manifestBytes, files) : Promise.resolve();
   saved.catch(() => undefined); // the caller decides whether to wait or to report; never an unhandled rejection
-  return { manifest, items, vectors, gram, projection, popular, from: downloaded ? "network" : "cache", saved };
+  return { manifest, items, vectors, gram, foldInData, popular, from: downloaded ? "network" : "cache", saved };
 }
 
 async function verifiedFile(

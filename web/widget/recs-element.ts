@@ -19,7 +19,7 @@ import { CardList, appendNodes } from "./cards.ts";
 import { EdgeClient, type EventType } from "./edge-client.ts";
 import { EventOutbox } from "./event-outbox.ts";
 import { LocalRanker } from "./local-ranker.ts";
-import { type LocalModel, loadActive, loadKept } from "./model-loader.ts";
+import { type LocalModel, canFoldOnDevice, loadActive, loadKept } from "./model-loader.ts";
 import { WIDGET_CSS } from "./styles.ts";
 import { type StoredEvent, WidgetStore } from "./widget-store.ts";
 import { type WidgetConfig, readConfig } from "./widget-config.ts";
@@ -214,9 +214,8 @@ export class EdgerecRecsElement extends HTMLElement {
       console.warn(`edgerec-recs: ${this.problems.at(-1)}`);
     });
     const foldIn = m?.manifest.model.foldIn;
-    const canFold = foldIn?.method === "mean" || (foldIn?.method === "als" && m?.gram) || (foldIn?.method === "projection" && m?.projection);
-    if (m && foldIn && canFold && !this.config.user) {
-      this.ranker = new LocalRanker(m.items, m.vectors, m.gram, foldIn, m.popular, "wasm-simd", m.projection);
+    if (m && foldIn && canFoldOnDevice(m) && !this.config.user) {
+      this.ranker = new LocalRanker(m.items, m.vectors, m.gram, foldIn, m.popular, "wasm-simd", m.foldInData);
       // The ranker keeps its own copy of the vectors (in the scorer's memory): drop ours.
       this.model = { ...m, vectors: { rows: m.vectors.rows, dim: m.vectors.dim, data: this.ranker.itemVectors } };
       this.mode = "local";

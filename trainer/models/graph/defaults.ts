@@ -15,7 +15,7 @@ import { GRAPH_DEFAULTS, type GraphParams } from "./graph.ts";
  * and half as much again on sparse data (mean item degree under 24, where the spectrum is flat): the best rank
  * measured was 20–24 on MovieLens-100k (943 users, mean item degree 38; 32 lost 0.004–0.005 NDCG@20) and still
  * grew at 256 on Gowalla (30k users, degree 16; NDCG@20 at 176 / 208 / 256: 0.122 / 0.128 / 0.132); capped at
- * 192 to keep the served vectors (and projection.bin) small at the edge. The degree
+ * 192 to keep the served vectors small at the edge. The degree
  * offset α is half the mean item degree: best measured 24–48 on MovieLens-100k (mean item degree 48 in the split)
  * and 10 on Gowalla (16), where α = 1 lost 0.01 recall@20 and α = 0 0.012.
  */

@@ -1,18 +1,22 @@
 // The graph-filter model end to end on small data: it beats popularity on planted structure, its trained user
-// vectors are exactly the shared fold-in of their items, and an exported artifact carries projection.bin so a
-// loaded model (as the edge and the widget load it) folds users in to the same vectors.
+// vectors are exactly the shared fold-in of their items, and an exported artifact carries item-scales.bin and the
+// filter fold-in so a loaded model (as the edge and the widget load it) folds users in to the same vectors.
 
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ProjectionFoldInParams } from "../../../shared/artifact/manifest.ts";
-import { checkProjection, readItems, readManifest } from "../../../shared/artifact/reader.ts";
+import { ARTIFACT_FILES } from "../../../shared/artifact/files.ts";
+import type { FilterFoldInParams } from "../../../shared/artifact/manifest.ts";
+import { decodePack, encodePack } from "../../../shared/artifact/pack.ts";
+import { parseManifest, readItems, readManifest } from "../../../shared/artifact/reader.ts";
+import { encodeJson } from "../../../shared/artifact/writer.ts";
+import { sha256Hex } from "../../../shared/artifact/sha256.ts";
 import { IdMap } from "../../../shared/data/interactions.ts";
 import { randomHoldout } from "../../../shared/data/split.ts";
 import { generateSynthetic } from "../../../shared/data/synthetic.ts";
 import { ArtifactError } from "../../../shared/errors.ts";
-import { createFoldIn, ProjectionFoldIn } from "../../../shared/scoring/foldin.ts";
+import { createFoldIn, FilterFoldIn } from "../../../shared/scoring/foldin.ts";
 import { dirSource, writeArtifactDir } from "../../artifact-dir.ts";
 import { loadArtifactModel, userVectorFor } from "../../artifact-model.ts";
 import { evaluateFactors, evaluatePopularity } from "../../evaluate-model.ts";
@@ -36,10 +40,11 @@ describe("graph model", () => {
     expect(graph).toBeGreaterThan(als * 0.8);
   });
 
-  it("trained user vectors are the projection fold-in of the user's items", async () => {
+  it("trained user vectors are the filter fold-in of the user's items", async () => {
     const m = await trainModel("graph", train, { seed: 2, dim: 12 });
-    expect(m.foldIn?.method).toBe("projection");
-    const f = new ProjectionFoldIn(m.dim, m.projection!, m.foldIn as ProjectionFoldInParams);
+    expect(m.foldIn?.method).toBe("filter");
+    expect((m.foldIn as FilterFoldInParams).filter).toHaveLength(12);
+    const f = new FilterFoldIn(m.dim, m.itemFactors, m.itemScales!, m.foldIn as FilterFoldInParams);
     const { byUser } = normalisedCsr(train);
     let worst = 0;
     for (let u = 0; u < m.users; u++) {
@@ -48,14 +53,14 @@ describe("graph model", () => {
       const v = f.user(byUser.indices.subarray(s, e), byUser.values.subarray(s, e));
       for (let d = 0; d < m.dim; d++) worst = Math.max(worst, Math.abs(v[d]! - m.userFactors[u * m.dim + d]!));
     }
-    expect(worst).toBeLessThan(1e-6);
+    expect(worst).toBe(0); // the same class over the same float32 inputs
   });
 
   it("by default serves a shoulder after the full-weight directions, and its user vectors are still the fold-in", async () => {
     const m = await trainModel("graph", train, { seed: 2 });
     expect(m.params).toMatchObject({ rank: 16, tailRank: 16, tailWeight: 0.3, weighting: "binary" });
     expect(m.dim).toBe(32);
-    const f = new ProjectionFoldIn(m.dim, m.projection!, m.foldIn as ProjectionFoldInParams);
+    const f = new FilterFoldIn(m.dim, m.itemFactors, m.itemScales!, m.foldIn as FilterFoldInParams);
     const { byUser } = normalisedCsr(train, "binary");
     let worst = 0;
     for (let u = 0; u < m.users; u += 7) {
@@ -64,7 +69,7 @@ describe("graph model", () => {
       const v = f.user(byUser.indices.subarray(s, e), byUser.values.subarray(s, e));
       for (let d = 0; d < m.dim; d++) worst = Math.max(worst, Math.abs(v[d]! - m.userFactors[u * m.dim + d]!));
     }
-    expect(worst).toBeLessThan(1e-6);
+    expect(worst).toBe(0); // the same class over the same float32 inputs
   });
 
   it("weighs the shoulder directions by tailWeight and picks rank and shoulder by rule", () => {
@@ -133,6 +138,21 @@ describe("graph model", () => {
   });
 });
 
+/** Every file of an artifact directory, by name. */
+async function readArtifactFiles(dir: string): Promise<Map<string, Uint8Array>> {
+  const manifest = await readManifest(dirSource(dir));
+  const files = new Map<string, Uint8Array>([[ARTIFACT_FILES.manifest, await readFile(join(dir, ARTIFACT_FILES.manifest))]]);
+  for (const name of Object.keys(manifest.files)) files.set(name, await readFile(join(dir, name)));
+  return files;
+}
+
+/** `files` with `name` replaced and the manifest listing the new bytes (so only the format checks can refuse it). */
+async function relisted(files: Map<string, Uint8Array>, name: string, bytes: Uint8Array): Promise<Map<string, Uint8Array>> {
+  const manifest = JSON.parse(new TextDecoder().decode(files.get(ARTIFACT_FILES.manifest)!)) as { files: Record<string, { bytes: number; sha256: string }> };
+  manifest.files[name] = { bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
+  return new Map(files).set(name, bytes).set(ARTIFACT_FILES.manifest, encodeJson(manifest));
+}
+
 function fromPairs(pairs: string[][]) {
   const userIds = new IdMap();
   const itemIds = new IdMap();
@@ -150,44 +170,70 @@ describe("graph artifact", () => {
     return { model, dir };
   }
 
-  it("round-trips projection.bin and folds users in to their trained vectors", async () => {
+  it("round-trips item-scales.bin and the filter, and the shared fold-in over the exported files gives users.bin exactly", async () => {
     const { model, dir } = await exported();
     const manifest = await readManifest(dirSource(dir));
-    expect(manifest.model).toMatchObject({ kind: "graph", dim: 8, foldIn: { method: "projection" } });
-    expect(Object.keys(manifest.files)).toContain("projection.bin");
+    expect(manifest.model).toMatchObject({ kind: "graph", dim: 8, foldIn: { method: "filter" } });
+    expect((manifest.model.foldIn as FilterFoldInParams).filter).toEqual((model.foldIn as FilterFoldInParams).filter);
+    expect(Object.keys(manifest.files)).toContain("item-scales.bin");
+    expect(Object.keys(manifest.files)).not.toContain("projection.bin");
     expect(Object.keys(manifest.files)).not.toContain("gram.bin");
-    const { vectors, projection, gram } = await readItems(dirSource(dir), manifest);
-    expect(Array.from(projection!.data)).toEqual(Array.from(model.projection!));
-    const folder = createFoldIn(manifest.model.foldIn, 8, vectors.data, gram?.data ?? null, projection!.data)!;
+    const { vectors, foldInData, gram } = await readItems(dirSource(dir), manifest);
+    expect([foldInData!.rows, foldInData!.dim]).toEqual([model.items, 1]);
+    expect(Array.from(foldInData!.data)).toEqual(Array.from(model.itemScales!));
+    const folder = createFoldIn(manifest.model.foldIn, 8, vectors.data, gram?.data ?? null, foldInData!.data)!;
     const loaded = await loadArtifactModel(dirSource(dir));
-    const { byUser } = normalisedCsr(data);
-    for (const u of [0, 7, 42]) {
-      const rows = Array.from(byUser.indices.subarray(byUser.indptr[u]!, byUser.indptr[u + 1]!));
+    // The trainer folded with the same weights it trained on (binary by default, as here: all 1).
+    const { byUser } = normalisedCsr(data, "binary");
+    for (let u = 0; u < model.users; u++) {
+      const rows = byUser.indices.subarray(byUser.indptr[u]!, byUser.indptr[u + 1]!);
       const weights = byUser.values.subarray(byUser.indptr[u]!, byUser.indptr[u + 1]!);
-      const trained = model.userFactors.subarray(u * 8, u * 8 + 8);
-      const folded = folder.user(rows, weights);
-      for (let d = 0; d < 8; d++) expect(folded[d]).toBeCloseTo(trained[d]!, 5);
-      const viaModel = userVectorFor(loaded, "stranger", rows, weights);
-      expect(viaModel.source).toBe("fold-in");
-      // The loaded model folds with unit weights; the direction matches the trained vector (weights are all 1 here).
-      for (let d = 0; d < 8; d++) expect(viaModel.vector![d]).toBeCloseTo(trained[d]!, 4);
+      expect(Array.from(folder.user(rows, weights)), `user ${u}`).toEqual(Array.from(loaded.userVectors.subarray(u * 8, u * 8 + 8)));
     }
+    const rows = Array.from(byUser.indices.subarray(byUser.indptr[7]!, byUser.indptr[8]!));
+    const viaModel = userVectorFor(loaded, "stranger", rows);
+    expect(viaModel.source).toBe("fold-in");
+    expect(Array.from(viaModel.vector!)).toEqual(Array.from(model.userFactors.subarray(7 * 8, 8 * 8)));
   });
 
-  it("export refuses a projection of the wrong size, and the reader a projection.bin unlike items.bin", async () => {
+  it("export refuses item scales or a filter of the wrong size", async () => {
     const model = await trainModel("graph", data, { seed: 1, dim: 8 });
-    const other = await trainModel("graph", data, { seed: 1, dim: 6 });
-    const bad = { ...model, projection: other.projection! };
-    await expect(exportArtifact(bad, data, { tenant: "shop", version: "v1", metrics: {} })).rejects.toThrow(/projection matrix/);
-    const err = (() => {
-      try {
-        return checkProjection({ rows: model.items, dim: 6, data: other.projection! }, model.items, 8);
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(err).toBeInstanceOf(ArtifactError);
-    expect((err as Error).message).toMatch(/projection\.bin is \d+×6, expected \d+×8/);
+    const opts = { tenant: "shop", version: "v1", metrics: {} };
+    await expect(exportArtifact({ ...model, itemScales: model.itemScales!.subarray(1) }, data, opts)).rejects.toThrow(/item scales/);
+    const short = { ...(model.foldIn as FilterFoldInParams), filter: [1, 2] };
+    await expect(exportArtifact({ ...model, foldIn: short }, data, opts)).rejects.toThrow(/8 filter weights, not 2/);
+  });
+
+  it("the reader refuses an item-scales.bin of the wrong rows or with non-finite values, and a filter unlike dim", async () => {
+    const { model, dir } = await exported();
+    const files = await readArtifactFiles(dir);
+    const refusal = async (changed: Map<string, Uint8Array>): Promise<ArtifactError> => {
+      const source = { get: async (name: string) => changed.get(name) ?? null };
+      const e = await readItems(source).then(() => null, (err: unknown) => err);
+      expect(e).toBeInstanceOf(ArtifactError);
+      return e as ArtifactError;
+    };
+    const scales = decodePack(files.get(ARTIFACT_FILES.itemScales)!).data;
+    const fewer = encodePack({ rows: model.items - 1, dim: 1, data: scales.subarray(1) });
+    expect((await refusal(await relisted(files, ARTIFACT_FILES.itemScales, fewer))).message).toBe(
+      `item-scales.bin is ${model.items - 1}×1, expected ${model.items}×1 (a row per item of items.bin)`,
+    );
+    const wide = encodePack({ rows: model.items, dim: 2, data: new Float32Array(model.items * 2) });
+    expect((await refusal(await relisted(files, ARTIFACT_FILES.itemScales, wide))).check).toBe("dim");
+    const nan = scales.slice();
+    nan[3] = Number.NaN;
+    expect((await refusal(await relisted(files, ARTIFACT_FILES.itemScales, encodePack({ rows: model.items, dim: 1, data: nan })))).message).toBe(
+      "item-scales.bin: value 3 is not finite",
+    );
+    // A filter of 7 weights for dim 8: the manifest itself is refused, before any file is read.
+    const manifest = JSON.parse(new TextDecoder().decode(files.get(ARTIFACT_FILES.manifest)!)) as { model: { foldIn: { filter: number[] } } };
+    manifest.model.foldIn.filter.pop();
+    const e = await refusal(new Map(files).set(ARTIFACT_FILES.manifest, encodeJson(manifest)));
+    expect(e.check).toBe("manifest");
+    expect(e.message).toBe("manifest.json: model.foldIn.filter: has 7 weights, model.dim is 8");
+    // JSON has no Infinity, but a number literal too large for a double parses as one: refused too.
+    const huge = JSON.stringify(manifest).replace(/"filter":\[/, '"filter":[1e400,');
+    expect(() => parseManifest(huge)).toThrow(/manifest\.json: model\.foldIn\.filter\.0: /);
   });
 
   it("with the item–item term: neighbours.bin round-trips, and `evaluate` on the artifact scores what validation scored", async () => {
@@ -197,7 +243,7 @@ describe("graph artifact", () => {
     const dir = join(await mkdtemp(join(tmpdir(), "edgerec-graph-nb-")), "v2");
     await writeArtifactDir(dir, files);
     const loaded = await loadArtifactModel(dirSource(dir));
-    const foldIn = model.foldIn as ProjectionFoldInParams;
+    const foldIn = model.foldIn as FilterFoldInParams;
     expect(loaded.neighbours?.params).toEqual({ denseWeight: 0.5, offset: foldIn.offset, exponent: foldIn.exponent });
     expect(Array.from(loaded.neighbours!.list.columns)).toEqual(Array.from(model.neighbours!.columns));
     const offline = evaluateArtifact(loaded, train, test, [10, 20]).report;

@@ -5,18 +5,21 @@
 // and a filter h(σ) = (σ/σ₁)^p · exp(β σ/σ₁) on its singular values — times a shoulder weight γ on the `tailRank`
 // directions after the first K (a two-step low-pass: full weight on the K leading directions, γ on the next ones,
 // nothing after; served dimension K + tailRank). Serving is a dot product:
-//     projection  P_i = (d_i + α)^-b · V_i · diag(h)        (projection.bin, the fold-in matrix)
-//     user        x_u = (d_u + α)^-a · Σ_i r_ui P_i         (closed-form fold-in: one sparse product)
 //     item        y_i = (d_i + α)^c · V_i
+//     projection  P_i = (d_i + α)^-b · V_i · diag(h)  =  s_i · (y_i ⊙ h),   s_i = (d_i + α)^-(b+c)
+//     user        x_u = (d_u + α)^-a · Σ_i r_ui P_i         (closed-form fold-in: one sparse product)
 // so score(u, i) = x_u · y_i = (r̃_u V diag(h) Vᵀ)_i scaled by the item's degree^c+b. With p = −1 this is SVD-GCN's
-// U diag(h·σ) Vᵀ; with p = 0, β = 0, c = b = ½ it is GF-CF's ideal low-pass. Trained user vectors are computed by
-// the same fold-in, so a client folding a known user in reproduces them.
+// U diag(h·σ) Vᵀ; with p = 0, β = 0, c = b = ½ it is GF-CF's ideal low-pass. P is never stored: the artifact carries
+// s (item-scales.bin, one float per item) and h (the manifest's `filter`), and the fold-in derives P_i from the served
+// y_i. Trained user vectors are computed by that same fold-in (shared FilterFoldIn) over the float32 item vectors
+// exported, so a client folding a known user in reproduces them.
 
 import type { Csr } from "../../../shared/data/csr.ts";
 import type { TrainHooks, TrainedModel } from "../types.ts";
 import { randomizedSvd, type TruncatedSvd } from "./randomized-svd.ts";
 import { itemNeighbours } from "./neighbours.ts";
 import { type NeighbourValueWidth, quantiseNeighbours } from "../../../shared/artifact/neighbours.ts";
+import { FilterFoldIn } from "../../../shared/scoring/foldin.ts";
 
 export interface GraphParams {
   /** Singular vectors kept at full weight. */
@@ -100,59 +103,37 @@ export const servedRank = (p: Pick<GraphParams, "rank" | "tailRank">): number =>
 
 export interface GraphFactors {
   dim: number;
-  projection: Float32Array;
+  /** s_i = (d_i + α)^-(b+c), 0 where d_i + α ≤ 0 (item-scales.bin). */
+  itemScales: Float32Array;
+  /** h, the filter weight of each served direction (the fold-in's `filter`). */
+  filter: number[];
   itemFactors: Float32Array;
   userFactors: Float32Array;
 }
 
-/** Projection, item and user matrices from an SVD (split out so a search can re-filter one SVD many times). */
+/** Item scales, filter, item and user matrices from an SVD (split out so a search can re-filter one SVD many times). */
 export function graphFactors(byUser: Csr, itemDegrees: Float64Array, svd: TruncatedSvd, p: GraphParams): GraphFactors {
   const k = Math.min(servedRank(p), svd.rank);
-  const h = filterWeights(svd.values.subarray(0, k), p);
+  const filter = Array.from(filterWeights(svd.values.subarray(0, k), p));
   const items = itemDegrees.length;
-  const projection = new Float32Array(items * k);
+  const itemScales = new Float32Array(items);
   const itemFactors = new Float32Array(items * k);
   for (let i = 0; i < items; i++) {
     const base = itemDegrees[i]! + p.degreeOffset;
-    const inScale = base > 0 ? base ** -p.itemExponent : 0;
     const outScale = base > 0 ? base ** p.itemScale : 0;
-    for (let j = 0; j < k; j++) {
-      const v = svd.v[i * svd.rank + j]!;
-      projection[i * k + j] = inScale * v * h[j]!;
-      itemFactors[i * k + j] = outScale * v;
-    }
+    // (d + α)^-b / (d + α)^c in one power, so the product s_i · y_i is the projection's (d + α)^-b · V_i.
+    itemScales[i] = base > 0 ? base ** -(p.itemExponent + p.itemScale) : 0;
+    for (let j = 0; j < k; j++) itemFactors[i * k + j] = outScale * svd.v[i * svd.rank + j]!;
   }
   const userFactors = new Float32Array(byUser.rows * k);
-  const folder = new ProjectionFolder(k, projection, p.degreeOffset, p.userExponent);
+  // The served fold-in itself, over the float32 vectors and scales exported: one code path for trainer and clients.
+  const folder = new FilterFoldIn(k, itemFactors, itemScales, { offset: p.degreeOffset, exponent: p.userExponent, filter });
   for (let u = 0; u < byUser.rows; u++) {
     const from = byUser.indptr[u]!;
     const to = byUser.indptr[u + 1]!;
     folder.user(byUser.indices.subarray(from, to), byUser.values.subarray(from, to), userFactors.subarray(u * k, (u + 1) * k));
   }
-  return { dim: k, projection, itemFactors, userFactors };
-}
-
-/** x_u = (Σ w + α)^-a Σ w_i P_i — mirrors shared/scoring/foldin.ts ProjectionFoldIn (kept equal by a test). */
-class ProjectionFolder {
-  constructor(
-    readonly dim: number,
-    private readonly projection: Float32Array,
-    private readonly offset: number,
-    private readonly exponent: number,
-  ) {}
-  user(rows: ArrayLike<number>, weights: ArrayLike<number>, out: Float32Array): void {
-    const { dim, projection } = this;
-    const acc = new Float64Array(dim);
-    let total = 0;
-    for (let n = 0; n < rows.length; n++) {
-      const w = weights[n]!;
-      const o = rows[n]! * dim;
-      for (let d = 0; d < dim; d++) acc[d]! += w * projection[o + d]!;
-      total += w;
-    }
-    const s = total + this.offset > 0 ? (total + this.offset) ** -this.exponent : 0;
-    for (let d = 0; d < dim; d++) out[d] = acc[d]! * s;
-  }
+  return { dim: k, itemScales, filter, itemFactors, userFactors };
 }
 
 export async function trainGraph(byUser: Csr, byItem: Csr, p: GraphParams, hooks: TrainHooks = {}): Promise<TrainedModel> {
@@ -171,11 +152,11 @@ export async function trainGraph(byUser: Csr, byItem: Csr, p: GraphParams, hooks
     items: byUser.cols,
     userFactors: f.userFactors,
     itemFactors: f.itemFactors,
-    projection: f.projection,
+    itemScales: f.itemScales,
     ...(neighbours ? { neighbours } : {}),
     // denseWeight in the manifest is what tells a server to add the sparse term: only with neighbours.bin.
     params: neighbours ? { ...p, dim: f.dim } : { ...withoutTerm(p), dim: f.dim },
-    foldIn: { method: "projection", offset: p.degreeOffset, exponent: p.userExponent },
+    foldIn: { method: "filter", offset: p.degreeOffset, exponent: p.userExponent, filter: f.filter },
     backend: "typed-arrays",
     seconds,
   };

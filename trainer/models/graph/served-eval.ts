@@ -4,7 +4,7 @@
 import { toCsr } from "../../../shared/data/csr.ts";
 import type { Interactions } from "../../../shared/data/interactions.ts";
 import { evaluateRanking, type RankingReport } from "../../../shared/metrics/evaluate.ts";
-import { NeighbourScorer } from "../../../shared/scoring/neighbour-scorer.ts";
+import { graphNormalisation, NeighbourScorer } from "../../../shared/scoring/neighbour-scorer.ts";
 import { evaluateFactors } from "../../evaluate-model.ts";
 import type { TrainedModel } from "../types.ts";
 import { factorScorer } from "../../../shared/scoring/item-scorer.ts";
@@ -12,8 +12,9 @@ import { factorScorer } from "../../../shared/scoring/item-scorer.ts";
 /** `train` and `test` share IdMaps; `users` limits the users scored (all with test items by default). */
 export function evaluateServedGraph(train: Interactions, test: Interactions, m: TrainedModel, ks = [10, 20], users?: Int32Array): RankingReport {
   const weight = m.params.denseWeight;
-  if (!m.neighbours || typeof weight !== "number" || m.foldIn?.method !== "projection") return evaluateFactors(train, test, m, ks);
-  const scorer = new NeighbourScorer(m.neighbours, { denseWeight: weight, offset: m.foldIn.offset, exponent: m.foldIn.exponent });
+  const norm = graphNormalisation(m.foldIn);
+  if (!m.neighbours || typeof weight !== "number" || !norm) return evaluateFactors(train, test, m, ks);
+  const scorer = new NeighbourScorer(m.neighbours, { denseWeight: weight, ...norm });
   const byUser = toCsr(train);
   const dense = factorScorer(m);
   return evaluateRanking({
