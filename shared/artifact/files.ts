@@ -21,7 +21,10 @@ export const ARTIFACT_FILES = {
   neighbours: "neighbours.bin",
 } as const;
 
-/** Files a client needs to score on its own (what the widget downloads). */
+/**
+ * Files a client needs to score on its own (what the widget downloads, those its version lists): of the two fold-in
+ * files only the one its method reads (foldInFileOf), item-scales.bin for graph models, projection.bin for older ones.
+ */
 export const CLIENT_FILES = [ARTIFACT_FILES.items, ARTIFACT_FILES.itemsJson, ARTIFACT_FILES.gram, ARTIFACT_FILES.itemScales, ARTIFACT_FILES.projection] as const;
 
 /**

@@ -35,8 +35,9 @@ export type AlsFoldInParams = z.infer<typeof alsFoldInSchema>;
 export const meanFoldInSchema = z.object({ method: z.literal("mean"), biasLast: z.boolean() });
 
 /**
- * Graph-filter models: x_u = (Σ_i w_i + offset)^-exponent · Σ_i w_i P_i, with P the item × dim projection matrix
- * stored in `projection.bin` (an embedding pack listed in `files`).
+ * Older graph-filter versions (still read, no longer written; see filterFoldInSchema):
+ * x_u = (Σ_i w_i + offset)^-exponent · Σ_i w_i P_i, with P the item × dim projection matrix stored in
+ * `projection.bin` (an embedding pack listed in `files`).
  */
 export const projectionFoldInSchema = z.object({
   method: z.literal("projection"),
