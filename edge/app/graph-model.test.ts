@@ -129,10 +129,38 @@ describe("graph model at the edge", async () => {
     expect((await recommend(badDeps, { ...emptyTenantConfig("t"), active: "v1" }, { recentItems: [data.itemIds.ids[0]!], count: 5, excludeSeen: true })).source).toBe("fold-in");
   });
 
-  it("serves a known user their trained vector", async () => {
-    const got = await recommend(deps, { ...emptyTenantConfig("t"), active: "v1" }, { userId: data.userIds.ids[5]!, count: 5, excludeSeen: true });
-    expect(got.source).toBe("personalized");
-    expect(got.items).toHaveLength(5);
+  it("serves a known user their trained vector, folded in from seen.bin without holding users.bin", async () => {
+    const m = await registry.load("t", "v1");
+    expect(files.has(ARTIFACT_FILES.users)).toBe(true);
+    expect(m.knownUsersFold).toBe(true);
+    expect(m.userVectors).toBeNull();
+    const config = { ...emptyTenantConfig("t"), active: "v1" };
+    for (const u of [0, 5, 17, 120]) {
+      const got = await recommend(deps, config, { userId: data.userIds.ids[u]!, count: 10, excludeSeen: true });
+      expect(got.source).toBe("personalized");
+      expect(got.vectorTier).toBe("artifact");
+      const seen = new Set(Array.from(byUser.indices.subarray(byUser.indptr[u]!, byUser.indptr[u + 1]!)));
+      const x = model.userFactors.subarray(u * model.dim, (u + 1) * model.dim);
+      const truth = data.itemIds.ids
+        .map((id, r) => {
+          let s = 0;
+          for (let d = 0; d < model.dim; d++) s += x[d]! * model.itemFactors[r * model.dim + d]!;
+          return { id, r, s };
+        })
+        .filter((c) => !seen.has(c.r))
+        .sort((a, b) => b.s - a.s)
+        .slice(0, 10)
+        .map((c) => c.id);
+      expect(got.items.map((i) => i.id)).toEqual(truth);
+    }
+  });
+
+  it("holds users.bin for a graph model trained with weights (its users are not the fold-in of seen.bin)", async () => {
+    const weighted = await trainModel("graph", data, { seed: 1, dim: 12, weighting: "log", graph: { neighbours: 0 } });
+    const wFiles = await exportArtifact(weighted, data, { tenant: "t", version: "w1", metrics: {} });
+    const m = await loadServingModel({ get: async (_t, _v, name) => wFiles.get(name) ?? null }, "t", "w1");
+    expect(m.knownUsersFold).toBe(false);
+    expect(m.userVectors?.length).toBe(data.userIds.size * weighted.dim);
   });
 });
 

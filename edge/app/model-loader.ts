@@ -66,10 +66,14 @@ export async function loadServingModel(
   let userRow: IdTable | null = null;
   let userVectors: Float32Array | null = null;
   const hasSeen = manifest.files[ARTIFACT_FILES.seen] !== undefined;
+  // Graph models' trained user vectors are the fold-in of the user's training items (binary weights): with seen.bin
+  // a known user is folded in per request (one sparse product, ~n·dim) and users.bin is never held — a fifth of a
+  // Gowalla-size model's memory.
+  const knownUsersFold = hasSeen && foldsKnownUsersFromSeen(manifest);
   if (manifest.files[ARTIFACT_FILES.usersJson] && (manifest.files[ARTIFACT_FILES.users] || hasSeen)) {
     const ids = decodeUsersJson(await readVerified(source, manifest, ARTIFACT_FILES.usersJson));
     userRow = IdTable.from(ids);
-    if (manifest.files[ARTIFACT_FILES.users]) {
+    if (manifest.files[ARTIFACT_FILES.users] && !knownUsersFold) {
       const users = decodePack(await readVerified(source, manifest, ARTIFACT_FILES.users), ARTIFACT_FILES.users);
       if (users.rows !== ids.length) throw new ArtifactError("rows", `users.bin has ${users.rows} rows but users.json lists ${ids.length}`);
       if (users.dim !== vectors.dim) throw new ArtifactError("dim", `users.bin has dim ${users.dim}, items.bin ${vectors.dim}`);
@@ -147,6 +151,7 @@ export async function loadServingModel(
     foldIn,
     userRow,
     userVectors,
+    knownUsersFold: knownUsersFold && foldIn !== null,
     seen,
     index,
     neighbours,
@@ -158,4 +163,13 @@ export async function loadServingModel(
   smokeTest(model);
   model.loadMs = Date.now() - t0;
   return model;
+}
+
+/**
+ * Whether a known user's trained vector is exactly the fold-in of their seen.bin rows: graph models (filter or
+ * projection fold-in) trained with binary weights — each training item counts once, as seen.bin lists it.
+ */
+export function foldsKnownUsersFromSeen(manifest: Manifest): boolean {
+  const method = manifest.model.foldIn?.method;
+  return (method === "filter" || method === "projection") && manifest.model.params.weighting === "binary";
 }

@@ -127,6 +127,9 @@ export async function recommend(deps: RecommenderDeps, config: TenantConfig, req
       if (row !== undefined && model.userVectors) {
         vector = model.userVectors.subarray(row * model.dim, (row + 1) * model.dim);
         tier = "artifact";
+      } else if (row !== undefined && model.knownUsersFold && model.seen && model.foldIn) {
+        vector = model.foldIn.user(seenRowsOf(model.seen, row));
+        tier = "artifact";
       }
     }
     if (vector) source = "personalized";

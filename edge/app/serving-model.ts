@@ -35,9 +35,11 @@ export interface ServingModel {
   countByRow: Float32Array;
   popularByCategory: Map<string, Int32Array>;
   foldIn: UserFolder | null;
-  /** Trained user vectors from users.bin (null when the artifact has none). */
+  /** Trained user vectors from users.bin (null when the artifact has none, or when `knownUsersFold`). */
   userRow: IdTable | null;
   userVectors: Float32Array | null;
+  /** A known user's vector is `foldIn.user(seen rows)` (graph models, see foldsKnownUsersFromSeen): no users.bin held. */
+  knownUsersFold: boolean;
   /** Known users' training items by users.json row (seen.bin); null for an older artifact without one. */
   seen: SeenList | null;
   index: ItemIndex;

@@ -5,6 +5,7 @@
 
 import { ArtifactError } from "../../shared/errors.ts";
 import type { TopK } from "../../shared/scoring/topk.ts";
+import { seenRowsOf } from "../../shared/artifact/seen.ts";
 import type { ServingModel } from "./serving-model.ts";
 
 const SMOKE_K = 10;
@@ -15,6 +16,7 @@ export function smokeTest(model: ServingModel): void {
   const k = Math.min(SMOKE_K, rows);
   const queries: Float32Array[] = [0, rows >> 1, rows - 1].map((r) => model.vectors.subarray(r * dim, (r + 1) * dim));
   if (model.userVectors && model.userVectors.length >= dim) queries.push(model.userVectors.subarray(0, dim));
+  else if (model.knownUsersFold && model.seen && model.foldIn && model.seen.offsets.length > 1) queries.push(model.foldIn.user(seenRowsOf(model.seen, 0)));
   const fail = (why: string): never => {
     throw new ArtifactError("smoke", `version '${model.version}' failed its smoke queries: ${why}`);
   };

@@ -32,7 +32,9 @@ export async function buildGraphFixture(o: { tenant: string; version: string; hn
   const byItem = toCsr(data, true);
   byUser.values.fill(1);
   byItem.values.fill(1);
-  const model = await trainGraph(byUser, byItem, { ...GRAPH_DEFAULTS, rank: 10, degreeOffset: 4, neighbours: o.neighbours ?? 15, denseWeight: 0.5 });
+  const trained = await trainGraph(byUser, byItem, { ...GRAPH_DEFAULTS, rank: 10, degreeOffset: 4, neighbours: o.neighbours ?? 15, denseWeight: 0.5 });
+  // Unit weights, recorded as `train` records them: the edge then folds known users in from seen.bin.
+  const model = { ...trained, params: { ...trained.params, weighting: "binary" } };
   const indexParams = { kind: "hnsw" as const, space: "ip" as const, M: 16, efConstruction: 200, ef: 64 };
   const files = await exportArtifact(model, data, {
     tenant: o.tenant,
