@@ -26,7 +26,7 @@ import { evaluateServedGraph } from "./served-eval.ts";
 import { normalisedCsr, trainModel } from "../../train.ts";
 import { graphDefaults, parseGraphParams } from "./defaults.ts";
 import { filterWeights, GRAPH_DEFAULTS } from "./graph.ts";
-import { searchGraphParams } from "./search.ts";
+import { searchGraphParams, weightSearch } from "./search.ts";
 
 const data = generateSynthetic({ users: 400, items: 300, interactionsPerUser: 30, dim: 6, categories: 6, seed: 5 });
 const { train, test } = randomHoldout(data, { testFraction: 0.2, seed: 1 });
@@ -135,6 +135,31 @@ describe("graph model", () => {
     const first = stopped.tried.filter((t) => t.params.neighbours !== undefined);
     expect(first.map((t) => t.params.neighbours)).toEqual([10]);
     expect(stopped.best.neighbours).toBe(first[0]!.ndcg20 > bestDense ? 10 : 0);
+  });
+});
+
+describe("the item–item term's dense-weight search", () => {
+  const run = (peak: number, budget = Number.POSITIVE_INFINITY) => {
+    const tried: number[] = [];
+    weightSearch((w, n) => {
+      if (n >= budget) return null;
+      tried.push(w);
+      return -Math.abs(Math.log(w / peak));
+    });
+    return tried;
+  };
+  const bestOf = (tried: number[], peak: number) => tried.reduce((a, b) => (Math.abs(Math.log(b / peak)) < Math.abs(Math.log(a / peak)) ? b : a));
+
+  it("walks past its start towards a peak on either side and refines within √2 of it", () => {
+    for (const peak of [0.1, 0.4, 0.7, 1, 3, 9]) {
+      const tried = run(peak);
+      expect(Math.abs(Math.log(bestOf(tried, peak) / peak)), `peak ${peak}: ${tried.join(", ")}`).toBeLessThanOrEqual(Math.log(Math.SQRT2) / 2 + 1e-9);
+      expect(new Set(tried).size).toBe(tried.length);
+    }
+  });
+
+  it("stops where the budget ends", () => {
+    expect(run(9, 3)).toEqual([0.5, 1, 2]);
   });
 });
 

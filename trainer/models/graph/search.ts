@@ -1,9 +1,10 @@
 // The graph model's own validation search (`train --model graph --tune`): one truncated SVD on a split of the
 // training data at the largest rank tried, then the cheap part — filter (β, power), item scale and rank — re-applied
-// to that one SVD and scored on held-out interactions of up to `maxUsers` users. Keeps the best NDCG@20. Then the
-// sparse item–item term (neighbours.ts): one G on the split at the largest k tried, each candidate (k, dense weight)
-// scored as served (quantised, NeighbourScorer) on top of the best dense filter, while the time budget lasts; the
-// term is kept only when it beats the dense filter alone.
+// to that one SVD and scored on held-out interactions of up to `maxUsers` users: a rank × β × item-scale grid, then
+// further steps past the grid's edge while they gain. Keeps the best NDCG@20. Then the sparse item–item term
+// (neighbours.ts): one G on the split, the dense weight searched (weightSearch) with the term scored as served
+// (quantised, NeighbourScorer) on top of the best dense filter, while the time budget lasts; the term is kept only
+// when it beats the dense filter alone.
 
 import { toCsr } from "../../../shared/data/csr.ts";
 import type { Interactions } from "../../../shared/data/interactions.ts";
@@ -24,24 +25,29 @@ export interface GraphSearchOptions {
   /** How interactions weigh, as in training (the graph model's default: binary). */
   weighting?: Weighting;
   log?: (line: string) => void;
-  /** Item–item candidates to try after the dense search ([] = leave the centre's setting). */
+  /**
+   * Item–item candidates to try, in order, after the dense search ([] = leave the centre's setting). Default: the
+   * adaptive search over the dense weight (weightSearch), at neighbourCount(items) neighbours.
+   */
   neighbourCandidates?: { neighbours: number; denseWeight: number }[];
   /** Seconds the whole search may take; item–item candidates after the first that would start past it are not tried. */
   budgetSeconds?: number;
 }
 
 /**
- * Tried in order while the budget lasts. Measured on Gowalla (bench:graph, own split, 1,000 users, rank 192, u8
- * values, dense weight 0.5), recall@20 / NDCG@20: dense alone 0.1809 / 0.1246; top-50 0.2093 / 0.1420 (6.3 MB file);
- * top-100 0.2115 / 0.1424 (12.3 MB); top-200 0.2116 / 0.1420 (23.3 MB); u16 values no better than u8. Top-50 keeps
- * nearly all of it at half the bytes of top-100 (the Worker's memory is the limit), so k is 50 (fewer on a large
- * catalogue: neighbourCount) and the search picks the weight. On MovieLens-100k (rank 24 + 24) the term did not pay:
- * NDCG@20 dense 0.4443, with the term at weight 0.3 / 0.5 / 1: 0.4347 / 0.4422 / 0.4449.
+ * The dense weight w of the item–item term is searched, not fixed: where it peaks moves with the data. Own Gowalla
+ * splits, NDCG@20 on 2,000 validation users, top-50 u8 (dense alone 0.0991 / 0.0969): on 90% of train.txt w = 0.3 /
+ * 0.5 / 0.7 / 1 / 1.4 / 2 / 3 gave 0.0991 / 0.1061 / 0.1119 / 0.1139 / 0.1127 / 0.1109 / 0.1076; on all of it
+ * w = 0.2 / 0.3 / 0.4 / 1 / 1.4 gave 0.1071 / 0.1097 / 0.1105 / 0.1100 / 0.1094. So: 0.5 and 1, then doubling or
+ * halving towards the better while it gains (within [1/16, 16]), then ×/÷ √2 around the best. On MovieLens-100k the
+ * term did not pay at any weight (NDCG@20 dense 0.3707; w 0.3 / 0.5 / 0.7 / 1: 0.3573 / 0.3674 / 0.3704 / 0.3711,
+ * within noise), and it is then left out.
  */
-export const neighbourCandidates = (items: number): { neighbours: number; denseWeight: number }[] => {
-  const k = neighbourCount(items);
-  return [0.5, 0.3, 0.7].map((denseWeight) => ({ neighbours: k, denseWeight }));
-};
+export const WEIGHT_START = [0.5, 1];
+const WEIGHT_RANGE = [1 / 16, 16] as const;
+
+/** Dense-filter steps tried past the grid's edge when its best point sits there (β, item scale). */
+const EDGE_STEPS = 2;
 
 export interface GraphSearchResult {
   best: GraphParams;
@@ -50,6 +56,8 @@ export interface GraphSearchResult {
 
 export function searchGraphParams(train: Interactions, centre: GraphParams, seed: number, opts: GraphSearchOptions = {}): GraphSearchResult {
   const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const budget = opts.budgetSeconds ?? Number.POSITIVE_INFINITY;
   const split = randomHoldout(train, { testFraction: 0.1, seed: seed + 1 });
   const { byUser, byItem } = normalisedCsr(split.train, opts.weighting ?? "binary");
   const trainCsr = toCsr(split.train);
@@ -64,38 +72,51 @@ export function searchGraphParams(train: Interactions, centre: GraphParams, seed
   const tried: GraphSearchResult["tried"] = [];
   let best = centre;
   let bestScore = -1;
-  for (const rank of ranks) {
-    for (const beta of [centre.beta - 1.5, centre.beta, centre.beta + 1.5]) {
-      for (const itemScale of [centre.itemScale, centre.itemScale + 0.25]) {
-        const p: GraphParams = { ...centre, rank, beta, itemScale };
-        const f = graphFactors(byUser, itemDegrees, svd, p);
-        const r = evaluateRanking({ train: trainCsr, test: testCsr, ks: [20], users, scoreUser: factorScorer(f) });
-        const ndcg20 = r["ndcg@20"]!;
-        tried.push({ params: { rank, beta, itemScale }, ndcg20, recall20: r["recall@20"]! });
-        opts.log?.(`tune graph rank ${rank} beta ${beta} itemScale ${itemScale}: ndcg@20 ${ndcg20.toFixed(4)}`);
-        if (ndcg20 > bestScore) {
-          bestScore = ndcg20;
-          best = p;
-        }
-      }
+  const scoreDense = (p: GraphParams): number => {
+    const f = graphFactors(byUser, itemDegrees, svd, p);
+    const r = evaluateRanking({ train: trainCsr, test: testCsr, ks: [20], users, scoreUser: factorScorer(f) });
+    const ndcg20 = r["ndcg@20"]!;
+    tried.push({ params: { rank: p.rank, beta: p.beta, itemScale: p.itemScale }, ndcg20, recall20: r["recall@20"]! });
+    opts.log?.(`tune graph rank ${p.rank} beta ${p.beta} itemScale ${p.itemScale}: ndcg@20 ${ndcg20.toFixed(4)}`);
+    if (ndcg20 > bestScore) {
+      bestScore = ndcg20;
+      best = p;
     }
-  }
-  const candidates = opts.neighbourCandidates ?? neighbourCandidates(train.itemIds.size);
-  if (candidates.length > 0) {
+    return ndcg20;
+  };
+  const betas = [centre.beta - 1.5, centre.beta, centre.beta + 1.5];
+  const itemScales = [centre.itemScale, centre.itemScale + 0.25];
+  for (const rank of ranks) for (const beta of betas) for (const itemScale of itemScales) scoreDense({ ...centre, rank, beta, itemScale });
+  // A best point on the grid's edge: keep stepping outwards along that parameter while it gains.
+  const outwards = (key: "beta" | "itemScale", grid: number[], step: number, lo: number, hi: number) => {
+    const at = best[key];
+    const dir = at === Math.min(...grid) ? -1 : at === Math.max(...grid) ? 1 : 0;
+    for (let n = 1; dir !== 0 && n <= EDGE_STEPS && elapsed() <= budget; n++) {
+      const value = at + dir * step * n;
+      if (value < lo || value > hi) break;
+      const before = bestScore;
+      scoreDense({ ...best, [key]: value });
+      if (!(bestScore > before)) break;
+    }
+  };
+  outwards("beta", betas, 1.5, -50, 50);
+  outwards("itemScale", itemScales, 0.25, -2, 2);
+
+  const k = neighbourCount(train.itemIds.size);
+  const fixed = opts.neighbourCandidates;
+  if (fixed === undefined || fixed.length > 0) {
     best = { ...best, neighbours: 0 };
     const dense = factorScorer(graphFactors(byUser, itemDegrees, svd, best));
-    const g = itemNeighbours(byUser, byItem, Math.max(...candidates.map((c) => c.neighbours)));
-    const budget = opts.budgetSeconds ?? Number.POSITIVE_INFINITY;
+    const g = itemNeighbours(byUser, byItem, Math.max(k, ...(fixed ?? []).map((c) => c.neighbours)));
     const denseBest = bestScore;
-    for (const [n, c] of candidates.entries()) {
-      const elapsed = (performance.now() - started) / 1000;
-      // The first candidate is always scored: it is the largest gain measured, and one evaluation costs less than
-      // the SVD (on a loaded machine the dense grid alone can outlast the budget). The others wait on the budget.
-      if (n > 0 && elapsed > budget) {
-        opts.log?.(`tune graph: item–item candidates stopped at the budget (${elapsed.toFixed(0)}s of ${budget}s)`);
-        break;
-      }
-      const list = quantiseNeighbours(truncateRows(g, c.neighbours), best.neighbourValueBytes as NeighbourValueWidth);
+    const lists = new Map<number, ReturnType<typeof quantiseNeighbours>>();
+    const scored = new Map<string, number>();
+    const scoreTerm = (c: { neighbours: number; denseWeight: number }): number => {
+      const key = `${c.neighbours}/${c.denseWeight}`;
+      const known = scored.get(key);
+      if (known !== undefined) return known;
+      let list = lists.get(c.neighbours);
+      if (!list) lists.set(c.neighbours, (list = quantiseNeighbours(truncateRows(g, c.neighbours), best.neighbourValueBytes as NeighbourValueWidth)));
       const scorer = new NeighbourScorer(list, { denseWeight: c.denseWeight, offset: best.degreeOffset, exponent: best.userExponent });
       const r = evaluateRanking({
         train: trainCsr,
@@ -108,17 +129,67 @@ export function searchGraphParams(train: Interactions, centre: GraphParams, seed
         },
       });
       const ndcg20 = r["ndcg@20"]!;
+      scored.set(key, ndcg20);
       tried.push({ params: { rank: best.rank, beta: best.beta, itemScale: best.itemScale, ...c }, ndcg20, recall20: r["recall@20"]! });
-      opts.log?.(`tune graph + item–item top-${c.neighbours}, dense weight ${c.denseWeight}: ndcg@20 ${ndcg20.toFixed(4)} (dense alone ${denseBest.toFixed(4)})`);
+      opts.log?.(`tune graph + item–item top-${c.neighbours}, dense weight ${round(c.denseWeight)}: ndcg@20 ${ndcg20.toFixed(4)} (dense alone ${denseBest.toFixed(4)})`);
       if (ndcg20 > bestScore) {
         bestScore = ndcg20;
         best = { ...best, ...c };
       }
-    }
+      return ndcg20;
+    };
+    // The first candidate is always scored: it is the largest gain measured, and one evaluation costs less than the
+    // SVD (on a loaded machine the dense grid alone can outlast the budget). The others wait on the budget.
+    const inBudget = (n: number) => {
+      if (n === 0 || elapsed() <= budget) return true;
+      opts.log?.(`tune graph: item–item candidates stopped at the budget (${elapsed().toFixed(0)}s of ${budget}s)`);
+      return false;
+    };
+    if (fixed) {
+      for (const [n, c] of fixed.entries()) {
+        if (!inBudget(n)) break;
+        scoreTerm(c);
+      }
+    } else weightSearch((w, n) => (inBudget(n) ? scoreTerm({ neighbours: k, denseWeight: w }) : null));
   }
-  opts.log?.(`tune: kept rank ${best.rank} beta ${best.beta} itemScale ${best.itemScale}${best.neighbours > 0 ? ` + item–item top-${best.neighbours} at dense weight ${best.denseWeight}` : ", no item–item term"}`);
+  opts.log?.(`tune: kept rank ${best.rank} beta ${best.beta} itemScale ${best.itemScale}${best.neighbours > 0 ? ` + item–item top-${best.neighbours} at dense weight ${round(best.denseWeight)}` : ", no item–item term"}`);
   return { best, tried };
 }
+
+/**
+ * The dense weight's search (see WEIGHT_START): `score(w, n)` scores weight w as the n-th evaluation, or returns null
+ * when the budget is spent (the search then stops where it is).
+ */
+export function weightSearch(score: (w: number, n: number) => number | null): void {
+  let n = 0;
+  const at = new Map<number, number>();
+  const tryW = (w: number): number | null => {
+    const known = at.get(w);
+    if (known !== undefined) return known;
+    if (w < WEIGHT_RANGE[0] || w > WEIGHT_RANGE[1]) return null;
+    const s = score(w, n++);
+    if (s !== null) at.set(w, s);
+    return s;
+  };
+  const a = tryW(WEIGHT_START[0]!);
+  const b = tryW(WEIGHT_START[1]!);
+  if (a === null || b === null) return;
+  // Doubling (or halving) towards the better end while it gains.
+  let [bestW, bestS] = b >= a ? [WEIGHT_START[1]!, b] : [WEIGHT_START[0]!, a];
+  const factor = b >= a ? 2 : 0.5;
+  for (;;) {
+    const s = tryW(bestW * factor);
+    if (s === null || !(s > bestS)) break;
+    [bestW, bestS] = [bestW * factor, s];
+  }
+  for (const w of [bestW * Math.SQRT2, bestW / Math.SQRT2]) {
+    const s = tryW(w);
+    if (s === null) return;
+    if (s > bestS) [bestW, bestS] = [w, s];
+  }
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 function sampleUsers(indptr: Int32Array, max: number): Int32Array {
   const withTest: number[] = [];
