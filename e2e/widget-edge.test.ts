@@ -1,6 +1,7 @@
 // The widget in headless Chromium against the REAL edge: the Hono app on its Node host (edge/node/server.ts) over a
 // file-system state dir, memory caches (no Redis needed here), and the JSONL event log. The artifact is the
-// synthetic shop, written into the state dir the way `edgerec publish --target node` lays it out.
+// synthetic shop, written into the state dir the way `edgerec publish --target node` lays it out. A graph tenant
+// with the item–item term (neighbours.bin) checks that the device ranks a visitor as the edge does.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,6 +15,7 @@ import { FsConfigStore, writeFileAtomic } from "../edge/node/fs-stores.ts";
 import { type NodeHost, createNodeHost } from "../edge/node/server.ts";
 import { artifactPath } from "../edge/node/state-layout.ts";
 import { type Fixture, buildFixture, categoryName } from "../edge/testing/fixtures.ts";
+import { type GraphFixture, buildGraphFixture } from "../edge/testing/graph-fixture.ts";
 import { SEGMENT, buildTwoTowerFixture } from "../edge/testing/two-tower-fixture.ts";
 import { launchChromium } from "./browser.ts";
 import { type ShopArtifact, makeShopArtifact } from "./fixtures/widget/make-artifact.ts";
@@ -32,6 +34,8 @@ let artifact: ShopArtifact;
 let known: Fixture;
 /** A two-tower tenant with the cold-user head: the attribute segment = cat c ranks cluster c's items first. */
 let cold: Fixture;
+/** A graph-model tenant whose artifact carries the item–item term (neighbours.bin). */
+let graph: GraphFixture;
 const categoryOf = (id: string): string => artifact.items.find((i) => i.id === id)?.categories?.[0] ?? "?";
 const page = (key: string): string => `${shop.url}/widget.html?endpoint=${encodeURIComponent(edgeUrl)}&tenant=demo&key=${key}`;
 
@@ -53,6 +57,9 @@ beforeAll(async () => {
   cold = await buildTwoTowerFixture({ tenant: "coldshop", version: "c1", coldUserHead: true });
   for (const [name, bytes] of cold.files) await writeFileAtomic(artifactPath(state, "coldshop", "c1", name), bytes);
   await new FsConfigStore(state).put({ ...knownConfig, tenant: "coldshop", active: "c1" });
+  graph = await buildGraphFixture({ tenant: "graphshop", version: "n1" });
+  for (const [name, bytes] of graph.files) await writeFileAtomic(artifactPath(state, "graphshop", "n1", name), bytes);
+  await new FsConfigStore(state).put({ ...knownConfig, tenant: "graphshop", active: "n1" });
   host = createNodeHost({ stateDir: state, configTtlMs: 0 });
   await new Promise<void>((resolve) => {
     server = serve({ fetch: host.app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
@@ -140,6 +147,77 @@ describe("<edgerec-recs> against the real edge (Node host)", () => {
     expect(after).not.toContain(clicked);
     expect(after.map(clusterOf)).toEqual(Array(8).fill(0));
     expect(await p.evaluate(() => document.querySelector("edgerec-recs")!.state.problems)).toEqual([]);
+    await ctx.close();
+  });
+
+  /** The edge's list for a visitor known only by these recent items (the fold-in path). */
+  const edgeList = async (recentItems: string[]): Promise<string[]> => {
+    const res = await fetch(`${edgeUrl}/v1/tenants/graphshop/recommendations`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${READ_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ recentItems, count: 8 }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { items: { id: string }[]; source: string };
+    expect(body.source).toBe("fold-in");
+    return body.items.map((i) => i.id);
+  };
+  const graphPage = () => `${shop.url}/widget.html?endpoint=${encodeURIComponent(edgeUrl)}&tenant=graphshop&key=${READ_KEY}`;
+  const viewed = () => [3, 10, 47, 61].map((r) => graph.data.itemIds.ids[r]!);
+
+  it("with a graph model's item–item term, ranks a visitor on the device exactly as the edge does", async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    const files: string[] = [];
+    p.on("request", (r) => void (/\/artifacts\/n1\//.test(r.url()) && files.push(r.url().split("/").pop()!)));
+    await p.goto(graphPage());
+    await waitForRender(p, 8);
+    const state = () => p.evaluate(() => document.querySelector("edgerec-recs")!.state);
+    expect(await state()).toMatchObject({ mode: "local", modelVersion: "n1" });
+    expect(files).toContain("neighbours.bin");
+    const history: string[] = [];
+    for (const id of viewed()) {
+      await p.evaluate((item) => document.querySelector("edgerec-recs")!.track(item, "view"), id);
+      history.push(id);
+      // Re-ranked inside the call: the device's list is already the new one.
+      expect((await state()).items).toEqual(await edgeList(history));
+    }
+    expect(await state()).toMatchObject({ mode: "local", personalised: true, problems: [] });
+    await ctx.close();
+  });
+
+  it("refuses a neighbours.bin damaged on the way, and falls back to the edge's ranking", async () => {
+    const ctx = await browser.newContext();
+    // Every copy the browser gets is damaged (the retry that bypasses the HTTP cache too); the edge's own is sound.
+    await ctx.route(/\/artifacts\/n1\/neighbours\.bin$/, async (route) => {
+      const res = await route.fetch();
+      const body = Buffer.from(await res.body());
+      body[body.length - 1]! ^= 0x01;
+      await route.fulfill({ response: res, body });
+    });
+    const p = await ctx.newPage();
+    await p.goto(graphPage());
+    await waitForRender(p, 8);
+    const state = () => p.evaluate(() => document.querySelector("edgerec-recs")!.state);
+    expect(await state()).toMatchObject({ mode: "edge", modelVersion: "n1", scorer: null });
+    expect((await state()).problems.join("\n")).toMatch(/version n1: neighbours\.bin: SHA-256 .* does not match the manifest/);
+    // Nothing was kept on the device: the next load downloads again rather than trusting a refused version.
+    expect(await p.evaluate(async () => {
+      const req = indexedDB.open("edgerec-widget");
+      const db = await new Promise<IDBDatabase>((res) => (req.onsuccess = () => res(req.result)));
+      const keys = await new Promise<IDBValidKey[]>((res) => {
+        const r = db.transaction("files").objectStore("files").getAllKeys();
+        r.onsuccess = () => res(r.result);
+      });
+      db.close();
+      return keys.length;
+    })).toBe(0);
+    // The edge ranks the visitor's first view (the device has no model to do it).
+    const id = viewed()[0]!;
+    await p.evaluate((item) => document.querySelector("edgerec-recs")!.track(item, "view"), id);
+    await expect.poll(async () => (await state()).personalised, { timeout: 10_000 }).toBe(true);
+    expect((await state()).items).toHaveLength(8);
+    expect((await state()).items).not.toContain(id);
     await ctx.close();
   });
 });

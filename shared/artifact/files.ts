@@ -17,15 +17,23 @@ export const ARTIFACT_FILES = {
   itemScales: "item-scales.bin",
   /** Older graph versions' fold-in matrix P (items × dim): a user is Σ of their items' rows (projectionFoldInSchema). */
   projection: "projection.bin",
-  /** Graph models' sparse item–item term (shared/artifact/neighbours.ts): scored by the edge and `recommend`; the widget ranks by the dense part only. */
+  /** Graph models' sparse item–item term (shared/artifact/neighbours.ts): scored alike by the edge, `recommend`/`evaluate` and the widget. */
   neighbours: "neighbours.bin",
 } as const;
 
 /**
  * Files a client needs to score on its own (what the widget downloads, those its version lists): of the two fold-in
- * files only the one its method reads (foldInFileOf), item-scales.bin for graph models, projection.bin for older ones.
+ * files only the one its method reads (foldInFileOf), item-scales.bin for graph models, projection.bin for older ones;
+ * and a graph model's item–item term, neighbours.bin, when it carries one.
  */
-export const CLIENT_FILES = [ARTIFACT_FILES.items, ARTIFACT_FILES.itemsJson, ARTIFACT_FILES.gram, ARTIFACT_FILES.itemScales, ARTIFACT_FILES.projection] as const;
+export const CLIENT_FILES = [
+  ARTIFACT_FILES.items,
+  ARTIFACT_FILES.itemsJson,
+  ARTIFACT_FILES.gram,
+  ARTIFACT_FILES.itemScales,
+  ARTIFACT_FILES.projection,
+  ARTIFACT_FILES.neighbours,
+] as const;
 
 /**
  * The file a fold-in method reads besides the item matrix (gram.bin, ALS's, is read on its own): item-scales.bin for

@@ -1,6 +1,7 @@
-// Ranks the whole catalogue on the device: the visitor's events → ALS fold-in (shared/scoring/foldin.ts) → exact
-// scores of every item (item-scorer.ts: wasm SIMD, or the shared scoreAll) → top-k without the items already seen
-// (topK), each with a reason
+// Ranks the whole catalogue on the device: the visitor's events → fold-in (shared/scoring/foldin.ts: ALS, the graph
+// filter, …) → exact scores of every item (item-scorer.ts: wasm SIMD, or the shared scoreAll) → with a graph model's
+// item–item term, the served scores (shared/scoring/neighbour-scorer.ts, the call `evaluate` and the edge make) →
+// top-k without the items already seen (topK), each with a reason
 // ("because you viewed X": the seen item most similar to it). Buffers are allocated once, so a re-rank after a
 // click allocates only its result.
 //
@@ -10,6 +11,7 @@ import { ARTIFACT_FILES, foldInFileOf } from "../../shared/artifact/files.ts";
 import type { FoldInParams, ItemRecord } from "../../shared/artifact/manifest.ts";
 import type { EmbeddingMatrix } from "../../shared/artifact/pack.ts";
 import { createFoldIn, type UserFolder } from "../../shared/scoring/foldin.ts";
+import type { NeighbourScorer } from "../../shared/scoring/neighbour-scorer.ts";
 import { scoreAll, topK } from "../../shared/scoring/topk.ts";
 import type { EventType } from "./edge-client.ts";
 import { type ItemScorer, createItemScorer } from "../../shared/scoring/item-scorer.ts";
@@ -59,6 +61,8 @@ export class LocalRanker {
     scorer: "wasm-simd" | "js" = "wasm-simd",
     /** The fold-in method's own file (item-scales.bin, or projection.bin of older graph versions). */
     foldInData: EmbeddingMatrix | null = null,
+    /** The graph model's item–item term (neighbours.bin), added to the dense scores of a visitor with history. */
+    private readonly neighbours: NeighbourScorer | null = null,
   ) {
     items.forEach((item, row) => this.rowById.set(item.id, row));
     this.dim = vectors.dim;
@@ -102,8 +106,12 @@ export class LocalRanker {
     }
     try {
       if (rows.length === 0) return { items: this.coldStart(count), personalised: false };
+      if (this.neighbours) massPerItem(weights);
       this.foldIn.user(rows, weights, this.scorer.user);
       this.scorer.score();
+      // The sparse term sums over the rows that fold in (the newest MAX_HISTORY_ITEMS distinct items), as the edge sums
+      // over the recent items it folds in; the served score is then w·dense + sparse, before exclusions and re-ranking.
+      this.neighbours?.scoreAllInto(rows, this.scorer.scores);
       const active = reranks(options);
       let top = topK(this.scorer.scores, active ? poolSize(options, count) : count, (row) => seen[row] === 1);
       if (active) top = this.rerankPool(top.rows, top.scores, count, options, shown);
@@ -236,4 +244,19 @@ export class LocalRanker {
     const rest = topK(scoreAll(data, dim, mean, new Float32Array(rows)), Math.min(rows, 200), (row) => picked[row] === 1);
     return Int32Array.from([...order, ...rest.rows]);
   }
+}
+
+/**
+ * Rescales event weights to sum to the number of items (in place), keeping their ratios. With a graph model's
+ * item–item term the dense part's scale counts: the fold-in normalises by (Σw + α)^-a, the sparse term by
+ * (h + α)^-a over the h distinct items, and the edge folds a visitor's recent items with weight 1 each (Σw = h). Without
+ * this a visitor who only clicked (weight 2 each) would get a smaller dense part than the edge gives them. For the
+ * dense part alone the rescale changes no ranking (the graph fold-in is linear in the weights up to a positive scale).
+ */
+function massPerItem(weights: number[]): void {
+  let total = 0;
+  for (const w of weights) total += w;
+  if (!(total > 0)) return;
+  const k = weights.length / total;
+  for (let n = 0; n < weights.length; n++) weights[n]! *= k;
 }

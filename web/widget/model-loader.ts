@@ -2,12 +2,15 @@
 // then the edge's active manifest says whether a newer version exists, whose files come from the edge. Every file is
 // verified (size, SHA-256, format) by the shared artifact reader before use, kept copies included; a corrupt
 // download is refused and the last good version stays in use. Offline, the kept version is all there is.
+// A graph version with the item–item term brings neighbours.bin too, so the device scores as the edge does.
 
 import { ARTIFACT_FILES, foldInFileOf } from "../../shared/artifact/files.ts";
 import type { ItemRecord, Manifest } from "../../shared/artifact/manifest.ts";
+import { checkNeighboursFit, decodeNeighbours } from "../../shared/artifact/neighbours.ts";
 import { type EmbeddingMatrix, decodePack } from "../../shared/artifact/pack.ts";
 import { decodeFoldInData, decodeItemsJson, decodePopularJson, parseManifest, verifyFile } from "../../shared/artifact/reader.ts";
 import { ArtifactError } from "../../shared/errors.ts";
+import { NeighbourScorer, neighbourTermParams } from "../../shared/scoring/neighbour-scorer.ts";
 import type { EdgeClient } from "./edge-client.ts";
 import type { WidgetStore } from "./widget-store.ts";
 
@@ -22,6 +25,11 @@ export interface LocalModel {
    * item-scales.bin (items × 1), or projection.bin (items × dim) of older graph versions.
    */
   foldInData: EmbeddingMatrix | null;
+  /**
+   * The graph model's sparse item–item term (neighbours.bin with the manifest's dense weight), null when the version
+   * has none: added to the dense scores on the device exactly as the edge adds it.
+   */
+  neighbours: NeighbourScorer | null;
   /** Item ids by popularity, best first, when the artifact has `popular.json`. */
   popular: string[] | null;
   /** Where the files came from: all from IndexedDB, or at least one from the edge. */
@@ -103,7 +111,13 @@ async function loadVersion(edge: EdgeClient, store: WidgetStore, tenant: string,
   if (manifest.tenant !== tenant) throw new ArtifactError("tenant", `manifest is for tenant '${manifest.tenant}', not '${tenant}'`);
   // Of the fold-in files, only the one the manifest's method reads (a graph version lists one of the two anyway).
   const foldInName = foldInFileOf(manifest.model.foldIn);
-  const names = [ARTIFACT_FILES.itemsJson, ARTIFACT_FILES.items, ARTIFACT_FILES.gram, foldInName, ARTIFACT_FILES.popular].filter(
+  // neighbours.bin needs the manifest's dense weight; the edge refuses a version that lists it without one, so does
+  // the device (before downloading anything).
+  const term = neighbourTermParams(manifest);
+  if (manifest.files[ARTIFACT_FILES.neighbours] && !term) {
+    throw new ArtifactError("neighbours", "neighbours.bin needs model.params.denseWeight (a number ≥ 0), which the manifest lacks");
+  }
+  const names = [ARTIFACT_FILES.itemsJson, ARTIFACT_FILES.items, ARTIFACT_FILES.gram, foldInName, ARTIFACT_FILES.popular, ARTIFACT_FILES.neighbours].filter(
     (n): n is NonNullable<typeof n> => n !== null && manifest.files[n] !== undefined,
   );
   if (!names.includes(ARTIFACT_FILES.items) || !names.includes(ARTIFACT_FILES.itemsJson)) {
@@ -128,6 +142,12 @@ async function loadVersion(edge: EdgeClient, store: WidgetStore, tenant: string,
     }
   }
   const foldInData = foldInName && got.has(foldInName) ? decodeFoldInData(foldInName, file(foldInName), vectors.rows, vectors.dim) : null;
+  // Checked like the edge checks it (edge/app/model-loader.ts): every field of the list, and its item count against
+  // items.json's. A list that fails refuses the whole version, so the device never ranks without a term the edge adds.
+  const neighbours =
+    got.has(ARTIFACT_FILES.neighbours) && term
+      ? new NeighbourScorer(checkNeighboursFit(decodeNeighbours(file(ARTIFACT_FILES.neighbours)), vectors.rows), term)
+      : null;
   // popular.json is optional: without it cold start ranks by the item vectors alone.
   let popular: string[] | null = null;
   if (got.has(ARTIFACT_FILES.popular)) popular = decodePopularJson(file(ARTIFACT_FILES.popular)).global.map((p) => p.id);
@@ -136,7 +156,7 @@ async function loadVersion(edge: EdgeClient, store: WidgetStore, tenant: string,
   const files = [...got].map(([name, g]) => ({ name, sha256: manifest.files[name]!.sha256, bytes: g.bytes }));
   const saved = downloaded ? store.putVersion(tenant, manifest.version, manifestBytes, files) : Promise.resolve();
   saved.catch(() => undefined); // the caller decides whether to wait or to report; never an unhandled rejection
-  return { manifest, items, vectors, gram, foldInData, popular, from: downloaded ? "network" : "cache", saved };
+  return { manifest, items, vectors, gram, foldInData, neighbours, popular, from: downloaded ? "network" : "cache", saved };
 }
 
 async function verifiedFile(

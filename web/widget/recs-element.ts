@@ -215,7 +215,7 @@ export class EdgerecRecsElement extends HTMLElement {
     });
     const foldIn = m?.manifest.model.foldIn;
     if (m && foldIn && canFoldOnDevice(m) && !this.config.user) {
-      this.ranker = new LocalRanker(m.items, m.vectors, m.gram, foldIn, m.popular, "wasm-simd", m.foldInData);
+      this.ranker = new LocalRanker(m.items, m.vectors, m.gram, foldIn, m.popular, "wasm-simd", m.foldInData, m.neighbours);
       // The ranker keeps its own copy of the vectors (in the scorer's memory): drop ours.
       this.model = { ...m, vectors: { rows: m.vectors.rows, dim: m.vectors.dim, data: this.ranker.itemVectors } };
       this.mode = "local";
