@@ -6,9 +6,12 @@
 // Scale for a quick run: EDGE_BENCH_ITEMS, EDGE_BENCH_USERS, EDGE_BENCH_SECONDS, EDGE_BENCH_RATE. The graph model's
 // shape: EDGE_BENCH_DIM (default 64) and EDGE_BENCH_NEIGHBOURS=k (neighbours.bin with top-k per item: known users and
 // fold-in visitors are then served w·dense + the item–item sum over their history).
+// EDGE_BENCH_ARTIFACT=DIR serves a trained artifact instead (e.g. `edgerec train --model graph` on Gowalla): its
+// tenant, users (the first EDGE_BENCH_CACHED_USERS cached in KV/Redis, the rest known from the artifact), items (for
+// the recent-event visitors) and categories (filters only when it has some) drive the same mix.
 
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { setPriority, tmpdir } from "node:os";
 import path from "node:path";
 import { Rng } from "../shared/random.ts";
@@ -18,14 +21,21 @@ import { startWranglerDev } from "../edge/node/wrangler-dev.ts";
 import { startLocalWorker } from "../edge/node/local-worker.ts";
 import { runKeys } from "../trainer/cli/keys.ts";
 import { runPublish } from "../trainer/cli/publish.ts";
+import { decodeItemsJson, decodeUsersJson, parseManifest } from "../shared/artifact/reader.ts";
 import { machine } from "./machine.ts";
 import { startNodeHostProcess } from "./node-host-process.ts";
 import { startWorkerdProfile } from "./workerd-profile.ts";
 import { syntheticArtifact } from "./synthetic-artifact.ts";
 import { nodeEdgeHost } from "../edge/node/host.ts";
 
-const ITEMS = Number(process.env.EDGE_BENCH_ITEMS ?? 100_000);
-const USERS = Number(process.env.EDGE_BENCH_USERS ?? 50_000);
+/** A trained artifact to serve instead of the synthetic tenant (its ids replace u<n> / i<n> / cat<n>). */
+const ARTIFACT = process.env.EDGE_BENCH_ARTIFACT ? path.resolve(process.env.EDGE_BENCH_ARTIFACT) : null;
+const given = ARTIFACT ? readArtifactIds(ARTIFACT) : null;
+const ITEMS = given ? given.items.length : Number(process.env.EDGE_BENCH_ITEMS ?? 100_000);
+const USERS = given ? given.users.length : Number(process.env.EDGE_BENCH_USERS ?? 50_000);
+const userId = (n: number): string => (given ? given.users[n]! : `u${n}`);
+const itemId = (n: number): string => (given ? given.items[n]! : `i${n}`);
+const CATEGORIES = given ? given.categories : Array.from({ length: 24 }, (_, c) => `cat${c}`);
 const SECONDS = Number(process.env.EDGE_BENCH_SECONDS ?? 30);
 const RATE = Number(process.env.EDGE_BENCH_RATE ?? 200);
 const DIM = Number(process.env.EDGE_BENCH_DIM ?? 64);
@@ -36,7 +46,7 @@ const RANKING = process.env.EDGE_BENCH_RANKING ? (JSON.parse(process.env.EDGE_BE
 /** Which hosts to drive: all (default), workerd (Miniflare and wrangler dev), miniflare (only) or node. */
 const TARGETS = process.env.EDGE_BENCH_TARGETS ?? "all";
 const CACHED_USERS = Math.min(USERS, Number(process.env.EDGE_BENCH_CACHED_USERS ?? 4000));
-const TENANT = "bench";
+const TENANT = given ? given.tenant : "bench";
 /** EDGE_BENCH_CPU_PROFILE=FILE: a CPU profile of the Worker's isolate during the measured run (Miniflare target only). */
 const PROFILE = process.env.EDGE_BENCH_CPU_PROFILE;
 /** Which kinds of user the mix draws (a diagnostic knob: e.g. "cached" alone reads nothing remote once warm). */
@@ -58,6 +68,7 @@ const log = (msg: string) => process.stderr.write(`bench:edge: ${msg}\n`);
 
 /** The artifact, built once per size and kept under runs/ (HNSW built natively by hnswlib-node, same file format). */
 async function artifact(): Promise<string> {
+  if (ARTIFACT) return ARTIFACT;
   return syntheticArtifact({ dir: path.join(repo, "runs", "bench-edge", `${ITEMS}x${DIM}-${USERS}-seen1${NEIGHBOURS ? `-nb${NEIGHBOURS}` : ""}`), tenant: TENANT, items: ITEMS, users: USERS, dim: DIM, neighbours: NEIGHBOURS, log });
 }
 
@@ -154,26 +165,27 @@ function mix(seed: number): () => string {
   return () => {
     let kind = rng.int(6);
     while (!KINDS.has(kind < 1 ? "cached" : kind < 2 ? "known" : kind < 4 ? "recent" : "unknown")) kind = rng.int(6);
-    const userId =
+    const id =
       kind === 0
-        ? `u${rng.int(CACHED_USERS)}`
+        ? userId(rng.int(CACHED_USERS))
         : kind === 1
-          ? `u${CACHED_USERS + rng.int(USERS - CACHED_USERS)}`
+          ? userId(CACHED_USERS + rng.int(USERS - CACHED_USERS))
           : kind < 4
             ? `recent${rng.int(RECENT_USERS)}`
             : `anon${rng.nextU32()}`;
-    const body: Record<string, unknown> = { userId, count: 10 };
-    if (rng.next() < 0.2) body.filters = { includeCategories: [`cat${rng.int(24)}`] };
+    const body: Record<string, unknown> = { userId: id, count: 10 };
+    if (CATEGORIES.length > 0 && rng.next() < 0.2) body.filters = { includeCategories: [CATEGORIES[rng.int(CATEGORIES.length)]!] };
     if (RANKING) body.ranking = RANKING;
     return JSON.stringify(body);
   };
 }
 
+const cachedIds = new Set(Array.from({ length: CACHED_USERS }, (_, n) => userId(n)));
+
 /** The kind of a request of the mix, from its body: which path its user takes, and whether it filters. */
 function kindOf(body: string): string {
   const b = JSON.parse(body) as { userId: string; filters?: unknown };
-  const n = Number(b.userId.slice(1));
-  const user = b.userId.startsWith("recent") ? "recent" : b.userId.startsWith("anon") ? "unknown" : n < CACHED_USERS ? "cached" : "known";
+  const user = b.userId.startsWith("recent") ? "recent" : b.userId.startsWith("anon") ? "unknown" : cachedIds.has(b.userId) ? "cached" : "known";
   return b.filters ? `${user}+filter` : user;
 }
 
@@ -182,20 +194,20 @@ async function run(target: string, t: Target): Promise<Record<string, unknown>> 
   const recs = (body: unknown) => fetch(`${t.url}/v1/tenants/${TENANT}/recommendations`, { method: "POST", headers, body: JSON.stringify(body) });
   prioritize();
   const t0 = performance.now();
-  const first = await recs({ userId: "u1", count: 10 });
+  const first = await recs({ userId: userId(1), count: 10 });
   const coldStartMs = Math.round(performance.now() - t0);
   if (first.status !== 200) throw new Error(`${target}: first request answered ${first.status}: ${await first.text()}`);
   // Users with only recent events: 5 items each, posted through the events API (batches of 500 events).
   const rng = new Rng(5);
   for (let u = 0; u < RECENT_USERS; u += 100) {
     const batch = [];
-    for (let k = u; k < u + 100; k++) for (let j = 0; j < 5; j++) batch.push({ userId: `recent${k}`, itemId: `i${rng.int(ITEMS)}`, type: "view" });
+    for (let k = u; k < u + 100; k++) for (let j = 0; j < 5; j++) batch.push({ userId: `recent${k}`, itemId: itemId(rng.int(ITEMS)), type: "view" });
     const res = await fetch(`${t.url}/v1/tenants/${TENANT}/events`, { method: "POST", headers: { ...headers, Authorization: `Bearer ${t.writeKey}` }, body: JSON.stringify(batch) });
     if (res.status !== 202) throw new Error(`${target}: events answered ${res.status}: ${await res.text()}`);
   }
   // Which path each kind of user takes (and that the cache answers for known users).
   const sources: Record<string, Record<string, number>> = {};
-  for (const [kind, user] of [["cached", (i: number) => `u${i}`], ["known", (i: number) => `u${USERS - 1 - i}`], ["recent", (i: number) => `recent${i * 37}`], ["unknown", (i: number) => `nobody${i}`]] as const) {
+  for (const [kind, user] of [["cached", (i: number) => userId(i)], ["known", (i: number) => userId(USERS - 1 - i)], ["recent", (i: number) => `recent${i * 37}`], ["unknown", (i: number) => `nobody${i}`]] as const) {
     for (let i = 0; i < 20; i++) {
       const body = (await (await recs({ userId: user(i) })).json()) as { source: string; cacheHit: boolean };
       const key = `${body.source}${body.cacheHit ? "+cache" : ""}`;
@@ -313,11 +325,23 @@ const runs = [...(TARGETS === "node" ? [] : await workerd(dir)), ...(TARGETS ===
 const out = {
   bench: "edge",
   localState: LOCAL_STATE_DIR,
-  tenant: { items: ITEMS, users: USERS, dim: DIM, neighbours: NEIGHBOURS, recentUsers: RECENT_USERS, index: "hnsw", seen: "seen.bin: 5 + Exp(15) own-cluster items per user, 1% with 2,000", workerModelBudgetMb: Number(MODEL_BUDGET_MB) },
+  tenant: given
+    ? { artifact: ARTIFACT, model: given.model, items: ITEMS, users: USERS, dim: given.dim, categories: CATEGORIES.length, recentUsers: RECENT_USERS, workerModelBudgetMb: Number(MODEL_BUDGET_MB) }
+    : { items: ITEMS, users: USERS, dim: DIM, neighbours: NEIGHBOURS, recentUsers: RECENT_USERS, index: "hnsw", seen: "seen.bin: 5 + Exp(15) own-cluster items per user, 1% with 2,000", workerModelBudgetMb: Number(MODEL_BUDGET_MB) },
   ranking: RANKING,
   load: { nice: NICE, rate: RATE, seconds: SECONDS, warmupSeconds: 5, mix: "1/6 known+cached, 1/6 known (users.bin), 1/3 recent events only, 1/3 unknown; 20% with includeCategories", cachedUsers: CACHED_USERS, tool: "open-loop generator (edge/node/load.ts): fixed arrival rate, latency from scheduled send time" },
   runs,
   machine: machine(),
 };
+await mkdir(path.join(repo, "runs", "bench-edge"), { recursive: true });
 await writeFile(path.join(repo, "runs", "bench-edge", "last.json"), JSON.stringify(out, null, 2));
 process.stdout.write(JSON.stringify(out) + "\n");
+
+/** The ids a trained artifact's mix draws from: its tenant, users, items and categories. */
+function readArtifactIds(dir: string): { tenant: string; model: string; dim: number; users: string[]; items: string[]; categories: string[] } {
+  const manifest = parseManifest(readFileSync(path.join(dir, "manifest.json")));
+  const items = decodeItemsJson(readFileSync(path.join(dir, "items.json")));
+  const users = decodeUsersJson(readFileSync(path.join(dir, "users.json")));
+  const categories = [...new Set(items.flatMap((it) => it.categories ?? []))].slice(0, 1000);
+  return { tenant: manifest.tenant, model: manifest.model.kind, dim: manifest.model.dim, users, items: items.map((it) => it.id), categories };
+}
