@@ -2,7 +2,7 @@
 // (PARITY_TEST share of each user's interactions held out, seeded; the public test part stays withheld), then
 //   peer:     our ALS pinned at the numpy iALS peer's configuration (d128, α30, λ100, raw 0/1, 15 iterations),
 //   defaults: what `edgerec train` does without flags (the search with its default budget, then the refit),
-//   graph:    `train --model graph` (its own search),
+//   graph:    `train --model graph` (its own search), scored as served (with its item–item term when kept),
 // each scored with full ranking (train items excluded): Recall@20, NDCG@20, training seconds. Prints one JSON object.
 // Env: PARITY_RUNS (comma list, default "peer,defaults"), PARITY_TEST (default 0.2), PARITY_BUDGET (search seconds;
 // default: train's own), SEED, EDGEREC_GOWALLA (the file), EDGEREC_BUDGET_CLOCK=cpu (the search budget counts this process's CPU
@@ -16,6 +16,7 @@ import { evaluateFactors, evaluatePopularity } from "../trainer/evaluate-model.t
 import { loadInteractions } from "../trainer/io/load-data.ts";
 import { benchClock, useAlsThreads } from "../trainer/models/als-pool.ts";
 import { graphFit } from "../trainer/models/graph/fit.ts";
+import { evaluateServedGraph } from "../trainer/models/graph/served-eval.ts";
 import { alsSpace } from "../trainer/search/spaces.ts";
 import { statsOf } from "../trainer/train.ts";
 import { defaultBudgetSeconds, tunedFit } from "../trainer/tuned-fit.ts";
@@ -54,7 +55,8 @@ for (const run of runs) {
   } else if (run === "graph") {
     const fit = await graphFit(train, { overrides: { seed }, tune: true, holdout: 0, seed, log: (l) => process.stderr.write(`${l}\n`), hooks: () => ({}) });
     const trainSeconds = round((performance.now() - s) / 1000);
-    row = { run, ...pick(evaluateFactors(train, test, fit.final)), trainSeconds, point: fit.point };
+    // As served: the dense filter plus the item–item term when the search kept it (the scorer the edge runs).
+    row = { run, ...pick(evaluateServedGraph(train, test, fit.final)), trainSeconds, point: fit.point };
   } else {
     throw new Error(`unknown run '${run}'; expected peer, defaults or graph`);
   }
