@@ -40,6 +40,21 @@ describe("graph model at the edge", async () => {
   const deps = { registry, cache: new LayeredEmbeddingCache(new MemoryEmbeddingCache(), null), recent: new MemoryRecentItems() };
   const { byUser } = normalisedCsr(data);
 
+  /** User u's top `count` by their trained vector, `seen` rows left out: the ranking the edge must reproduce. */
+  function trainedTop(u: number, seen: Set<number>, count: number): string[] {
+    const x = model.userFactors.subarray(u * model.dim, (u + 1) * model.dim);
+    return data.itemIds.ids
+      .map((id, r) => {
+        let s = 0;
+        for (let d = 0; d < model.dim; d++) s += x[d]! * model.itemFactors[r * model.dim + d]!;
+        return { id, r, s };
+      })
+      .filter((c) => !seen.has(c.r))
+      .sort((a, b) => b.s - a.s)
+      .slice(0, count)
+      .map((c) => c.id);
+  }
+
   /** For users whose items all weigh alike: what the edge serves from those items as recent ones, and the truth. */
   async function foldedAgainstTrained(version: string): Promise<number> {
     const config = { ...emptyTenantConfig("t"), active: version };
@@ -51,17 +66,7 @@ describe("graph model at the edge", async () => {
       const got = await recommend(deps, config, { recentItems: rows.map((r) => data.itemIds.ids[r]!), count: 10, excludeSeen: true });
       expect(got.source).toBe("fold-in");
       const seen = new Set(rows);
-      const x = model.userFactors.subarray(u * model.dim, (u + 1) * model.dim);
-      const truth = data.itemIds.ids
-        .map((id, r) => {
-          let s = 0;
-          for (let d = 0; d < model.dim; d++) s += x[d]! * model.itemFactors[r * model.dim + d]!;
-          return { id, r, s };
-        })
-        .filter((c) => !seen.has(c.r))
-        .sort((a, b) => b.s - a.s)
-        .slice(0, 10)
-        .map((c) => c.id);
+      const truth = trainedTop(u, seen, 10);
       expect(got.items.map((i) => i.id)).toEqual(truth);
       checked++;
     }
@@ -140,17 +145,7 @@ describe("graph model at the edge", async () => {
       expect(got.source).toBe("personalized");
       expect(got.vectorTier).toBe("artifact");
       const seen = new Set(Array.from(byUser.indices.subarray(byUser.indptr[u]!, byUser.indptr[u + 1]!)));
-      const x = model.userFactors.subarray(u * model.dim, (u + 1) * model.dim);
-      const truth = data.itemIds.ids
-        .map((id, r) => {
-          let s = 0;
-          for (let d = 0; d < model.dim; d++) s += x[d]! * model.itemFactors[r * model.dim + d]!;
-          return { id, r, s };
-        })
-        .filter((c) => !seen.has(c.r))
-        .sort((a, b) => b.s - a.s)
-        .slice(0, 10)
-        .map((c) => c.id);
+      const truth = trainedTop(u, seen, 10);
       expect(got.items.map((i) => i.id)).toEqual(truth);
     }
   });

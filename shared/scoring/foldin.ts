@@ -76,36 +76,13 @@ export class FilterFoldIn implements UserFolder {
 
 /**
  * Older graph versions' fold-in (see projectionFoldInSchema): x = (Σ w + offset)^-exponent · Σ w_i P_i with P the
- * stored projection matrix (`projection.bin`), one sparse product over the user's items.
+ * stored projection matrix (`projection.bin`) — the filter fold-in over P with unit scales and a unit filter.
  */
-export class ProjectionFoldIn implements UserFolder {
-  private readonly acc: Float64Array;
-  constructor(
-    readonly dim: number,
-    private readonly projection: Float32Array,
-    readonly params: Pick<ProjectionFoldInParams, "offset" | "exponent">,
-  ) {
+export class ProjectionFoldIn extends FilterFoldIn {
+  constructor(dim: number, projection: Float32Array, params: Pick<ProjectionFoldInParams, "offset" | "exponent">) {
     if (projection.length % Math.max(1, dim) !== 0) throw new RangeError(`projection has ${projection.length} values, not a multiple of dim ${dim}`);
-    this.acc = new Float64Array(dim);
-  }
-
-  user(rows: ArrayLike<number>, weights?: ArrayLike<number> | null, out = new Float32Array(this.dim)): Float32Array {
-    const { dim, projection, acc } = this;
-    const nRows = projection.length / Math.max(1, dim);
-    acc.fill(0);
-    let total = 0;
-    for (let n = 0; n < rows.length; n++) {
-      const row = rows[n]!;
-      if (!(row >= 0 && row < nRows)) continue; // an item unknown to this version adds nothing
-      const w = weights ? weights[n]! : 1;
-      const o = row * dim;
-      for (let d = 0; d < dim; d++) acc[d]! += w * projection[o + d]!;
-      total += w;
-    }
-    const base = total + this.params.offset;
-    const scale = total > 0 && base > 0 ? base ** -this.params.exponent : 0;
-    for (let d = 0; d < dim; d++) out[d] = acc[d]! * scale;
-    return out;
+    const rows = projection.length / Math.max(1, dim);
+    super(dim, projection, new Float32Array(rows).fill(1), { ...params, filter: new Array<number>(dim).fill(1) });
   }
 }
 
