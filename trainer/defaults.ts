@@ -22,8 +22,40 @@ export const density = (s: DataStats): number => s.interactions / Math.max(1, s.
  */
 export function chooseDim(s: DataStats): number {
   const byData = 8 * Math.round(Math.log2(Math.max(2, s.interactions)) - 9);
-  return clamp(Math.min(byData, byCatalogue(s)), 16, 128);
+  return Math.min(clamp(Math.min(byData, byCatalogue(s)), 16, 128), servingDimCap(s));
 }
+
+/**
+ * What a model may take at the edge by default: the Worker's MODEL_BUDGET_MB (wrangler.toml). Defaults and the
+ * default search never pick a dimension whose served model would not load there (`--dim` still sets any; the Node
+ * host takes larger models).
+ */
+export const EDGE_MODEL_BUDGET_BYTES = 96 * 2 ** 20;
+
+/**
+ * The served footprint of a factor model by the edge loader's count (edge/app/model-loader.ts), from the data's
+ * shape: items.bin and the HNSW index (its own copy of every vector, plus ≤ 280 bytes of links at M 32) per item,
+ * users.bin per user, seen.bin per interaction, and the id / item tables (~64 bytes an item, ~40 a user).
+ */
+export function servedBytes(s: DataStats, dim: number): number {
+  return s.items * (dim * 8 + 280 + 64) + s.users * (dim * 4 + 40) + s.interactions * 4;
+}
+
+/**
+ * The largest dimension (a multiple of 8) whose served model fits EDGE_MODEL_BUDGET_BYTES. Gowalla (29,858 users ×
+ * 40,981 items × 810k): 176 — ALS's search stepped to d256 there (validation NDCG@20 0.1015 against 0.0919 at d128),
+ * a model of ≈ 127 MiB that the Worker refuses to load. Where not even d32 fits (Last.fm-size data: 360k users'
+ * users.bin and seen.bin alone pass the budget) no dimension serves from a default Worker, so none is capped: such a
+ * model is for the Node host or a larger MODEL_BUDGET_MB, and the quality should not be given up for nothing.
+ */
+export function servingDimCap(s: DataStats, budget = EDGE_MODEL_BUDGET_BYTES): number {
+  const perDim = s.items * 8 + s.users * 4;
+  const fixed = s.items * 344 + s.users * 40 + s.interactions * 4;
+  const cap = 8 * Math.floor((budget - fixed) / Math.max(1, perDim) / 8);
+  return cap >= MIN_SERVED_DIM ? cap : Number.POSITIVE_INFINITY;
+}
+
+const MIN_SERVED_DIM = 32;
 
 /**
  * ALS dimensions: 16 more per doubling of interactions (64 at ~45k, 128 from ~600k), capped like chooseDim by
@@ -34,7 +66,7 @@ export function chooseDim(s: DataStats): number {
  */
 export function alsDim(s: DataStats): number {
   const byData = 16 * Math.round(Math.log2(Math.max(2, s.interactions)) - 11.5);
-  return clamp(Math.min(byData, byCatalogue(s)), 16, 128);
+  return Math.min(clamp(Math.min(byData, byCatalogue(s)), 16, 128), servingDimCap(s));
 }
 
 const byCatalogue = (s: DataStats): number => 8 * Math.ceil((1.5 * Math.sqrt(Math.min(s.items, s.users))) / 8);

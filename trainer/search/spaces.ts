@@ -1,7 +1,7 @@
 // The search spaces of the models `train` builds itself: ALS and BPR (see space.ts for the interface).
 
 import type { Interactions } from "../../shared/data/interactions.ts";
-import { alsDefaults, bprDefaults, type DataStats } from "../defaults.ts";
+import { alsDefaults, bprDefaults, type DataStats, servingDimCap } from "../defaults.ts";
 import { trainModel, type TrainOverrides, type Weighting } from "../train.ts";
 import type { ParamSpec, Point, SearchSpace } from "./space.ts";
 import { twoTowerSpace } from "./two-tower-space.ts";
@@ -74,9 +74,13 @@ export const bprSpace: SearchSpace = {
 
 export const SEARCH_SPACES: Record<string, SearchSpace> = { als: alsSpace, bpr: bprSpace, "two-tower": twoTowerSpace, graphsage: graphSageSpace };
 
-/** Dimensions beyond what the data can support only overfit and cost time. */
+/**
+ * Dimensions beyond what the data can support only overfit and cost time; beyond servingDimCap the model would not
+ * load in the Worker (the search's log steps of 2 then stop at the last power of two under it).
+ */
 function maxDim(s: DataStats): number {
-  return Math.max(8, Math.min(256, 2 ** Math.floor(Math.log2(Math.max(8, Math.min(s.users, s.items) / 2)))));
+  const byData = Math.max(8, Math.min(256, 2 ** Math.floor(Math.log2(Math.max(8, Math.min(s.users, s.items) / 2)))));
+  return Math.max(8, Math.min(byData, servingDimCap(s)));
 }
 
 export function overridesOf(p: Point, final: boolean): TrainOverrides {
