@@ -105,7 +105,7 @@ describe("<edgerec-recs> badge when the edge fails", () => {
       const ctx = await browser.newContext();
       const page = await ctx.newPage();
       await page.goto(shopUrl(down));
-      await page.waitForFunction(() => document.querySelector("edgerec-recs")?.state.mode === "unavailable", null, { timeout: 15_000 });
+      await page.waitForFunction(() => document.querySelector("edgerec-recs")?.state?.mode === "unavailable", null, { timeout: 15_000 });
       // Events the visitor records while the edge is down do not make an unranked (empty) list "personalised".
       await page.evaluate(() => document.querySelector("edgerec-recs")!.track("item-1", "view"));
       await page.waitForTimeout(300);
