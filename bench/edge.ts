@@ -51,6 +51,7 @@ const TENANT = given ? given.tenant : "bench";
 const PROFILE = process.env.EDGE_BENCH_CPU_PROFILE;
 /** Which kinds of user the mix draws (a diagnostic knob: e.g. "cached" alone reads nothing remote once warm). */
 const KINDS = new Set((process.env.EDGE_BENCH_KINDS ?? "cached,known,recent,unknown").split(","));
+if (USERS === 0) for (const k of ["cached", "known"]) KINDS.delete(k);
 /**
  * The synthetic tenant's model takes ≈ 110 MiB by the registry's count (its HNSW index by capacity × record size),
  * over the Worker's default MODEL_BUDGET_MB of 96, which now refuses a model that does not fit: the bench raises it.
@@ -194,7 +195,7 @@ async function run(target: string, t: Target): Promise<Record<string, unknown>> 
   const recs = (body: unknown) => fetch(`${t.url}/v1/tenants/${TENANT}/recommendations`, { method: "POST", headers, body: JSON.stringify(body) });
   prioritize();
   const t0 = performance.now();
-  const first = await recs({ userId: userId(1), count: 10 });
+  const first = await recs({ userId: USERS > 1 ? userId(1) : "nobody", count: 10 });
   const coldStartMs = Math.round(performance.now() - t0);
   if (first.status !== 200) throw new Error(`${target}: first request answered ${first.status}: ${await first.text()}`);
   // Users with only recent events: 5 items each, posted through the events API (batches of 500 events).
@@ -208,6 +209,7 @@ async function run(target: string, t: Target): Promise<Record<string, unknown>> 
   // Which path each kind of user takes (and that the cache answers for known users).
   const sources: Record<string, Record<string, number>> = {};
   for (const [kind, user] of [["cached", (i: number) => userId(i)], ["known", (i: number) => userId(USERS - 1 - i)], ["recent", (i: number) => `recent${i * 37}`], ["unknown", (i: number) => `nobody${i}`]] as const) {
+    if (!KINDS.has(kind)) continue;
     for (let i = 0; i < 20; i++) {
       const body = (await (await recs({ userId: user(i) })).json()) as { source: string; cacheHit: boolean };
       const key = `${body.source}${body.cacheHit ? "+cache" : ""}`;
@@ -341,7 +343,9 @@ process.stdout.write(JSON.stringify(out) + "\n");
 function readArtifactIds(dir: string): { tenant: string; model: string; dim: number; users: string[]; items: string[]; categories: string[] } {
   const manifest = parseManifest(readFileSync(path.join(dir, "manifest.json")));
   const items = decodeItemsJson(readFileSync(path.join(dir, "items.json")));
-  const users = decodeUsersJson(readFileSync(path.join(dir, "users.json")));
+  // An artifact without known users (users.json) serves only the recent-event and unknown kinds of the mix.
+  const usersFile = path.join(dir, "users.json");
+  const users = existsSync(usersFile) ? decodeUsersJson(readFileSync(usersFile)) : [];
   const categories = [...new Set(items.flatMap((it) => it.categories ?? []))].slice(0, 1000);
   return { tenant: manifest.tenant, model: manifest.model.kind, dim: manifest.model.dim, users, items: items.map((it) => it.id), categories };
 }
