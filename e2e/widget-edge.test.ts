@@ -19,7 +19,7 @@ import { type GraphFixture, buildGraphFixture } from "../edge/testing/graph-fixt
 import { SEGMENT, buildTwoTowerFixture } from "../edge/testing/two-tower-fixture.ts";
 import { launchChromium } from "./browser.ts";
 import { type ShopArtifact, makeShopArtifact } from "./fixtures/widget/make-artifact.ts";
-import { buildWidget, clickCardSync, readCards, startShopServer, waitForRender } from "./fixtures/widget/shop-harness.ts";
+import { buildWidget, clickCardSync, readCards, startShopServer, storedFileKeys, waitForRender } from "./fixtures/widget/shop-harness.ts";
 
 const READ_KEY = generateKey();
 const WRITE_KEY = generateKey();
@@ -202,16 +202,7 @@ describe("<edgerec-recs> against the real edge (Node host)", () => {
     expect(await state()).toMatchObject({ mode: "edge", modelVersion: "n1", scorer: null });
     expect((await state()).problems.join("\n")).toMatch(/version n1: neighbours\.bin: SHA-256 .* does not match the manifest/);
     // Nothing was kept on the device: the next load downloads again rather than trusting a refused version.
-    expect(await p.evaluate(async () => {
-      const req = indexedDB.open("edgerec-widget");
-      const db = await new Promise<IDBDatabase>((res) => (req.onsuccess = () => res(req.result)));
-      const keys = await new Promise<IDBValidKey[]>((res) => {
-        const r = db.transaction("files").objectStore("files").getAllKeys();
-        r.onsuccess = () => res(r.result);
-      });
-      db.close();
-      return keys.length;
-    })).toBe(0);
+    expect(await storedFileKeys(p)).toEqual([]);
     // The edge ranks the visitor's first view (the device has no model to do it).
     const id = viewed()[0]!;
     await p.evaluate((item) => document.querySelector("edgerec-recs")!.track(item, "view"), id);

@@ -8,7 +8,7 @@ import { createServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.ts";
 import { type ShopArtifact, makeShopArtifact } from "./fixtures/widget/make-artifact.ts";
-import { REPO, WIDGET_DIST, buildWidget, clickCardSync, readCards, startShopServer, waitForRender } from "./fixtures/widget/shop-harness.ts";
+import { REPO, WIDGET_DIST, buildWidget, clickCardSync, readCards, startShopServer, storedFileKeys, waitForRender } from "./fixtures/widget/shop-harness.ts";
 import { type StandinEdge, startStandinEdge } from "./fixtures/widget/standin-edge.ts";
 
 const KEY = "pk_demo_read";
@@ -179,16 +179,7 @@ describe("<edgerec-recs> in Chromium", () => {
     await page.reload();
     await page.waitForFunction(() => document.querySelector("edgerec-recs")!.state.modelVersion === "shop-v3", undefined, { timeout: 30_000 });
     expect((await readCards(page)).length).toBe(8);
-    const kept = await page.evaluate(async () => {
-      const req = indexedDB.open("edgerec-widget");
-      const db = await new Promise<IDBDatabase>((res) => (req.onsuccess = () => res(req.result)));
-      const keys = await new Promise<IDBValidKey[]>((res) => {
-        const r = db.transaction("files").objectStore("files").getAllKeys();
-        r.onsuccess = () => res(r.result);
-      });
-      db.close();
-      return keys.map((k) => String(k).split("\u0000")[1]);
-    });
+    const kept = (await storedFileKeys(page)).map((k) => k.split("\u0000")[1]);
     expect(new Set(kept)).toEqual(new Set(["shop-v3"]));
     edge.activate("shop-v1");
     await context.close();
