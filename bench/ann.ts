@@ -2,7 +2,8 @@
 // clustered synthetic vectors (Gaussian blobs: CLUSTERS centres ~ N(0, 1), points = centre + NOISE·N(0, 1)).
 // Recall@10 is measured against exact search. Prints one JSON object.
 // Env overrides (for the tuning notes in shared/ann/TUNING.md): N, DIM, QUERIES, SPACE, M, EFC, EFS, CLUSTERS,
-// NOISE, ROUNDS, NATIVE=0 (skip hnswlib-node), DATA=als (ALS item factors of MovieLens-100k instead).
+// NOISE, ROUNDS, NATIVE=0 (skip hnswlib-node), DATA=als (ALS item factors of MovieLens-100k instead),
+// DATA=artifact:DIR (a trained artifact's items.bin, queried with its users.bin).
 
 import hnswlibNode from "hnswlib-node"; // CommonJS addon: named ESM imports fail under tsx
 import { chooseHnswParams } from "../shared/ann/build-index.ts";
@@ -15,6 +16,9 @@ import { loadInteractions } from "../trainer/io/load-data.ts";
 import { trainModel } from "../trainer/train.ts";
 import { ml100kPath } from "./data-path.ts";
 import { machine } from "./machine.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { decodePack } from "../shared/artifact/pack.ts";
 
 const { HierarchicalNSW } = hnswlibNode;
 
@@ -131,6 +135,17 @@ console.log(
 
 /** The vectors to index and the queries: clustered synthetic, or (DATA=als) ALS item factors of ML-100k queried with its user factors. */
 async function loadVectors(kind: string) {
+  if (kind.startsWith("artifact:")) {
+    // A trained artifact's item vectors, queried with (up to QUERIES of) its user vectors: the edge's real workload.
+    const dir = kind.slice("artifact:".length);
+    const items = decodePack(new Uint8Array(readFileSync(join(dir, "items.bin"))), "items.bin");
+    const users = decodePack(new Uint8Array(readFileSync(join(dir, "users.bin"))), "users.bin");
+    const nq = Math.min(users.rows, env("QUERIES", 1000));
+    const step = Math.max(1, Math.floor(users.rows / nq));
+    const queries = new Float32Array(nq * users.dim);
+    for (let q = 0; q < nq; q++) queries.set(users.data.subarray(q * step * users.dim, (q * step + 1) * users.dim), q * users.dim);
+    return { n: items.rows, dim: items.dim, nq, vectors: items.data, queries, space: "ip", description: `item vectors of ${dir}, queried with ${nq} of its user vectors` };
+  }
   if (kind === "als") {
     const { data } = await loadInteractions(ml100kPath());
     const model = await trainModel("als", data, { seed: 42, ...(process.env.DIM ? { dim: Number(process.env.DIM) } : {}) });
