@@ -23,7 +23,7 @@ import {
 import { ArtifactError } from "../../shared/errors.ts";
 import { createFoldIn } from "../../shared/scoring/foldin.ts";
 import { checkNeighboursFit, decodeNeighbours } from "../../shared/artifact/neighbours.ts";
-import { NeighbourScorer, neighbourTermParams } from "../../shared/scoring/neighbour-scorer.ts";
+import { NeighbourScorer, graphNormalisation, listedNeighbourTerm } from "../../shared/scoring/neighbour-scorer.ts";
 import { AnnItemIndex, ExactItemIndex, type ItemIndex } from "./item-index.ts";
 import { newLiveCatalogue } from "./live-catalogue.ts";
 import type { ArtifactStore } from "./ports.ts";
@@ -91,9 +91,8 @@ export async function loadServingModel(
 
   // The graph model's item–item term: both the file and its dense weight, or neither.
   let neighbours: NeighbourScorer | null = null;
-  if (manifest.files[ARTIFACT_FILES.neighbours]) {
-    const term = neighbourTermParams(manifest);
-    if (!term) throw new ArtifactError("neighbours", "neighbours.bin needs model.params.denseWeight (a number ≥ 0), which the manifest lacks");
+  const term = listedNeighbourTerm(manifest);
+  if (term) {
     const list = checkNeighboursFit(decodeNeighbours(await readVerified(source, manifest, ARTIFACT_FILES.neighbours)), vectors.rows);
     neighbours = new NeighbourScorer(list, term);
   }
@@ -170,6 +169,5 @@ export async function loadServingModel(
  * projection fold-in) trained with binary weights — each training item counts once, as seen.bin lists it.
  */
 export function foldsKnownUsersFromSeen(manifest: Manifest): boolean {
-  const method = manifest.model.foldIn?.method;
-  return (method === "filter" || method === "projection") && manifest.model.params.weighting === "binary";
+  return graphNormalisation(manifest.model.foldIn) !== null && manifest.model.params.weighting === "binary";
 }

@@ -8,6 +8,8 @@
 
 import type { FoldInParams, Manifest } from "../artifact/manifest.ts";
 import { type NeighbourList, neighbourListBytes } from "../artifact/neighbours.ts";
+import { ARTIFACT_FILES } from "../artifact/files.ts";
+import { ArtifactError } from "../errors.ts";
 
 export interface NeighbourTermParams {
   /** Weight w of the dense (low-pass) score. */
@@ -22,6 +24,17 @@ export function neighbourTermParams(manifest: Manifest): NeighbourTermParams | n
   const w = manifest.model.params.denseWeight;
   if (typeof w !== "number" || !Number.isFinite(w) || w < 0) return null;
   return { denseWeight: w, ...(graphNormalisation(manifest.model.foldIn) ?? { offset: 0, exponent: 0 }) };
+}
+
+/**
+ * The term of a version that serves it: null when the manifest lists no neighbours.bin; its parameters when it does;
+ * an ArtifactError when it lists the file without a dense weight (the edge and the widget refuse such a version).
+ */
+export function listedNeighbourTerm(manifest: Manifest): NeighbourTermParams | null {
+  if (!manifest.files[ARTIFACT_FILES.neighbours]) return null;
+  const term = neighbourTermParams(manifest);
+  if (!term) throw new ArtifactError("neighbours", "neighbours.bin needs model.params.denseWeight (a number ≥ 0), which the manifest lacks");
+  return term;
 }
 
 /** The user normalisation (Σw + offset)^-exponent of a graph fold-in ("filter" or the older "projection"); null for others. */

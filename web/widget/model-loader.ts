@@ -10,7 +10,7 @@ import { checkNeighboursFit, decodeNeighbours } from "../../shared/artifact/neig
 import { type EmbeddingMatrix, decodePack } from "../../shared/artifact/pack.ts";
 import { decodeFoldInData, decodeItemsJson, decodePopularJson, parseManifest, verifyFile } from "../../shared/artifact/reader.ts";
 import { ArtifactError } from "../../shared/errors.ts";
-import { NeighbourScorer, neighbourTermParams } from "../../shared/scoring/neighbour-scorer.ts";
+import { NeighbourScorer, listedNeighbourTerm } from "../../shared/scoring/neighbour-scorer.ts";
 import type { EdgeClient } from "./edge-client.ts";
 import type { WidgetStore } from "./widget-store.ts";
 
@@ -113,10 +113,7 @@ async function loadVersion(edge: EdgeClient, store: WidgetStore, tenant: string,
   const foldInName = foldInFileOf(manifest.model.foldIn);
   // neighbours.bin needs the manifest's dense weight; the edge refuses a version that lists it without one, so does
   // the device (before downloading anything).
-  const term = neighbourTermParams(manifest);
-  if (manifest.files[ARTIFACT_FILES.neighbours] && !term) {
-    throw new ArtifactError("neighbours", "neighbours.bin needs model.params.denseWeight (a number ≥ 0), which the manifest lacks");
-  }
+  const term = listedNeighbourTerm(manifest);
   const names = [ARTIFACT_FILES.itemsJson, ARTIFACT_FILES.items, ARTIFACT_FILES.gram, foldInName, ARTIFACT_FILES.popular, ARTIFACT_FILES.neighbours].filter(
     (n): n is NonNullable<typeof n> => n !== null && manifest.files[n] !== undefined,
   );
