@@ -21,6 +21,8 @@ export interface RunRecord {
   seconds: Record<string, number>;
   /** Train runs with a search: its budget and every point tried (parameters, validation metrics, epochs, seconds). */
   search?: { trials: unknown[]; seconds: number; budget: number; outOfBudget: boolean; pinned: Record<string, unknown>; metric: string };
+  /** `--model auto`: each family judged on the same slice; `model` is the one kept. */
+  candidates?: { model: string; metrics: Record<string, number> }[];
   /** Pipeline runs: whether the gate let the new version go live, and why. */
   gate?: { activated: boolean; reason: string; active?: Record<string, number> };
 }

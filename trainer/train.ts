@@ -63,12 +63,14 @@ export function weightScale(d: Interactions, weighting: Weighting): number {
   return sum > 0 ? d.weights.length / sum : 1;
 }
 
-export function checkModelName(name: string): TrainableModel {
+/** `also`: further names the caller accepts itself (train's `auto`), listed first in the error. */
+export function checkModelName(name: string, also: string[] = []): TrainableModel {
   if ((TRAINABLE_MODELS as readonly string[]).includes(name)) return name as TrainableModel;
+  const choices = [...also, ...TRAINABLE_MODELS].join(", ");
   if ((KNOWN_MODELS as readonly string[]).includes(name)) {
-    throw new EdgerecError("not_implemented", `model '${name}' is not available in this release; expected one of: ${TRAINABLE_MODELS.join(", ")}`);
+    throw new EdgerecError("not_implemented", `model '${name}' is not available in this release; expected one of: ${choices}`);
   }
-  throw new EdgerecError("bad_model", `unknown model '${name}'; expected one of: ${TRAINABLE_MODELS.join(", ")}`);
+  throw new EdgerecError("bad_model", `unknown model '${name}'; expected one of: ${choices}`);
 }
 
 export const statsOf = (d: Interactions): DataStats => ({ users: d.userIds.size, items: d.itemIds.size, interactions: d.users.length });

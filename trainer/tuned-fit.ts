@@ -27,6 +27,11 @@ export interface TunedFitOptions {
   log?: (line: string) => void;
   /** Hooks for the final fit (progress lines). */
   hooks?: (label: string) => TrainHooks;
+  /**
+   * Judge the searched point refitted on the whole training share (one more fit) rather than the search's own model,
+   * which saw that share less its validation slice: so two model families are judged on equal terms (model-choice.ts).
+   */
+  judgeRefit?: boolean;
 }
 
 export interface TunedFit {
@@ -39,13 +44,25 @@ export interface TunedFit {
   final: TrainedModel;
 }
 
+/** A judged candidate whose refit on everything has not run yet (it costs a fit; model-choice.ts runs only the winner's). */
+export interface Candidate extends Omit<TunedFit, "final"> {
+  refit(): Promise<TrainedModel>;
+}
+
+export const finish = async (c: Candidate): Promise<TunedFit> => {
+  const { refit, ...rest } = c;
+  return { ...rest, final: await refit() };
+};
+
 /**
  * Sizes the search budget: ~10 minutes per million interactions, at least 2 and at most 10 minutes, so a 1M set
  * (search + the final fit + export) finishes within 15 minutes on 2 cores. Small data converges well before.
  */
 export const defaultBudgetSeconds = (interactions: number): number => Math.round(Math.min(600, Math.max(120, (600 * interactions) / 1e6)));
 
-export async function tunedFit(data: Interactions, o: TunedFitOptions): Promise<TunedFit> {
+export const tunedFit = async (data: Interactions, o: TunedFitOptions): Promise<TunedFit> => finish(await tunedCandidate(data, o));
+
+export async function tunedCandidate(data: Interactions, o: TunedFitOptions): Promise<Candidate> {
   const space = SEARCH_SPACES[o.model];
   if (!space) throw new Error(`no search space for model '${o.model}'`);
   const log = o.log ?? (() => {});
@@ -60,7 +77,7 @@ export async function tunedFit(data: Interactions, o: TunedFitOptions): Promise<
   if (o.tune) {
     search = await searchSpace(space, statsOf(val!.split.train), val!, { budgetSeconds: o.budgetSeconds, pinned: { ...o.pinned, seed: o.seed }, log, ...(o.clock ? { clock: o.clock } : {}) });
     point = search.best;
-    judged = search.model;
+    judged = o.judgeRefit && split ? await space.fit(split.train, point, o.hooks?.(`${o.model} (holdout fit)`) ?? {}, true) : search.model;
     log(`search: ${search.trials.length} fits in ${search.seconds}s${search.outOfBudget ? " (budget reached)" : ""}; best ${describePoint(point)}`);
   } else {
     point = { ...space.start(statsOf(fitData), fitData), ...o.pinned, seed: o.seed };
@@ -70,9 +87,12 @@ export async function tunedFit(data: Interactions, o: TunedFitOptions): Promise<
   const metrics = headlineMetrics(evaluateFactors(judge.train, judge.test, judged));
   const baseline = headlineMetrics(evaluatePopularity(judge.train, judge.test));
   const beatsBaseline = (metrics["ndcg@10"] ?? 0) > (baseline["ndcg@10"] ?? 0);
-  const final = await space.fit(data, point, o.hooks?.(o.model) ?? {}, true);
-  checkFactors(final);
-  return { point, search, metrics, baseline, beatsBaseline, final };
+  const refit = async () => {
+    const final = await space.fit(data, point, o.hooks?.(o.model) ?? {}, true);
+    checkFactors(final);
+    return final;
+  };
+  return { point, search, metrics, baseline, beatsBaseline, refit };
 }
 
 export const describePoint = (p: Point): string =>

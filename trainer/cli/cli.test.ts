@@ -119,7 +119,7 @@ describe("edgerec CLI", () => {
   it.each([
     ["a missing path", ["--data", "/nonexistent/u.data"], /no such file: \/nonexistent\/u\.data/],
     ["an unknown format", ["--data", "FILE", "--format", "xml"], /unknown format 'xml'; expected one of: auto, movielens/],
-    ["an unknown model", ["--data", "FILE", "--model", "xyz"], /unknown model 'xyz'; expected one of: als, bpr/],
+    ["an unknown model", ["--data", "FILE", "--model", "xyz"], /unknown model 'xyz'; expected one of: auto, als, bpr/],
     ["a bad --dim", ["--data", "FILE", "--dim", "lots"], /--dim: expected a whole number/],
     ["an unknown flag", ["--data", "FILE", "--colour"], /Unknown option '--colour'/],
   ])("refuses %s", async (_what, args, message) => {

@@ -92,9 +92,9 @@ describe("train: a model must prove itself", () => {
     expect(forced.code, forced.stderr).toBe(0);
   }, 180_000);
 
-  it("searches by default on a 40 × 60 shop, records every trial, and beats popularity", async () => {
+  it("searches ALS on a 40 × 60 shop, records every trial, and beats popularity", async () => {
     const path = await csv("tiny.csv", { users: 40, items: 60, interactionsPerUser: 8, categories: 4, seed: 3 });
-    const r = await edgerec("train", "--data", path, "--out", join(dir, "tiny"), "--no-index", "--budget", "60", "--runs", join(dir, "tiny-runs"));
+    const r = await edgerec("train", "--data", path, "--model", "als", "--out", join(dir, "tiny"), "--no-index", "--budget", "60", "--runs", join(dir, "tiny-runs"));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/als beats popularity on the holdout/);
     const summary = JSON.parse(r.stdout);
@@ -107,6 +107,25 @@ describe("train: a model must prove itself", () => {
     const lambdas = record.search.trials.map((t: { point: { regularization: number } }) => t.point.regularization);
     expect(Math.min(...lambdas)).toBeLessThan(summary.params.regularization);
     expect(Math.max(...lambdas)).toBeGreaterThan(summary.params.regularization);
+  }, 180_000);
+
+  it("by default judges ALS and the graph filter on the same holdout and exports the better", async () => {
+    const path = await csv("auto.csv", { users: 60, items: 50, interactionsPerUser: 10, categories: 4, seed: 4 });
+    const out = join(dir, "auto");
+    const r = await edgerec("train", "--data", path, "--out", out, "--no-index", "--budget", "30", "--runs", join(dir, "auto-runs"));
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.candidates.map((c: { model: string }) => c.model)).toEqual(["als", "graph"]);
+    const [als, graph] = summary.candidates.map((c: { metrics: Record<string, number> }) => c.metrics["ndcg@20"]);
+    expect(summary.model).toBe(graph > als ? "graph" : "als");
+    expect(summary.metrics).toEqual(summary.candidates.find((c: { model: string }) => c.model === summary.model).metrics);
+    expect(r.stderr).toMatch(new RegExp(`^auto: ${summary.model} \\(als ndcg@20 [\\d.]+, graph ndcg@20 [\\d.]+ on the holdout 0\\.1\\)$`, "m"));
+    const manifest = JSON.parse(await readFile(join(out, "manifest.json"), "utf8"));
+    expect(manifest.model.kind).toBe(summary.model);
+    const runDirs = await readdir(join(dir, "auto-runs"));
+    const record = JSON.parse(await readFile(join(dir, "auto-runs", runDirs[0]!, "run.json"), "utf8"));
+    expect(record.model).toBe(summary.model);
+    expect(record.candidates).toEqual(summary.candidates);
   }, 180_000);
 
   it("pins flagged parameters and searches the rest; --no-tune skips the search", async () => {

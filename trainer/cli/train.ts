@@ -12,8 +12,8 @@ import { useAlsThreads } from "../models/als-pool.ts";
 import { checkTrainable } from "../sanity.ts";
 import type { Point } from "../search/space.ts";
 import { SEARCH_METRIC } from "../search/validation.ts";
-import { checkModelName, statsOf, WEIGHTINGS } from "../train.ts";
-import { defaultBudgetSeconds, describePoint, tunedFit } from "../tuned-fit.ts";
+import { checkModelName, statsOf, type TrainableModel, WEIGHTINGS } from "../train.ts";
+import { defaultBudgetSeconds, describePoint, type TunedFit, tunedFit } from "../tuned-fit.ts";
 import { hnswIndexBuilder } from "../index-builder.ts";
 import { dataFingerprint, recordRun } from "../runs.ts";
 import { intFlag, parseFlags } from "./args.ts";
@@ -21,6 +21,7 @@ import { dataFlags, dataFlagsSchema, dataFlagsUsage, loadTrainingData } from "./
 import type { Command } from "./command.ts";
 import { epochLine, log } from "./progress.ts";
 import { graphFit } from "../models/graph/fit.ts";
+import { type AutoFit, autoFit } from "../model-choice.ts";
 import { parseGraphParams } from "../models/graph/defaults.ts";
 
 const usage = `edgerec train --data PATH --out DIR [options]
@@ -29,8 +30,10 @@ Trains a model on implicit feedback and writes a versioned artifact (edgerec-art
 
   --data PATH        interactions: a file, or a MovieLens directory with u.data (u.item/u.user used as features)
   --format F         ${FORMAT_CHOICES.join("|")} (default auto: detects and says which)
-  --model M          als | bpr | graph | two-tower | graphsage (default als; graphsage: tfjs GraphSAGE; two-tower trains with tfjs on wasm and uses
-                     --items/--users)
+  --model M          auto | als | bpr | graph | two-tower | graphsage (default auto: ALS and the graph filter are
+                     both searched and judged on the holdout, the better one is exported; an ALS flag below pins
+                     ALS, --graph-params the graph model, --lr/--negatives BPR; graphsage: tfjs GraphSAGE;
+                     two-tower trains with tfjs on wasm and uses --items/--users)
   --graph-params P   graph model parameters as key=value,… (rank, degreeOffset, userExponent, itemExponent, beta,
                      power, itemScale, oversample, iterations, seed); graph's search is its own (README "Graph model")
   --dim N            latent dimensions (default: searched)
@@ -89,7 +92,7 @@ const positiveNumber = z.string().regex(/^\d*\.?\d+(e[-+]?\d+)?$/i, "expected a 
 const schema = z.object({
   data: z.string({ error: "is required" }),
   format: z.string().default("auto"),
-  model: z.string().default("als"),
+  model: z.string().default("auto"),
   dim: intFlag(z, 2, 1024).optional(),
   epochs: intFlag(z, 1, 10_000).optional(),
   seed: intFlag(z, 0, 2 ** 31).default(42),
@@ -127,12 +130,16 @@ export interface TrainSummary {
   baseline: Record<string, number>;
   beatsBaseline: boolean;
   search: { trials: number; seconds: number; budget: number; outOfBudget: boolean } | null;
+  /** `--model auto`: the families judged and their held-out metrics (`model` is the one exported). */
+  candidates?: AutoFit["candidates"];
   seconds: { train: number; total: number };
 }
 
 export async function runTrain(args: string[]): Promise<TrainSummary> {
   const f = parseFlags("train", args, flags, schema);
-  const model = checkModelName(f.model);
+  const auto = f.model === "auto";
+  // auto is ALS or the graph filter; a flag that only one family reads picks that family.
+  const model = auto ? autoFamily(f) : checkModelName(f.model, ["auto"]);
   const t0 = performance.now();
   useAlsThreads();
   const { data, format, reason } = await loadTrainingData(f.data, f.format, f, log);
@@ -158,10 +165,12 @@ export async function runTrain(args: string[]): Promise<TrainSummary> {
   const tune = !f["no-tune"];
   const budget = f.budget ?? defaultBudgetSeconds(stats.interactions);
   const progress = (label: string) => ({ onEpoch: (r: Parameters<typeof epochLine>[1]) => log(epochLine(label, r)) });
-  if (tune) log(`search: ${model} on a validation split, budget ${budget}s${Object.keys(pinned).length ? `, pinned ${describePoint(pinned)}` : ""} (--no-tune for rule defaults)`);
-  if (f["graph-params"] !== undefined && model !== "graph") throw new EdgerecError("bad_flag", `train: --graph-params applies to --model graph, not ${model}`);
-  const fit =
-    model === "graph"
+  const choosing = auto && model === null;
+  if (tune) log(`search: ${choosing ? "als and graph" : model} on a validation split, budget ${budget}s${Object.keys(pinned).length ? `, pinned ${describePoint(pinned)}` : ""} (--no-tune for rule defaults)`);
+  if (f["graph-params"] !== undefined && model !== "graph" && !choosing) throw new EdgerecError("bad_flag", `train: --graph-params applies to --model graph, not ${model}`);
+  const fit: TunedFitLike = choosing
+    ? await autoFit(data, { tune, holdout: f.holdout, budgetSeconds: budget, seed: f.seed, log, hooks: progress })
+    : model === "graph"
       ? await graphFit(data, {
           overrides: { dim: f.dim, epochs: f.epochs, seed: f.seed, ...(f["graph-params"] !== undefined ? { graph: parseGraphParams(f["graph-params"]) } : {}) },
           tune,
@@ -171,17 +180,18 @@ export async function runTrain(args: string[]): Promise<TrainSummary> {
           hooks: progress,
           budgetSeconds: budget,
         })
-      : await tunedFit(data, { model, pinned, tune, holdout: f.holdout, budgetSeconds: budget, seed: f.seed, log, hooks: progress });
+      : await tunedFit(data, { model: model!, pinned, tune, holdout: f.holdout, budgetSeconds: budget, seed: f.seed, log, hooks: progress });
+  const chosen = fit.model ?? model!;
   const { metrics, baseline, beatsBaseline, final: trained } = fit;
   const m10 = metrics["ndcg@10"] ?? 0;
   const b10 = baseline["ndcg@10"] ?? 0;
   const where = f.holdout > 0 ? `holdout ${f.holdout}` : "validation split";
   log(
     beatsBaseline
-      ? `${model} beats popularity on the ${where}: ndcg@10 ${m10} vs ${b10} (+${pct(m10, b10)}), recall@20 ${metrics["recall@20"]} vs ${baseline["recall@20"]}`
-      : `${model} does NOT beat popularity on the ${where}: ndcg@10 ${m10} vs ${b10}${f["allow-worse"] ? " (--allow-worse: writing it anyway, marked)" : ""}`,
+      ? `${chosen} beats popularity on the ${where}: ndcg@10 ${m10} vs ${b10} (+${pct(m10, b10)}), recall@20 ${metrics["recall@20"]} vs ${baseline["recall@20"]}`
+      : `${chosen} does NOT beat popularity on the ${where}: ndcg@10 ${m10} vs ${b10}${f["allow-worse"] ? " (--allow-worse: writing it anyway, marked)" : ""}`,
   );
-  log(`${model}: trained on ${trained.backend} in ${trained.seconds.toFixed(1)}s`);
+  log(`${chosen}: trained on ${trained.backend} in ${trained.seconds.toFixed(1)}s`);
   if (!beatsBaseline) trained.params.beatsBaseline = false;
   const version = f.version ?? versionFromDate();
   const manifestMetrics = { ...metrics, ...Object.fromEntries(Object.entries(baseline).map(([k, v]) => [`baseline.${k}`, v])) };
@@ -200,7 +210,7 @@ export async function runTrain(args: string[]): Promise<TrainSummary> {
   const run = await recordRun(
     {
       kind: "train",
-      model,
+      model: chosen,
       tenant: f.tenant,
       version,
       artifact: resolve(f.out),
@@ -210,10 +220,21 @@ export async function runTrain(args: string[]): Promise<TrainSummary> {
       baseline,
       seconds,
       ...(fit.search ? { search: { ...search!, pinned, metric: SEARCH_METRIC, trials: fit.search.trials } } : {}),
+      ...(fit.candidates ? { candidates: fit.candidates } : {}),
     },
     f.runs,
   );
-  return { run: run.id, artifact: f.out, tenant: f.tenant, version, model, format, counts: stats, params, metrics, baseline, beatsBaseline, search, seconds };
+  return { run: run.id, artifact: f.out, tenant: f.tenant, version, model: chosen, format, counts: stats, params, metrics, baseline, beatsBaseline, search, ...(fit.candidates ? { candidates: fit.candidates } : {}), seconds };
+}
+
+type TunedFitLike = TunedFit & Partial<Pick<AutoFit, "model" | "candidates">>;
+
+/** `--model auto`: null (search both ALS and the graph filter) unless a flag only one family reads names it. */
+function autoFamily(f: z.infer<typeof schema>): TrainableModel | null {
+  if (f["graph-params"] !== undefined) return "graph";
+  if (f.lr !== undefined || f.negatives !== undefined) return "bpr";
+  const als = [f.dim, f.epochs, f.reg, f.weighting, f.alpha, f["reg-exponent"]].some((v) => v !== undefined);
+  return als ? "als" : null;
 }
 
 const pct = (a: number, b: number): string => (b > 0 ? `${Math.round(((a - b) / b) * 100)}%` : "∞");

@@ -6,23 +6,24 @@ import { randomHoldout } from "../../../shared/data/split.ts";
 import { evaluatePopularity, headlineMetrics } from "../../evaluate-model.ts";
 import { evaluateServedGraph } from "./served-eval.ts";
 import { graphParams, statsOf, trainModel, type TrainOverrides } from "../../train.ts";
-import type { TunedFit } from "../../tuned-fit.ts";
+import { type Candidate, finish, type TunedFit } from "../../tuned-fit.ts";
 import type { TrainHooks } from "../types.ts";
 import { searchGraphParams } from "./search.ts";
 
-export async function graphFit(
-  data: Interactions,
-  o: {
-    overrides: TrainOverrides;
-    tune: boolean;
-    holdout: number;
-    seed: number;
-    log: (line: string) => void;
-    hooks: (label: string) => TrainHooks;
-    /** Seconds the search may take (the item–item candidates stop there). */
-    budgetSeconds?: number;
-  },
-): Promise<TunedFit> {
+export interface GraphFitOptions {
+  overrides: TrainOverrides;
+  tune: boolean;
+  holdout: number;
+  seed: number;
+  log: (line: string) => void;
+  hooks: (label: string) => TrainHooks;
+  /** Seconds the search may take (the item–item candidates stop there). */
+  budgetSeconds?: number;
+}
+
+export const graphFit = async (data: Interactions, o: GraphFitOptions): Promise<TunedFit> => finish(await graphCandidate(data, o));
+
+export async function graphCandidate(data: Interactions, o: GraphFitOptions): Promise<Candidate> {
   let overrides = o.overrides;
   const split = o.holdout > 0 ? randomHoldout(data, { testFraction: o.holdout, seed: o.seed }) : randomHoldout(data, { testFraction: 0.1, seed: o.seed + 1 });
   if (o.tune) {
@@ -41,7 +42,7 @@ export async function graphFit(
   // As served: with the item–item term when the model carries one.
   const metrics = headlineMetrics(evaluateServedGraph(split.train, split.test, judged));
   const baseline = headlineMetrics(evaluatePopularity(split.train, split.test));
-  const final = await trainModel("graph", data, overrides, o.hooks("graph"));
   const point = { ...(overrides.graph ?? {}), ...(overrides.dim !== undefined ? { dim: overrides.dim } : {}), seed: o.seed };
-  return { point, search: null, metrics, baseline, beatsBaseline: (metrics["ndcg@10"] ?? 0) > (baseline["ndcg@10"] ?? 0), final };
+  const refit = () => trainModel("graph", data, overrides, o.hooks("graph"));
+  return { point, search: null, metrics, baseline, beatsBaseline: (metrics["ndcg@10"] ?? 0) > (baseline["ndcg@10"] ?? 0), refit };
 }

@@ -5,7 +5,6 @@ import { toCsr } from "../../../shared/data/csr.ts";
 import type { Interactions } from "../../../shared/data/interactions.ts";
 import { evaluateRanking, type RankingReport } from "../../../shared/metrics/evaluate.ts";
 import { graphNormalisation, NeighbourScorer } from "../../../shared/scoring/neighbour-scorer.ts";
-import { evaluateFactors } from "../../evaluate-model.ts";
 import type { TrainedModel } from "../types.ts";
 import { factorScorer } from "../../../shared/scoring/item-scorer.ts";
 
@@ -13,10 +12,10 @@ import { factorScorer } from "../../../shared/scoring/item-scorer.ts";
 export function evaluateServedGraph(train: Interactions, test: Interactions, m: TrainedModel, ks = [10, 20], users?: Int32Array): RankingReport {
   const weight = m.params.denseWeight;
   const norm = graphNormalisation(m.foldIn);
-  if (!m.neighbours || typeof weight !== "number" || !norm) return evaluateFactors(train, test, m, ks);
-  const scorer = new NeighbourScorer(m.neighbours, { denseWeight: weight, ...norm });
   const byUser = toCsr(train);
   const dense = factorScorer(m);
+  if (!m.neighbours || typeof weight !== "number" || !norm) return evaluateRanking({ train: byUser, test: toCsr(test), ks, ...(users ? { users } : {}), scoreUser: dense });
+  const scorer = new NeighbourScorer(m.neighbours, { denseWeight: weight, ...norm });
   return evaluateRanking({
     train: byUser,
     test: toCsr(test),
