@@ -3,7 +3,7 @@
 
 import { toCsr } from "../shared/data/csr.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
-import { evaluateRanking, type RankingReport } from "../shared/metrics/evaluate.ts";
+import { type EvaluateOptions, evaluateRanking, type RankingReport } from "../shared/metrics/evaluate.ts";
 import { itemCounts } from "./models/popularity.ts";
 import { factorScorer } from "../shared/scoring/item-scorer.ts";
 
@@ -14,8 +14,14 @@ export interface Factors {
 }
 
 /** `train` and `test` must share IdMaps (as the splits in shared/data/split.ts do). */
-export function evaluateFactors(train: Interactions, test: Interactions, model: Factors, ks = [10, 20]): RankingReport {
-  return evaluateRanking({ train: toCsr(train), test: toCsr(test), ks, scoreUser: factorScorer(model) });
+export function evaluateFactors(train: Interactions, test: Interactions, model: Factors, ks = [10, 20], onUser?: EvaluateOptions["onUser"]): RankingReport {
+  return evaluateRanking({ train: toCsr(train), test: toCsr(test), ks, scoreUser: factorScorer(model), ...(onUser ? { onUser } : {}) });
+}
+
+/** Collects one metric per evaluated user (in evaluation order), for a paired comparison of two models. */
+export function perUser(metric: string): { values: number[]; onUser: NonNullable<EvaluateOptions["onUser"]> } {
+  const values: number[] = [];
+  return { values, onUser: (_u, m) => void values.push(m(metric)) };
 }
 
 export function evaluatePopularity(train: Interactions, test: Interactions, ks = [10, 20]): RankingReport {

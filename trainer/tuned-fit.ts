@@ -4,7 +4,8 @@
 
 import type { Interactions } from "../shared/data/interactions.ts";
 import { randomHoldout } from "../shared/data/split.ts";
-import { evaluateFactors, evaluatePopularity, headlineMetrics } from "./evaluate-model.ts";
+import { evaluateFactors, evaluatePopularity, headlineMetrics, perUser } from "./evaluate-model.ts";
+import { SEARCH_METRIC } from "./search/validation.ts";
 import type { TrainHooks, TrainedModel } from "./models/types.ts";
 import { checkFactors } from "./sanity.ts";
 import { searchSpace, type SearchResult } from "./search/search.ts";
@@ -47,10 +48,12 @@ export interface TunedFit {
 /** A judged candidate whose refit on everything has not run yet (it costs a fit; model-choice.ts runs only the winner's). */
 export interface Candidate extends Omit<TunedFit, "final"> {
   refit(): Promise<TrainedModel>;
+  /** NDCG@20 of each judged user, in row order of the judged slice (a paired comparison needs the same slice). */
+  perUser: number[];
 }
 
 export const finish = async (c: Candidate): Promise<TunedFit> => {
-  const { refit, ...rest } = c;
+  const { refit, perUser: _, ...rest } = c;
   return { ...rest, final: await refit() };
 };
 
@@ -84,7 +87,8 @@ export async function tunedCandidate(data: Interactions, o: TunedFitOptions): Pr
     judged = await space.fit(judge.train, point, o.hooks?.(`${o.model} (validation fit)`) ?? {}, true);
   }
   // Both are scored on the same users and items; the judged model never saw the slice.
-  const metrics = headlineMetrics(evaluateFactors(judge.train, judge.test, judged));
+  const users = perUser(SEARCH_METRIC);
+  const metrics = headlineMetrics(evaluateFactors(judge.train, judge.test, judged, [10, 20], users.onUser));
   const baseline = headlineMetrics(evaluatePopularity(judge.train, judge.test));
   const beatsBaseline = (metrics["ndcg@10"] ?? 0) > (baseline["ndcg@10"] ?? 0);
   const refit = async () => {
@@ -92,7 +96,7 @@ export async function tunedCandidate(data: Interactions, o: TunedFitOptions): Pr
     checkFactors(final);
     return final;
   };
-  return { point, search, metrics, baseline, beatsBaseline, refit };
+  return { point, search, metrics, baseline, beatsBaseline, refit, perUser: users.values };
 }
 
 export const describePoint = (p: Point): string =>

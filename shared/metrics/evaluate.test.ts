@@ -18,6 +18,16 @@ const scoreUser = (_u: number, out: Float32Array) => {
 const L3 = 1 / Math.log2(3);
 
 describe("evaluateRanking (hand-computed)", () => {
+  it("reports each evaluated user's values to onUser (their mean is the report), and names a bad metric", () => {
+    const seen: [number, number, number][] = [];
+    const r = evaluateRanking({ train, test, ks: [4, 2], scoreUser, onUser: (u, m) => void seen.push([u, m("ndcg@2"), m("recall@4")]) });
+    expect(seen.map((s) => s[0])).toEqual([0, 1]);
+    expect(seen[0]![1]).toBeCloseTo(L3 / (1 + L3), 12);
+    expect(seen[1]![1]).toBe(1);
+    expect((seen[0]![2] + seen[1]![2]) / 2).toBeCloseTo(r["recall@4"]!, 12);
+    expect(() => evaluateRanking({ train, test, ks: [2], scoreUser, onUser: (_u, m) => m("ndcg@20") })).toThrow(/no metric 'ndcg@20'; expected one of: ndcg@2,/);
+  });
+
   it("excludes train items, averages over users with test items and measures coverage", () => {
     const r = evaluateRanking({ train, test, ks: [4, 2], scoreUser });
     // user 0 ranks [1,2,3,4,5] (test {2,5}); user 1 ranks [0,3,4,5] (test {0}).

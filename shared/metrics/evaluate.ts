@@ -16,6 +16,8 @@ export interface EvaluateOptions {
   scoreUser: (user: number, out: Float32Array) => void;
   /** Only these users (rows); default every user with ≥ 1 test item. */
   users?: ArrayLike<number>;
+  /** Called once per evaluated user with that user's value of each metric (`metric("ndcg@20")`), for paired tests. */
+  onUser?: (user: number, metric: (name: string) => number) => void;
 }
 
 /** Flat record: `ndcg@K`, `recall@K`, `precision@K`, `map@K`, `hitRate@K`, `coverage@K` per K, and `users`. */
@@ -66,6 +68,14 @@ export function evaluateRanking(options: EvaluateOptions): RankingReport {
   const seen = new StampSet(items);
   const covered = ks.map(() => new Uint8Array(items));
   const sums = new Float64Array(ks.length * METRICS.length);
+  const values = new Float64Array(sums.length);
+  const slot = new Map<string, number>();
+  for (let a = 0; a < ks.length; a++) for (let m = 0; m < METRICS.length; m++) slot.set(`${METRICS[m]![0]}@${ks[a]}`, a * METRICS.length + m);
+  const metric = (name: string): number => {
+    const i = slot.get(name);
+    if (i === undefined) throw new EdgerecError("bad_option", `no metric '${name}'; expected one of: ${[...slot.keys()].join(", ")}`);
+    return values[i]!;
+  };
   let users = 0;
   const candidates = options.users ?? rangeOf(test.rows);
   for (let c = 0; c < candidates.length; c++) {
@@ -82,8 +92,9 @@ export function evaluateRanking(options: EvaluateOptions): RankingReport {
       const k = ks[a]!;
       const cov = covered[a]!;
       for (let i = 0; i < Math.min(k, rows.length); i++) cov[rows[i]!] = 1;
-      for (let m = 0; m < METRICS.length; m++) sums[a * METRICS.length + m]! += METRICS[m]![1](rows, relevant, k);
+      for (let m = 0; m < METRICS.length; m++) sums[a * METRICS.length + m]! += values[a * METRICS.length + m] = METRICS[m]![1](rows, relevant, k);
     }
+    options.onUser?.(u, metric);
   }
   const report: Record<string, number> = {};
   for (let m = 0; m < METRICS.length; m++) {

@@ -3,7 +3,8 @@
 
 import type { Interactions } from "../../../shared/data/interactions.ts";
 import { randomHoldout } from "../../../shared/data/split.ts";
-import { evaluatePopularity, headlineMetrics } from "../../evaluate-model.ts";
+import { evaluatePopularity, headlineMetrics, perUser } from "../../evaluate-model.ts";
+import { SEARCH_METRIC } from "../../search/validation.ts";
 import { evaluateServedGraph } from "./served-eval.ts";
 import { graphParams, statsOf, trainModel, type TrainOverrides } from "../../train.ts";
 import { type Candidate, finish, type TunedFit } from "../../tuned-fit.ts";
@@ -40,9 +41,10 @@ export async function graphCandidate(data: Interactions, o: GraphFitOptions): Pr
   }
   const judged = await trainModel("graph", split.train, overrides, o.hooks("graph (validation fit)"));
   // As served: with the item–item term when the model carries one.
-  const metrics = headlineMetrics(evaluateServedGraph(split.train, split.test, judged));
+  const users = perUser(SEARCH_METRIC);
+  const metrics = headlineMetrics(evaluateServedGraph(split.train, split.test, judged, [10, 20], undefined, users.onUser));
   const baseline = headlineMetrics(evaluatePopularity(split.train, split.test));
   const point = { ...(overrides.graph ?? {}), ...(overrides.dim !== undefined ? { dim: overrides.dim } : {}), seed: o.seed };
   const refit = () => trainModel("graph", data, overrides, o.hooks("graph"));
-  return { point, search: null, metrics, baseline, beatsBaseline: (metrics["ndcg@10"] ?? 0) > (baseline["ndcg@10"] ?? 0), refit };
+  return { point, search: null, metrics, baseline, beatsBaseline: (metrics["ndcg@10"] ?? 0) > (baseline["ndcg@10"] ?? 0), refit, perUser: users.values };
 }
