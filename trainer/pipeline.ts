@@ -17,7 +17,8 @@ import { dirSource, writeArtifactDir } from "./artifact-dir.ts";
 import { trainingEvents } from "./event-filter.ts";
 import { loadArtifactModel } from "./artifact-model.ts";
 import { evaluateArtifact } from "./evaluate-artifact.ts";
-import { evaluateFactors, headlineMetrics } from "./evaluate-model.ts";
+import { headlineMetrics } from "./evaluate-model.ts";
+import { evaluateServedGraph } from "./models/graph/served-eval.ts";
 import { exportArtifact, versionFromDate } from "./export.ts";
 import { hnswIndexBuilder } from "./index-builder.ts";
 import { dataFingerprint, listRuns, recordRun } from "./runs.ts";
@@ -91,7 +92,8 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineSummary> 
   log(`pipeline: slice (${kind}) ${split.test.users.length} interactions of ${sliceUsers} users`);
 
   const candidate = await trainModel(model, split.train, { seed });
-  const candidateMetrics = headlineMetrics(evaluateFactors(split.train, split.test, candidate));
+  // As served: a graph model's item–item term counts, as it does in the active artifact's evaluateArtifact.
+  const candidateMetrics = headlineMetrics(evaluateServedGraph(split.train, split.test, candidate));
   let active: PipelineSummary["active"] = null;
   if (activeVersion) {
     const activeRun = runs.findLast((r) => r.version === activeVersion);
