@@ -42,8 +42,11 @@ export function pairedGain(a: number[], b: number[]): { mean: number; z: number 
 
 export interface AutoFit extends TunedFit {
   model: AutoFamily;
-  /** Every family tried, with its held-out metrics (the baseline is the same for all). */
-  candidates: { model: AutoFamily; metrics: Record<string, number> }[];
+  /**
+   * Every family tried, with its held-out metrics (the baseline is the same for all) and, for a family that ran a
+   * search, every point it tried (so the run registry keeps the loser's trials too).
+   */
+  candidates: { model: AutoFamily; metrics: Record<string, number>; search?: { trials: unknown[]; seconds: number; outOfBudget: boolean } }[];
 }
 
 export interface AutoFitOptions {
@@ -75,5 +78,5 @@ export async function autoFit(data: Interactions, o: AutoFitOptions): Promise<Au
   const best = judged[graphWins ? 1 : 0]!;
   const why = paired ? `paired z ${Number(gain.z.toFixed(2))} over ${als.perUser.length} users, graph needs > ${Z_MIN}` : `graph needs +${UNPAIRED_MIN_GAIN * 100}%`;
   o.log(`auto: ${best.model} (${judged.map((j) => `${j.model} ${SEARCH_METRIC} ${score(j.candidate)}`).join(", ")} on the ${o.holdout > 0 ? `holdout ${o.holdout}` : "validation splits"}; ${why})`);
-  return { ...(await finish(best.candidate)), model: best.model, candidates: judged.map((j) => ({ model: j.model, metrics: j.candidate.metrics })) };
+  return { ...(await finish(best.candidate)), model: best.model, candidates: judged.map(({ model, candidate: c }) => ({ model, metrics: c.metrics, ...(c.search ? { search: { trials: c.search.trials, seconds: c.search.seconds, outOfBudget: c.search.outOfBudget } } : {}) })) };
 }

@@ -22,7 +22,7 @@ export interface RunRecord {
   /** Train runs with a search: its budget and every point tried (parameters, validation metrics, epochs, seconds). */
   search?: { trials: unknown[]; seconds: number; budget: number; outOfBudget: boolean; pinned: Record<string, unknown>; metric: string };
   /** `--model auto`: each family judged on the same slice; `model` is the one kept. */
-  candidates?: { model: string; metrics: Record<string, number> }[];
+  candidates?: { model: string; metrics: Record<string, number>; search?: { trials: unknown[]; seconds: number; outOfBudget: boolean } }[];
   /** Pipeline runs: whether the gate let the new version go live, and why. */
   gate?: { activated: boolean; reason: string; active?: Record<string, number> };
 }

@@ -126,7 +126,11 @@ describe("train: a model must prove itself", () => {
     const runDirs = await readdir(join(dir, "auto-runs"));
     const record = JSON.parse(await readFile(join(dir, "auto-runs", runDirs[0]!, "run.json"), "utf8"));
     expect(record.model).toBe(summary.model);
-    expect(record.candidates).toEqual(summary.candidates);
+    expect(record.candidates.map((c: { model: string; metrics: unknown }) => [c.model, c.metrics])).toEqual(summary.candidates.map((c: { model: string; metrics: unknown }) => [c.model, c.metrics]));
+    // The loser's search is kept too: every ALS point tried, whichever family won.
+    const alsRecord = record.candidates[0];
+    expect(alsRecord.search.trials.length).toBe(summary.candidates[0].trials);
+    expect(alsRecord.search.trials.length).toBeGreaterThan(1);
   }, 180_000);
 
   it("pins flagged parameters and searches the rest; --no-tune skips the search", async () => {

@@ -130,8 +130,8 @@ export interface TrainSummary {
   baseline: Record<string, number>;
   beatsBaseline: boolean;
   search: { trials: number; seconds: number; budget: number; outOfBudget: boolean } | null;
-  /** `--model auto`: the families judged and their held-out metrics (`model` is the one exported). */
-  candidates?: AutoFit["candidates"];
+  /** `--model auto`: the families judged, their held-out metrics and search trials (`model` is the one exported). */
+  candidates?: { model: string; metrics: Record<string, number>; trials?: number }[];
   seconds: { train: number; total: number };
 }
 
@@ -224,7 +224,9 @@ export async function runTrain(args: string[]): Promise<TrainSummary> {
     },
     f.runs,
   );
-  return { run: run.id, artifact: f.out, tenant: f.tenant, version, model: chosen, format, counts: stats, params, metrics, baseline, beatsBaseline, search, ...(fit.candidates ? { candidates: fit.candidates } : {}), seconds };
+  // The summary names each candidate's metrics and trial count; the run record keeps the trials themselves.
+  const candidates = fit.candidates?.map(({ search: cs, ...c }) => ({ ...c, ...(cs ? { trials: cs.trials.length } : {}) }));
+  return { run: run.id, artifact: f.out, tenant: f.tenant, version, model: chosen, format, counts: stats, params, metrics, baseline, beatsBaseline, search, ...(candidates ? { candidates } : {}), seconds };
 }
 
 type TunedFitLike = TunedFit & Partial<Pick<AutoFit, "model" | "candidates">>;
