@@ -243,6 +243,9 @@ describe("<edgerec-recs> in Chromium", () => {
       const asks = other.requests.filter((r) => r.method === "POST" && r.path.endsWith("/recommendations")).map((r) => JSON.parse(r.body) as Record<string, unknown>);
       expect(asks.at(-1)).toMatchObject({ count: 8, recentItems: [bpr.items[5]!.id] });
       expect(typeof asks.at(-1)!.userId).toBe("string");
+      // The view is stored in IndexedDB before it is sent, so once the edge has it the next page load sees it (a
+      // navigation while the write is in flight would drop it; under load that raced the goto below).
+      await expect.poll(() => other.requests.some((r) => r.method === "POST" && r.path.endsWith("/events") && r.body.includes(bpr.items[5]!.id))).toBe(true);
 
       await p.goto(`${shop.url}/widget.html?endpoint=${encodeURIComponent(other.url)}&tenant=demo&key=${KEY}&private=1`);
       await waitForRender(p, 8);
