@@ -8,8 +8,7 @@
 // held-out users, mean > Z_MIN standard errors — and ALS, the default before `auto`, keeps every tie.
 
 import type { Interactions } from "../shared/data/interactions.ts";
-import { graphCandidate } from "./models/graph/fit.ts";
-import type { TrainHooks } from "./models/types.ts";
+import { graphCandidate, type GraphFitOptions } from "./models/graph/fit.ts";
 import { SEARCH_METRIC } from "./search/validation.ts";
 import { type Candidate, finish, type TunedFit, tunedCandidate } from "./tuned-fit.ts";
 
@@ -49,15 +48,11 @@ export interface AutoFit extends TunedFit {
   candidates: { model: AutoFamily; metrics: Record<string, number>; search?: { trials: unknown[]; seconds: number; outOfBudget: boolean } }[];
 }
 
-export interface AutoFitOptions {
-  tune: boolean;
-  holdout: number;
+export type AutoFitOptions = Pick<GraphFitOptions, "tune" | "holdout" | "seed" | "log" | "hooks"> & {
   budgetSeconds: number;
-  seed: number;
-  log: (line: string) => void;
-  hooks: (label: string) => TrainHooks;
+  /** The clock ALS's search budget runs on (tuned-fit.ts). */
   clock?: () => number;
-}
+};
 
 export async function autoFit(data: Interactions, o: AutoFitOptions): Promise<AutoFit> {
   const judged: { model: AutoFamily; candidate: Candidate }[] = [];
