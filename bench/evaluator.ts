@@ -1,26 +1,25 @@
 // bench:evaluator — issue #10's independent evaluator on MovieLens-100k, reproduced: a global random 80/20 split of
 // the rating rows (not per user), the 80% written to a file and loaded as `edgerec train --data FILE` loads it,
-// fitted the way `train` fits with no flags (tunedFit with the CLI's defaults: holdout 0.1, the default budget,
-// seed 42), then NDCG@10 / Recall@20 with full ranking over the model's items, each user's training items excluded,
+// fitted the way `train` fits with no flags (`--model auto`: ALS and the graph filter, holdout 0.1, the default
+// budget, seed 42; `model` says which won), then NDCG@10 / Recall@20 with full ranking over the model's items, each user's training items excluded,
 // over every test user the model knows (test items the model never saw count as relevant and are never found).
 // Several split seeds, because one split moves NDCG by ±0.005. Prints one JSON object.
 // Env: EVAL_SEEDS (comma list, default 1,2,3), EVAL_FORMAT (ratings: user item rating time like u.data, the default;
-// binary: user item), EVAL_RUNS (comma list of: defaults = train's default path, rule = --no-tune; default both),
+// binary: user item), EVAL_RUNS (comma list of: defaults = train's default path, rule = --no-tune (both families at their rules); default both),
 // EDGEREC_BUDGET_CLOCK=cpu (the search budget counts CPU seconds per thread: on a shared machine the search then
 // gets as far as on a quiet one).
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { toCsr } from "../shared/data/csr.ts";
-import { evaluateRanking } from "../shared/metrics/evaluate.ts";
 import { Rng } from "../shared/random.ts";
-import { factorScorer } from "../shared/scoring/item-scorer.ts";
+import { autoFit } from "../trainer/model-choice.ts";
+import { evaluateServedGraph } from "../trainer/models/graph/served-eval.ts";
 import { loadTrainingData } from "../trainer/cli/data-flags.ts";
 import { benchClock, useAlsThreads } from "../trainer/models/als-pool.ts";
 import type { TrainedModel } from "../trainer/models/types.ts";
 import { statsOf } from "../trainer/train.ts";
-import { defaultBudgetSeconds, tunedFit } from "../trainer/tuned-fit.ts";
+import { defaultBudgetSeconds } from "../trainer/tuned-fit.ts";
 import { ml100kPath } from "./data-path.ts";
 import { machine } from "./machine.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
@@ -52,12 +51,8 @@ function score(train: Interactions, testRows: string[][], m: TrainedModel): Reco
     }
   }
   const test: Interactions = { userIds: train.userIds, itemIds: train.itemIds, users: Int32Array.from(users), items: Int32Array.from(items), weights: new Float32Array(users.length).fill(1), timestamps: new Float64Array(users.length) };
-  const r = evaluateRanking({
-    train: toCsr(train),
-    test: toCsr(test),
-    ks: [10, 20],
-    scoreUser: factorScorer(m),
-  });
+  // As served: a graph model's item–item term included.
+  const r = evaluateServedGraph(train, test, m, [10, 20]);
   return { "ndcg@10": round(r["ndcg@10"]), "recall@20": round(r["recall@20"]), users: r.users, unreachable: [...missed.values()].reduce((a, b) => a + b, 0) };
 }
 
@@ -81,8 +76,8 @@ try {
     const budget = defaultBudgetSeconds(statsOf(data).interactions);
     for (const run of runs) {
       const s = performance.now();
-      const fit = await tunedFit(data, { model: "als", pinned: {}, tune: run === "defaults", holdout: 0.1, budgetSeconds: budget, clock: benchClock(threads), seed: 42, log: (l) => process.stderr.write(`${l}\n`) });
-      const row = { seed, run, detected, ...score(data, testRows, fit.final), seconds: round((performance.now() - s) / 1000), point: fit.point, fits: fit.search?.trials.length };
+      const fit = await autoFit(data, { tune: run === "defaults", holdout: 0.1, budgetSeconds: budget, clock: benchClock(threads), seed: 42, log: (l) => process.stderr.write(`${l}\n`), hooks: () => ({}) });
+      const row = { seed, run, detected, model: fit.model, ...score(data, testRows, fit.final), seconds: round((performance.now() - s) / 1000), point: fit.point, fits: fit.search?.trials.length };
       say(row);
       rows.push(row);
     }

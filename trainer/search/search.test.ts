@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { IdMap, type Interactions } from "../../shared/data/interactions.ts";
 import type { TrainedModel } from "../models/types.ts";
-import { searchSpace } from "./search.ts";
+import { plateauEnd, searchSpace } from "./search.ts";
 import type { Point, SearchSpace } from "./space.ts";
 import type { Validation } from "./validation.ts";
 
@@ -122,5 +122,17 @@ describe("searchSpace", () => {
     expect(r.outOfBudget).toBe(true);
     expect(r.trials.length).toBeLessThan(6);
     expect(r.score).toBe(Math.max(...r.trials.map((t) => t.score)));
+  });
+});
+
+describe("plateauEnd (the epochs a searched point is refitted with)", () => {
+  it("is the last evaluated epoch within the noise threshold of the best, never before the best", () => {
+    const curve = new Map([[1, 0.2], [5, 0.3], [7, 0.31], [8, 0.306], [9, 0.305], [10, 0.29]]);
+    // Threshold 2%: 0.31 × 0.98 = 0.3038, so epochs 8 and 9 are on the plateau and 10 is not.
+    expect(plateauEnd(curve, 7, 0.31, 0.02)).toBe(9);
+    // A strict threshold keeps the argmax.
+    expect(plateauEnd(curve, 7, 0.31, 0.001)).toBe(7);
+    // Epochs before the best never count, however close.
+    expect(plateauEnd(new Map([[3, 0.3], [4, 0.301]]), 4, 0.301, 0.05)).toBe(4);
   });
 });
