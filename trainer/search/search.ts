@@ -173,7 +173,7 @@ export async function searchSpace(space: SearchSpace, stats: DataStats, val: Val
       warmSeconds += seconds;
       warmCost += space.cost(p);
     }
-    const epochs = epochsPinned ? maxEpochs : Math.min(maxEpochs, Math.max(1, plateauEnd(curve, bestEpoch, bestScore, minGain)));
+    const epochs = epochsPinned ? maxEpochs : Math.min(maxEpochs, Math.max(1, space.minEpochs?.(stats) ?? 1, plateauEnd(curve, bestEpoch, bestScore, minGain)));
     const trial: Trial = { point: { ...p, [space.epochsParam]: epochs }, score: bestScore, metrics: round(bestMetrics), epochs, seconds: round1(seconds), end };
     trials.push(trial);
     seen.set(key, trial);

@@ -42,6 +42,11 @@ export interface SearchSpace {
   epochsParam: string;
   /** Upper bound on epochs for a search fit (early stopping usually ends sooner). */
   maxEpochs(stats: DataStats): number;
+  /**
+   * Fewest epochs a searched point is refitted with, however early its validation curve peaked: for a model whose
+   * training converges (ALS), stopping early saves time but does not regularise, and on small data the peak is noise.
+   */
+  minEpochs?(stats: DataStats): number;
   /** The rule defaults: the search's starting point and what `--no-tune` trains with. */
   start(stats: DataStats, data: Interactions): Point;
   /** The parameters to search, most important first; pinned ones are left out by the search. */
