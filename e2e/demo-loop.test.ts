@@ -87,7 +87,7 @@ describe("the demo loop", () => {
     expect(summary.events).toBe(events.length);
     expect(summary.slice.kind).toBe("new-events");
     expect(summary.active?.version).toBe(demo.version);
-    expect(summary.gate.passed).toBe(true);
+    expect(summary.gate.passed, JSON.stringify({ gate: summary.gate, candidate: summary.candidate, active: summary.active })).toBe(true);
     expect(summary.gate.forced).toBe(false);
     expect(summary.published).toMatchObject({ active: summary.candidate.version, previous: demo.version });
     const runs = await listRuns(dirs().runs);

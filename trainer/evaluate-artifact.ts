@@ -6,7 +6,7 @@ import { type ArtifactModel, addHistoryTerm, historiesInArtifact, userVectorFor 
 import { buildCsr } from "../shared/data/csr.ts";
 import type { Interactions, UserMeta } from "../shared/data/interactions.ts";
 import { EdgerecError } from "../shared/errors.ts";
-import { evaluateRanking, type RankingReport } from "../shared/metrics/evaluate.ts";
+import { type EvaluateOptions, evaluateRanking, type RankingReport } from "../shared/metrics/evaluate.ts";
 import { vectorScorer } from "../shared/scoring/item-scorer.ts";
 
 export interface ArtifactReport {
@@ -24,6 +24,8 @@ export interface EvaluateArtifactOptions {
   protocol?: Protocol;
   /** Attributes of users by id (user-cold: two-tower user vectors from them). */
   attributes?: Map<string, UserMeta>;
+  /** Each evaluated user's metrics (`u` is the user's row in `test`), as evaluateRanking's `onUser`. */
+  onUser?: EvaluateOptions["onUser"];
 }
 
 export function evaluateArtifact(m: ArtifactModel, history: Interactions, test: Interactions, ks: number[], opts: EvaluateArtifactOptions = {}): ArtifactReport {
@@ -80,6 +82,7 @@ export function evaluateArtifact(m: ArtifactModel, history: Interactions, test: 
     train: buildCsr(n, items, Int32Array.from(trainRows), Int32Array.from(trainCols), ones(trainRows.length)),
     test: buildCsr(n, items, Int32Array.from(testRows), Int32Array.from(testCols), ones(testRows.length)),
     ks,
+    ...(opts.onUser ? { onUser: opts.onUser } : {}),
     scoreUser: (u, out) => {
       const v = vectors[u];
       if (v) {

@@ -17,6 +17,15 @@ describe("pipeline gate", () => {
     expect(forced.reason).toMatch(/activated by --force/);
   });
 
+  it("a drop beyond the tolerance passes when a paired test says it is noise, and not when it is real", () => {
+    const noise = gateDecision(0.11, 0.14, 0.005, false, { z: -0.8, users: 12 });
+    expect(noise).toMatchObject({ passed: true, better: true });
+    expect(noise.reason).toMatch(/paired z -0\.8 over 12 users\): lower, within noise/);
+    const real = gateDecision(0.11, 0.14, 0.005, false, { z: -3.1, users: 5000 });
+    expect(real).toMatchObject({ passed: false, better: false });
+    expect(real.reason).toMatch(/worse, not activated/);
+  });
+
   it("passes when nothing is active", () => {
     expect(gateDecision(0.1, undefined, 0.005, false)).toMatchObject({ passed: true, reason: "no active version to compare with" });
   });

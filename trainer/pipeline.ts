@@ -4,7 +4,10 @@
 // The slice is each user's latest new event item (users with ≥ 2 new items): neither the active model (trained
 // before the events) nor the candidate (trained without the slice) has seen it, so the comparison is fair. With no
 // such users it falls back to a random 10% of everything, which the active model may have trained on: the gate is
-// then conservative (it favours keeping the active version).
+// then conservative (it favours keeping the active version). "Not worse": NDCG@10 within 0.005 of the active
+// version's, or lower by an amount a paired test over the slice's users calls noise (z ≥ −2; a slice of a dozen
+// users cannot tell 0.11 from 0.14). The candidate is trained with the last run's searched point, so it differs
+// from the active version by the events, not by its hyper-parameters.
 
 import { resolve } from "node:path";
 import { loadInteractions } from "./io/load-data.ts";
@@ -22,7 +25,11 @@ import { evaluateServedGraph } from "./models/graph/served-eval.ts";
 import { exportArtifact, versionFromDate } from "./export.ts";
 import { hnswIndexBuilder } from "./index-builder.ts";
 import { dataFingerprint, listRuns, recordRun } from "./runs.ts";
-import { statsOf, trainModel, type TrainableModel } from "./train.ts";
+import { statsOf, trainModel, type TrainableModel, type TrainOverrides, type Weighting } from "./train.ts";
+import { overridesOf } from "./search/spaces.ts";
+import { pairedGain } from "./model-choice.ts";
+import type { Point } from "./search/space.ts";
+import type { GraphParams } from "./models/graph/graph.ts";
 import { runPublish, type PublishSummary } from "./cli/publish.ts";
 
 export interface PipelineOptions {
@@ -80,6 +87,9 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineSummary> 
   if (!basePath) throw new EdgerecError("bad_flag", `pipeline: no base data for tenant '${o.tenant}' (no recorded run); pass --data`);
   const base = (await loadInteractions(basePath, o.data ? (o.format ?? "auto") : (lastRun?.data.format ?? "auto"))).data;
   const model = o.model ?? ((lastRun?.model as TrainableModel | undefined) ?? "als");
+  // The last run's searched point, when it trained this model: the candidate differs from the active version by the
+  // events, not by its hyper-parameters (the rule's would often lose the gate to the tuned active model).
+  const overrides = { ...(lastRun && lastRun.model === model ? tunedOverrides(model, lastRun.params) : {}), seed };
   log(`pipeline: ${o.tenant}: ${events.length} events, base ${basePath}, active ${activeVersion ?? "none"}`);
   // Publishable-key events may not add items to the catalogue (issue 13): unknown items are dropped here.
   const filtered = trainingEvents(base, events);
@@ -91,27 +101,32 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineSummary> 
   const sliceUsers = new Set(split.test.users).size;
   log(`pipeline: slice (${kind}) ${split.test.users.length} interactions of ${sliceUsers} users`);
 
-  const candidate = await trainModel(model, split.train, { seed });
+  const candidate = await trainModel(model, split.train, overrides);
   // As served: a graph model's item–item term counts, as it does in the active artifact's evaluateArtifact.
-  const candidateMetrics = headlineMetrics(evaluateServedGraph(split.train, split.test, candidate));
+  const perUserCandidate = new Map<number, number>();
+  const candidateMetrics = headlineMetrics(evaluateServedGraph(split.train, split.test, candidate, [10, 20], undefined, (u, m) => void perUserCandidate.set(u, m("ndcg@10"))));
+  const perUserActive = new Map<number, number>();
   let active: PipelineSummary["active"] = null;
   if (activeVersion) {
     const activeRun = runs.findLast((r) => r.version === activeVersion);
     if (activeRun) {
       const m = await loadArtifactModel(dirSource(activeRun.artifact));
-      active = { version: activeVersion, metrics: headlineMetrics(evaluateArtifact(m, split.train, split.test, [10, 20]).report) };
+      active = { version: activeVersion, metrics: headlineMetrics(evaluateArtifact(m, split.train, split.test, [10, 20], { onUser: (u, mt) => void perUserActive.set(u, mt("ndcg@10")) }).report) };
     } else if (!o.force) {
       throw new EdgerecError("no_active_artifact", `pipeline: the active version ${activeVersion} is not in the run registry, so the gate cannot measure it; pass --force to skip the gate`);
     }
   }
-  const { passed, better, reason } = gateDecision(candidateMetrics["ndcg@10"]!, active?.metrics["ndcg@10"], tolerance, Boolean(o.force));
+  // Paired over the slice's users both scored: on a small slice a drop beyond the tolerance can still be noise.
+  const both = [...perUserCandidate.keys()].filter((u) => perUserActive.has(u));
+  const paired = active && both.length > 1 ? pairedGain(both.map((u) => perUserActive.get(u)!), both.map((u) => perUserCandidate.get(u)!)) : null;
+  const { passed, better, reason } = gateDecision(candidateMetrics["ndcg@10"]!, active?.metrics["ndcg@10"], tolerance, Boolean(o.force), paired ? { z: paired.z, users: both.length } : undefined);
   log(`pipeline: gate ${passed ? "passed" : "failed"}: ${reason}`);
 
   const version = versionFromDate();
   let published: PublishSummary | null = null;
   let artifactDir = "";
   if (passed) {
-    const final = await trainModel(model, merged, { seed });
+    const final = await trainModel(model, merged, overrides);
     const files = await exportArtifact(final, merged, { tenant: o.tenant, version, metrics: candidateMetrics, buildIndex: hnswIndexBuilder });
     artifactDir = resolve(o.artifacts ?? ".edgerec/artifacts", o.tenant, version);
     await writeArtifactDir(artifactDir, files);
@@ -154,18 +169,29 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineSummary> 
  * The gate: the candidate goes live when its NDCG@10 on the slice is not below the active version's by more than
  * `tolerance`, when there is no active version, or when forced.
  */
+/** How many standard errors below the active version a candidate must fall (paired, per user) to be kept out. */
+export const GATE_Z = 2;
+
+/**
+ * The candidate passes unless it is worse than the active version by more than `tolerance` (NDCG@10) and — when a
+ * paired test over the slice's users is given — that drop is also beyond noise (z < −GATE_Z).
+ */
 export function gateDecision(
   candidate: number,
   active: number | undefined,
   tolerance: number,
   force: boolean,
+  paired?: { z: number; users: number },
 ): { passed: boolean; better: boolean; reason: string } {
-  const better = active === undefined || candidate >= active - tolerance;
+  const withinTolerance = active === undefined || candidate >= active - tolerance;
+  const withinNoise = paired !== undefined && paired.z >= -GATE_Z;
+  const better = withinTolerance || withinNoise;
   const passed = better || force;
+  const noise = paired ? `, paired z ${Number(paired.z.toFixed(2))} over ${paired.users} users` : "";
   const reason =
     active === undefined
       ? "no active version to compare with"
-      : `candidate ndcg@10 ${candidate.toFixed(4)} vs active ${active.toFixed(4)} (tolerance ${tolerance})${better ? "" : force ? ": worse, activated by --force" : ": worse, not activated"}`;
+      : `candidate ndcg@10 ${candidate.toFixed(4)} vs active ${active.toFixed(4)} (tolerance ${tolerance}${noise})${withinTolerance ? "" : withinNoise ? ": lower, within noise" : force ? ": worse, activated by --force" : ": worse, not activated"}`;
   return { passed, better, reason };
 }
 
@@ -199,3 +225,19 @@ function holdoutSlice(base: Interactions, events: LoggedEvent[], merged: Interac
   return { split: splitByMask(merged, inTest), kind: "new-events" };
 }
 
+
+const GRAPH_KEYS = ["rank", "tailRank", "tailWeight", "degreeOffset", "userExponent", "itemExponent", "beta", "power", "itemScale", "oversample", "iterations", "neighbours", "denseWeight", "neighbourValueBytes"] as const;
+
+/** A recorded run's parameters as training overrides (ALS/BPR: the search's point; graph: its filter). */
+export function tunedOverrides(model: TrainableModel, params: Record<string, unknown>): TrainOverrides {
+  if (model === "als" || model === "bpr") {
+    const { seed: _, ...point } = params;
+    return overridesOf(Object.fromEntries(Object.entries(point).filter(([, v]) => typeof v === "number" || typeof v === "string")) as Point, true);
+  }
+  if (model === "graph") {
+    const graph: Partial<GraphParams> = {};
+    for (const k of GRAPH_KEYS) if (typeof params[k] === "number") graph[k] = params[k] as number;
+    return { graph, ...(typeof params.weighting === "string" ? { weighting: params.weighting as Weighting } : {}) };
+  }
+  return {};
+}
