@@ -10,6 +10,7 @@
 import type { Interactions } from "../shared/data/interactions.ts";
 import { graphCandidate, type GraphFitOptions } from "./models/graph/fit.ts";
 import { SEARCH_METRIC } from "./search/validation.ts";
+import { pairedGain } from "../shared/experiments/stats.ts";
 import { type Candidate, finish, type TunedFit, tunedCandidate } from "./tuned-fit.ts";
 
 export const AUTO_FAMILIES = ["als", "graph"] as const;
@@ -25,19 +26,6 @@ const BUDGET_SHARE: Record<AutoFamily, number> = { als: 0.6, graph: 0.4 };
 export const Z_MIN = 2;
 /** Without a shared held-out slice (--holdout 0: each family judged on its own validation slice): relative gain. */
 export const UNPAIRED_MIN_GAIN = 0.02;
-
-/** Paired comparison of `b` against `a` (same users, same order): the mean difference and its z score. */
-export function pairedGain(a: number[], b: number[]): { mean: number; z: number } {
-  const n = a.length;
-  if (n === 0 || b.length !== n) return { mean: 0, z: 0 };
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += b[i]! - a[i]!;
-  const mean = sum / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (b[i]! - a[i]! - mean) ** 2;
-  const se = n > 1 ? Math.sqrt(ss / (n - 1) / n) : 0;
-  return { mean, z: se > 0 ? mean / se : mean > 0 ? Infinity : mean < 0 ? -Infinity : 0 };
-}
 
 export interface AutoFit extends TunedFit {
   model: AutoFamily;

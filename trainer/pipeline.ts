@@ -27,7 +27,7 @@ import { hnswIndexBuilder } from "./index-builder.ts";
 import { dataFingerprint, listRuns, recordRun } from "./runs.ts";
 import { statsOf, trainModel, type TrainableModel, type TrainOverrides, type Weighting } from "./train.ts";
 import { overridesOf } from "./search/spaces.ts";
-import { pairedGain } from "./model-choice.ts";
+import { pairedGain } from "../shared/experiments/stats.ts";
 import type { Point } from "./search/space.ts";
 import type { GraphParams } from "./models/graph/graph.ts";
 import { runPublish, type PublishSummary } from "./cli/publish.ts";

@@ -128,3 +128,19 @@ export function compare(c: { value: number; variance: number }, t: { value: numb
   const seLift = Math.sqrt(t.variance / c.value ** 2 + (t.value ** 2 * c.variance) / c.value ** 4);
   return { lift, liftCi: [lift - z * seLift, lift + z * seLift], difference: diff, pValue, detected: pValue < alpha };
 }
+
+/**
+ * Paired comparison of `b` against `a` (the same units in the same order, e.g. two models' per-user NDCG): the mean
+ * difference and its z score (mean over its standard error). Different lengths or none: no gain.
+ */
+export function pairedGain(a: number[], b: number[]): { mean: number; z: number } {
+  const n = a.length;
+  if (n === 0 || b.length !== n) return { mean: 0, z: 0 };
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += b[i]! - a[i]!;
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (b[i]! - a[i]! - mean) ** 2;
+  const se = n > 1 ? Math.sqrt(ss / (n - 1) / n) : 0;
+  return { mean, z: se > 0 ? mean / se : mean > 0 ? Infinity : mean < 0 ? -Infinity : 0 };
+}
