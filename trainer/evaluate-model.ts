@@ -5,6 +5,7 @@ import { toCsr } from "../shared/data/csr.ts";
 import type { Interactions } from "../shared/data/interactions.ts";
 import { type EvaluateOptions, evaluateRanking, type RankingReport } from "../shared/metrics/evaluate.ts";
 import { itemCounts } from "./models/popularity.ts";
+import { pairedGain } from "../shared/experiments/stats.ts";
 import { factorScorer } from "../shared/scoring/item-scorer.ts";
 
 export interface Factors {
@@ -18,10 +19,16 @@ export function evaluateFactors(train: Interactions, test: Interactions, model: 
   return evaluateRanking({ train: toCsr(train), test: toCsr(test), ks, scoreUser: factorScorer(model), ...(onUser ? { onUser } : {}) });
 }
 
-/** Collects one metric per evaluated user (in evaluation order), for a paired comparison of two models. */
-export function perUser(metric: string): { values: number[]; onUser: NonNullable<EvaluateOptions["onUser"]> } {
-  const values: number[] = [];
-  return { values, onUser: (_u, m) => void values.push(m(metric)) };
+/** Collects one metric per evaluated user (by user row), for a paired comparison of two models. */
+export function perUser(metric: string): { values: Map<number, number>; onUser: NonNullable<EvaluateOptions["onUser"]> } {
+  const values = new Map<number, number>();
+  return { values, onUser: (u, m) => void values.set(u, m(metric)) };
+}
+
+/** `b` against `a` over the users both scored (pairedGain), and how many those were. */
+export function pairedOverUsers(a: Map<number, number>, b: Map<number, number>): { mean: number; z: number; users: number } {
+  const both = [...b.keys()].filter((u) => a.has(u));
+  return { ...pairedGain(both.map((u) => a.get(u)!), both.map((u) => b.get(u)!)), users: both.length };
 }
 
 export function evaluatePopularity(train: Interactions, test: Interactions, ks = [10, 20]): RankingReport {

@@ -10,7 +10,7 @@
 import type { Interactions } from "../shared/data/interactions.ts";
 import { graphCandidate, type GraphFitOptions } from "./models/graph/fit.ts";
 import { SEARCH_METRIC } from "./search/validation.ts";
-import { pairedGain } from "../shared/experiments/stats.ts";
+import { pairedOverUsers } from "./evaluate-model.ts";
 import { type Candidate, finish, type TunedFit, tunedCandidate } from "./tuned-fit.ts";
 
 export const AUTO_FAMILIES = ["als", "graph"] as const;
@@ -55,11 +55,11 @@ export async function autoFit(data: Interactions, o: AutoFitOptions): Promise<Au
   }
   const score = (c: Candidate) => c.metrics[SEARCH_METRIC] ?? 0;
   const [als, graph] = [judged[0]!.candidate, judged[1]!.candidate];
-  const paired = o.holdout > 0 && als.perUser.length === graph.perUser.length && als.perUser.length > 0;
-  const gain = pairedGain(als.perUser, graph.perUser);
+  const gain = pairedOverUsers(als.perUser, graph.perUser);
+  const paired = o.holdout > 0 && gain.users > 0;
   const graphWins = paired ? gain.z > Z_MIN : score(graph) > score(als) * (1 + UNPAIRED_MIN_GAIN);
   const best = judged[graphWins ? 1 : 0]!;
-  const why = paired ? `paired z ${Number(gain.z.toFixed(2))} over ${als.perUser.length} users, graph needs > ${Z_MIN}` : `graph needs +${UNPAIRED_MIN_GAIN * 100}%`;
+  const why = paired ? `paired z ${Number(gain.z.toFixed(2))} over ${gain.users} users, graph needs > ${Z_MIN}` : `graph needs +${UNPAIRED_MIN_GAIN * 100}%`;
   o.log(`auto: ${best.model} (${judged.map((j) => `${j.model} ${SEARCH_METRIC} ${score(j.candidate)}`).join(", ")} on the ${o.holdout > 0 ? `holdout ${o.holdout}` : "validation splits"}; ${why})`);
   return { ...(await finish(best.candidate)), model: best.model, candidates: judged.map(({ model, candidate: c }) => ({ model, metrics: c.metrics, ...(c.search ? { search: { trials: c.search.trials, seconds: c.search.seconds, outOfBudget: c.search.outOfBudget } } : {}) })) };
 }

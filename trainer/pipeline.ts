@@ -20,16 +20,16 @@ import { dirSource, writeArtifactDir } from "./artifact-dir.ts";
 import { trainingEvents } from "./event-filter.ts";
 import { loadArtifactModel } from "./artifact-model.ts";
 import { evaluateArtifact } from "./evaluate-artifact.ts";
-import { headlineMetrics } from "./evaluate-model.ts";
+import { headlineMetrics, pairedOverUsers, perUser } from "./evaluate-model.ts";
 import { evaluateServedGraph } from "./models/graph/served-eval.ts";
 import { exportArtifact, versionFromDate } from "./export.ts";
 import { hnswIndexBuilder } from "./index-builder.ts";
 import { dataFingerprint, listRuns, recordRun } from "./runs.ts";
 import { statsOf, trainModel, type TrainableModel, type TrainOverrides, type Weighting } from "./train.ts";
 import { overridesOf } from "./search/spaces.ts";
-import { pairedGain } from "../shared/experiments/stats.ts";
 import type { Point } from "./search/space.ts";
 import type { GraphParams } from "./models/graph/graph.ts";
+import { GRAPH_PARAM_KEYS } from "./models/graph/defaults.ts";
 import { runPublish, type PublishSummary } from "./cli/publish.ts";
 
 export interface PipelineOptions {
@@ -103,23 +103,22 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineSummary> 
 
   const candidate = await trainModel(model, split.train, overrides);
   // As served: a graph model's item–item term counts, as it does in the active artifact's evaluateArtifact.
-  const perUserCandidate = new Map<number, number>();
-  const candidateMetrics = headlineMetrics(evaluateServedGraph(split.train, split.test, candidate, [10, 20], undefined, (u, m) => void perUserCandidate.set(u, m("ndcg@10"))));
-  const perUserActive = new Map<number, number>();
+  const candidateUsers = perUser("ndcg@10");
+  const candidateMetrics = headlineMetrics(evaluateServedGraph(split.train, split.test, candidate, [10, 20], undefined, candidateUsers.onUser));
+  const activeUsers = perUser("ndcg@10");
   let active: PipelineSummary["active"] = null;
   if (activeVersion) {
     const activeRun = runs.findLast((r) => r.version === activeVersion);
     if (activeRun) {
       const m = await loadArtifactModel(dirSource(activeRun.artifact));
-      active = { version: activeVersion, metrics: headlineMetrics(evaluateArtifact(m, split.train, split.test, [10, 20], { onUser: (u, mt) => void perUserActive.set(u, mt("ndcg@10")) }).report) };
+      active = { version: activeVersion, metrics: headlineMetrics(evaluateArtifact(m, split.train, split.test, [10, 20], { onUser: activeUsers.onUser }).report) };
     } else if (!o.force) {
       throw new EdgerecError("no_active_artifact", `pipeline: the active version ${activeVersion} is not in the run registry, so the gate cannot measure it; pass --force to skip the gate`);
     }
   }
   // Paired over the slice's users both scored: on a small slice a drop beyond the tolerance can still be noise.
-  const both = [...perUserCandidate.keys()].filter((u) => perUserActive.has(u));
-  const paired = active && both.length > 1 ? pairedGain(both.map((u) => perUserActive.get(u)!), both.map((u) => perUserCandidate.get(u)!)) : null;
-  const { passed, better, reason } = gateDecision(candidateMetrics["ndcg@10"]!, active?.metrics["ndcg@10"], tolerance, Boolean(o.force), paired ? { z: paired.z, users: both.length } : undefined);
+  const paired = active ? pairedOverUsers(activeUsers.values, candidateUsers.values) : null;
+  const { passed, better, reason } = gateDecision(candidateMetrics["ndcg@10"]!, active?.metrics["ndcg@10"], tolerance, Boolean(o.force), paired && paired.users > 1 ? paired : undefined);
   log(`pipeline: gate ${passed ? "passed" : "failed"}: ${reason}`);
 
   const version = versionFromDate();
@@ -165,16 +164,13 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineSummary> 
   };
 }
 
-/**
- * The gate: the candidate goes live when its NDCG@10 on the slice is not below the active version's by more than
- * `tolerance`, when there is no active version, or when forced.
- */
 /** How many standard errors below the active version a candidate must fall (paired, per user) to be kept out. */
 export const GATE_Z = 2;
 
 /**
- * The candidate passes unless it is worse than the active version by more than `tolerance` (NDCG@10) and — when a
- * paired test over the slice's users is given — that drop is also beyond noise (z < −GATE_Z).
+ * The gate: the candidate goes live when there is no active version, when forced, or unless it is worse than the
+ * active version by more than `tolerance` (NDCG@10) and — when a paired test over the slice's users is given — that
+ * drop is also beyond noise (z < −GATE_Z).
  */
 export function gateDecision(
   candidate: number,
@@ -226,8 +222,6 @@ function holdoutSlice(base: Interactions, events: LoggedEvent[], merged: Interac
 }
 
 
-const GRAPH_KEYS = ["rank", "tailRank", "tailWeight", "degreeOffset", "userExponent", "itemExponent", "beta", "power", "itemScale", "oversample", "iterations", "neighbours", "denseWeight", "neighbourValueBytes"] as const;
-
 /** A recorded run's parameters as training overrides (ALS/BPR: the search's point; graph: its filter). */
 export function tunedOverrides(model: TrainableModel, params: Record<string, unknown>): TrainOverrides {
   if (model === "als" || model === "bpr") {
@@ -236,7 +230,7 @@ export function tunedOverrides(model: TrainableModel, params: Record<string, unk
   }
   if (model === "graph") {
     const graph: Partial<GraphParams> = {};
-    for (const k of GRAPH_KEYS) if (typeof params[k] === "number") graph[k] = params[k] as number;
+    for (const k of GRAPH_PARAM_KEYS) if (k !== "seed" && typeof params[k] === "number") graph[k] = params[k] as number;
     return { graph, ...(typeof params.weighting === "string" ? { weighting: params.weighting as Weighting } : {}) };
   }
   return {};

@@ -48,8 +48,8 @@ export interface TunedFit {
 /** A judged candidate whose refit on everything has not run yet (it costs a fit; model-choice.ts runs only the winner's). */
 export interface Candidate extends Omit<TunedFit, "final"> {
   refit(): Promise<TrainedModel>;
-  /** NDCG@20 of each judged user, in row order of the judged slice (a paired comparison needs the same slice). */
-  perUser: number[];
+  /** NDCG@20 of each judged user by row of the judged slice (a paired comparison needs the same slice). */
+  perUser: Map<number, number>;
 }
 
 export const finish = async (c: Candidate): Promise<TunedFit> => {

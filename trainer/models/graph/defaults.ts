@@ -67,6 +67,9 @@ const paramsSchema = z
   .partial()
   .strict();
 
+/** Every graph parameter a user (or a recorded run) may set. */
+export const GRAPH_PARAM_KEYS = Object.keys(paramsSchema.shape) as (keyof GraphParams)[];
+
 /** Parses "key=value,key=value" into graph parameters; unknown keys and bad values name the valid ones. */
 export function parseGraphParams(text: string): Partial<GraphParams> {
   const raw: Record<string, number> = {};
