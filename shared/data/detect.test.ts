@@ -16,6 +16,7 @@ describe("detectFormat", () => {
     ["data.tsv", "", "csv", /\.tsv/],
     ["export.txt", "user_id,item_id,rating\n1,2,3\n", "csv", /header names user_id and item_id/],
     ["export", "\uFEFFitem_id\tuser_id\n2\t1\n", "csv", /header/],
+    ["events", "timestamp,visitorid,event,itemid\n1433221332117,257597,view,355908\n", "csv", /header names visitorid and itemid/],
     ["ratings", "1\t2\t5\t881250949\n3\t4\t1\t881250950\n", "movielens", /user TAB item TAB rating TAB timestamp/],
     ["train.txt", "0 1 2 3\n1 4 5\n2 6 7 8 9", "lightgcn", /whitespace-separated ids/],
     ["train.txt", "0 1 2 3 4\n1 2\n", "lightgcn", /whitespace-separated ids/],

@@ -2,6 +2,7 @@
 // "format: lightgcn (lines of whitespace-separated ids)". Order of evidence: parquet magic, a known file name or
 // extension, then the content of the first lines.
 
+import { ACCEPTED_COLUMNS } from "./formats/columns.ts";
 import { DataError } from "../errors.ts";
 import { headLines } from "./formats/text.ts";
 
@@ -43,9 +44,10 @@ export function detectFormat(fileName: string, head: string | Uint8Array): Detec
   if (first !== undefined) {
     if (first.trimStart().startsWith("{")) return { format: "jsonl", reason: "lines are JSON objects" };
     const header = first.toLowerCase().split(/[,\t]/).map((c) => c.trim().replace(/^"|"$/g, ""));
-    if (header.includes("user_id") && header.includes("item_id")) {
-      return { format: "csv", reason: "header names user_id and item_id columns" };
-    }
+    const names = (role: "user" | "item") => ACCEPTED_COLUMNS[role].map((n) => n.toLowerCase());
+    const user = names("user").find((n) => header.includes(n));
+    const item = names("item").find((n) => header.includes(n));
+    if (user && item) return { format: "csv", reason: `header names ${user} and ${item} columns` };
     if (sample.every(isMovieLensLine)) {
       return { format: "movielens", reason: "lines are user TAB item TAB rating TAB timestamp" };
     }

@@ -8,13 +8,18 @@ export const COLUMN_ROLES = ["user", "item", "weight", "time", "type"] as const;
 export type ColumnRole = (typeof COLUMN_ROLES)[number];
 export type ColumnNames = Partial<Record<ColumnRole, string>>;
 
-/** Accepted names per role, in order of preference. */
+/**
+ * Accepted names per role, in order of preference: edgerec's own, then the names public interaction logs and shop
+ * exports use (MovieLens' movieId, RetailRocket's visitorid / itemid / event, REES46's event_type / event_time,
+ * Last.fm's userID / artistID / weight, shop exports' customer_id / product_id / sku / quantity), so such a file
+ * trains without --user-col / --item-col.
+ */
 export const ACCEPTED_COLUMNS: Readonly<Record<ColumnRole, readonly string[]>> = {
-  user: ["user_id", "userId"],
-  item: ["item_id", "itemId"],
-  weight: ["rating", "weight"],
-  time: ["timestamp", "ts"],
-  type: ["type"],
+  user: ["user_id", "userId", "user", "uid", "visitor_id", "visitorId", "customer_id", "customerId", "client_id"],
+  item: ["item_id", "itemId", "item", "iid", "product_id", "productId", "sku", "movie_id", "movieId", "track_id", "trackId", "artist_id", "artistId", "business_id", "asin"],
+  weight: ["rating", "weight", "score", "quantity", "qty", "count", "playcount", "plays"],
+  time: ["timestamp", "ts", "time", "event_time", "datetime", "created_at", "order_date", "date"],
+  type: ["type", "event_type", "event", "action"],
 };
 
 /** Column index per role (-1 when absent); user and item are required (`what` names the file kind in the error). */

@@ -19,6 +19,15 @@ describe("parseCsv", () => {
     expect(triples(parseCsv(text, "e.csv"))).toEqual(["u>a 1", "u>b 2", "u>c 3", "u>d 8", "u>e 1"]);
   });
 
+  it.each([
+    ["RetailRocket's events", "timestamp,visitorid,event,itemid,transactionid\n1433221332117,257597,view,355908,\n1433224214164,257597,addtocart,355908,\n1433221999827,992329,transaction,248676,4000\n", ["257597>355908 4@1433224214.164", "992329>248676 4@1433221999.827"]],
+    ["MovieLens' ratings.csv", "userId,movieId,rating,timestamp\n1,31,2.5,1260759144\n", ["1>31 2.5@1260759144"]],
+    ["REES46's events", "event_time,event_type,product_id,category_id,user_id\n2019-10-01 00:00:00 UTC,view,44600062,2103807459595387724,541312140\n", ["541312140>44600062 1@1569888000"]],
+    ["a shop export", "order_date,customer_id,sku,qty\n2024-01-01T00:00:00Z,c1,SKU-9,3\n", ["c1>SKU-9 3@1704067200"]],
+  ])("reads %s without column flags", (_, text, expected) => {
+    expect(triples(parseCsv(text, "p.csv"))).toEqual(expected);
+  });
+
   it("parses ISO dates and millisecond timestamps into seconds", () => {
     const text = "user_id,item_id,timestamp\nu,a,2024-01-01T00:00:00Z\nu,b,1704067200000\n";
     expect(triples(parseCsv(text, "t.csv"))).toEqual(["u>a 1@1704067200", "u>b 1@1704067200"]);
@@ -37,7 +46,7 @@ describe("parseCsv", () => {
   });
 
   it.each([
-    ["a missing id column", "user,item_id\nu,i\n", /^m\.csv:1: the header must name user_id and item_id columns; found: user, item_id/],
+    ["a missing id column", "person,item_id\nu,i\n", /^m\.csv:1: the header must name user_id and item_id columns; found: person, item_id/],
     ["a short row", "user_id,item_id,rating\nu,i,1\nu,i\n", /^m\.csv:3: expected 3 fields as in the header, found 2/],
     ["a NaN rating", "user_id,item_id,rating\nu,i,abc\n", /^m\.csv:2: rating must be a finite number > 0, got "abc"/],
     ["a negative rating", "user_id,item_id,rating\nu,i,1\nu,j,-1\n", /^m\.csv:3: rating must be a finite number > 0/],

@@ -4,7 +4,7 @@
 // Weight of a record = rating (1 when the column is absent or the cell empty) × type weight (1 when absent).
 // Ratings are confidence weights: any finite rating > 0 is kept as a positive, none is filtered out; a rating of
 // 0, a negative or non-numeric rating is an error (a zero weight would silently drop the interaction).
-// Event types map to weights: view 1, click 2, cart (add_to_cart) 3, purchase (buy, order) 4; any other type
+// Event types map to weights: view 1, click 2, cart (add_to_cart, addtocart) 3, purchase (buy, order, transaction) 4; any other type
 // weighs 1. Timestamps are seconds since the epoch: a number (values above 1e11 are taken as milliseconds) or an
 // ISO-8601 date string; an empty cell means unknown (NaN).
 
@@ -19,7 +19,9 @@ export const TYPE_WEIGHTS: Readonly<Record<string, number>> = {
   click: 2,
   cart: 3,
   add_to_cart: 3,
+  addtocart: 3,
   purchase: 4,
+  transaction: 4,
   buy: 4,
   order: 4,
   conversion: 4,
