@@ -63,6 +63,8 @@ const paramsSchema = z
     neighbours: z.number().int().min(0).max(4096),
     denseWeight: z.number().min(0).max(100),
     neighbourValueBytes: z.union([z.literal(1), z.literal(2)]),
+    termUserExponent: z.number().min(0).max(2),
+    termItemExponent: z.number().min(0).max(2),
   })
   .partial()
   .strict();

@@ -36,7 +36,8 @@ export async function graphCandidate(data: Interactions, o: GraphFitOptions): Pr
       ...(pinnedTerm ? { neighbourCandidates: [] } : {}),
       ...(o.budgetSeconds !== undefined ? { budgetSeconds: o.budgetSeconds } : {}),
     });
-    const term = pinnedTerm ? {} : { neighbours: best.neighbours, denseWeight: best.denseWeight };
+    // The term travels whole: its weight was searched for the shape of G it was scored with.
+    const term = pinnedTerm ? {} : { neighbours: best.neighbours, denseWeight: best.denseWeight, termUserExponent: best.termUserExponent, termItemExponent: best.termItemExponent };
     overrides = { ...overrides, graph: { ...overrides.graph, rank: best.rank, tailRank: best.tailRank, beta: best.beta, itemScale: best.itemScale, ...term } };
   }
   const judged = await trainModel("graph", split.train, overrides, o.hooks("graph (validation fit)"));

@@ -17,7 +17,7 @@
 import type { Csr } from "../../../shared/data/csr.ts";
 import type { TrainHooks, TrainedModel } from "../types.ts";
 import { randomizedSvd, type TruncatedSvd } from "./randomized-svd.ts";
-import { itemNeighbours } from "./neighbours.ts";
+import { itemNeighbours, type TermShape } from "./neighbours.ts";
 import { type NeighbourValueWidth, quantiseNeighbours } from "../../../shared/artifact/neighbours.ts";
 import { FilterFoldIn } from "../../../shared/scoring/foldin.ts";
 
@@ -49,6 +49,9 @@ export interface GraphParams {
   denseWeight: number;
   /** Bytes per stored neighbour value: 1 (u8) or 2 (u16), with a scale per row. */
   neighbourValueBytes: number;
+  /** The term's shape (neighbours.ts TermShape): G = D_i^-½ Rᵀ D_u^-termUserExponent R D_i^-termItemExponent. */
+  termUserExponent: number;
+  termItemExponent: number;
 }
 
 export const GRAPH_DEFAULTS: GraphParams = {
@@ -67,6 +70,8 @@ export const GRAPH_DEFAULTS: GraphParams = {
   neighbours: 0,
   denseWeight: 0.5,
   neighbourValueBytes: 1,
+  termUserExponent: 1,
+  termItemExponent: 0.5,
 };
 
 /** Row sums of a CSR (weighted degrees). */
@@ -142,7 +147,7 @@ export async function trainGraph(byUser: Csr, byItem: Csr, p: GraphParams, hooks
   const norm = normalisedGraph(byUser, byItem, p);
   const svd = randomizedSvd(norm.byUser, norm.byItem, servedRank(p), { oversample: p.oversample, iterations: p.iterations, seed: p.seed });
   const f = graphFactors(byUser, degrees(byItem), svd, p);
-  const neighbours = p.neighbours > 0 ? quantiseNeighbours(itemNeighbours(byUser, byItem, p.neighbours), p.neighbourValueBytes as NeighbourValueWidth) : undefined;
+  const neighbours = p.neighbours > 0 ? quantiseNeighbours(itemNeighbours(byUser, byItem, p.neighbours, termShape(p)), p.neighbourValueBytes as NeighbourValueWidth) : undefined;
   const seconds = (performance.now() - t0) / 1000;
   await hooks.onEpoch?.({ epoch: 1, epochs: 1, loss: 0, seconds, etaSeconds: 0 });
   return {
@@ -162,7 +167,10 @@ export async function trainGraph(byUser: Csr, byItem: Csr, p: GraphParams, hooks
   };
 }
 
-function withoutTerm(p: GraphParams): Omit<GraphParams, "denseWeight" | "neighbourValueBytes"> {
-  const { denseWeight: _w, neighbourValueBytes: _b, ...rest } = p;
+function withoutTerm(p: GraphParams): Omit<GraphParams, "denseWeight" | "neighbourValueBytes" | "termUserExponent" | "termItemExponent"> {
+  const { denseWeight: _w, neighbourValueBytes: _b, termUserExponent: _u, termItemExponent: _i, ...rest } = p;
   return rest;
 }
+
+/** The item–item term's shape from the parameters. */
+export const termShape = (p: Pick<GraphParams, "termUserExponent" | "termItemExponent">): TermShape => ({ userExponent: p.termUserExponent, itemExponent: p.termItemExponent });
