@@ -9,8 +9,8 @@ import { addNeighbourScores, itemNeighbours } from "./neighbours.ts";
 const data = generateSynthetic({ users: 60, items: 40, interactionsPerUser: 8, dim: 4, categories: 4, seed: 2 });
 const { byUser, byItem } = normalisedCsr(data, "binary");
 
-/** Dense G = D_i^-½ Rᵀ D_u^-1 R D_i^-½. */
-function denseGram(): Float64Array {
+/** Dense G = D_i^-½ Rᵀ D_u^-u R D_i^-c (GF-CF's: u = 1, c = ½). */
+function denseGram(userExp = 1, itemExp = 0.5): Float64Array {
   const n = byItem.rows;
   const g = new Float64Array(n * n);
   const di = Array.from({ length: n }, (_, i) => byItem.indptr[i + 1]! - byItem.indptr[i]!);
@@ -21,7 +21,7 @@ function denseGram(): Float64Array {
       for (let q = a; q < b; q++) {
         const i = byUser.indices[p]!;
         const j = byUser.indices[q]!;
-        g[i * n + j]! += 1 / (b - a) / Math.sqrt(di[i]! * di[j]!);
+        g[i * n + j]! += (b - a) ** -userExp * di[i]! ** -0.5 * di[j]! ** -itemExp;
       }
     }
   }
@@ -38,6 +38,16 @@ describe("itemNeighbours", () => {
       const row = new Float64Array(n);
       for (let q = g.indptr[i]!; q < g.indptr[i + 1]!; q++) row[g.indices[q]!] = g.values[q]!;
       for (let j = 0; j < n; j++) expect(row[j]).toBeCloseTo(dense[i * n + j]!, 6);
+    }
+  });
+
+  it("takes the shape of G from its exponents (users u, target items c)", () => {
+    const shaped = denseGram(0.6, 0.45);
+    const g = itemNeighbours(byUser, byItem, n, { userExponent: 0.6, itemExponent: 0.45 });
+    for (let i = 0; i < n; i++) {
+      const row = new Float64Array(n);
+      for (let q = g.indptr[i]!; q < g.indptr[i + 1]!; q++) row[g.indices[q]!] = g.values[q]!;
+      for (let j = 0; j < n; j++) expect(row[j]).toBeCloseTo(shaped[i * n + j]!, 6);
     }
   });
 
