@@ -3,8 +3,9 @@
 // to that one SVD and scored on held-out interactions of up to `maxUsers` users: a rank × β × item-scale grid, then
 // further steps past the grid's edge while they gain. Keeps the best NDCG@20. Then the sparse item–item term
 // (neighbours.ts): one G on the split, the dense weight searched (weightSearch) with the term scored as served
-// (quantised, NeighbourScorer) on top of the best dense filter, while the time budget lasts; the term is kept only
-// when it beats the dense filter alone.
+// (quantised, NeighbourScorer) on top of the best dense filters, then the same for G's tilted shapes (TILTED_SHAPES)
+// on the dense point the term did best with, while the time budget lasts; the term is kept only when it beats the
+// dense filter alone.
 
 import { toCsr } from "../../../shared/data/csr.ts";
 import type { Interactions } from "../../../shared/data/interactions.ts";
@@ -146,7 +147,8 @@ export function searchGraphParams(train: Interactions, centre: GraphParams, seed
       opts.log?.(`tune graph: item–item candidates stopped at the budget (${elapsed().toFixed(0)}s of ${budget}s)`);
       return false;
     };
-    const searchBase = (base: GraphParams, g: Csr, lists: Map<number, ReturnType<typeof quantiseNeighbours>>, shape: TermShape): void => {
+    /** The dense weight's search for one dense point and one G (`shapedLists`: its truncated, quantised rows by k). */
+    const searchBase = (base: GraphParams, gram: Csr, shapedLists: Map<number, ReturnType<typeof quantiseNeighbours>>, shape: TermShape): void => {
       const dense = factorScorer(graphFactors(byUser, itemDegrees, svd, base));
       const scored = new Map<string, number>();
       const shaped = { termUserExponent: shape.userExponent, termItemExponent: shape.itemExponent };
@@ -156,8 +158,8 @@ export function searchGraphParams(train: Interactions, centre: GraphParams, seed
         const known = scored.get(key);
         if (known !== undefined) return known;
         n++;
-        let list = lists.get(c.neighbours);
-        if (!list) lists.set(c.neighbours, (list = quantiseNeighbours(truncateRows(g, c.neighbours), base.neighbourValueBytes as NeighbourValueWidth)));
+        let list = shapedLists.get(c.neighbours);
+        if (!list) shapedLists.set(c.neighbours, (list = quantiseNeighbours(truncateRows(gram, c.neighbours), base.neighbourValueBytes as NeighbourValueWidth)));
         const scorer = new NeighbourScorer(list, { denseWeight: c.denseWeight, offset: base.degreeOffset, exponent: base.userExponent });
         const r = evaluateRanking({
           train: trainCsr,
