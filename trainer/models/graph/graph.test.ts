@@ -27,6 +27,7 @@ import { normalisedCsr, trainModel } from "../../train.ts";
 import { graphDefaults, parseGraphParams } from "./defaults.ts";
 import { filterWeights, GRAPH_DEFAULTS } from "./graph.ts";
 import { TERM_MIN_GAIN, searchGraphParams, weightSearch } from "./search.ts";
+import { graphFit } from "./fit.ts";
 
 const data = generateSynthetic({ users: 400, items: 300, interactionsPerUser: 30, dim: 6, categories: 6, seed: 5 });
 const { train, test } = randomHoldout(data, { testFraction: 0.2, seed: 1 });
@@ -118,6 +119,21 @@ describe("graph model", () => {
     const { best, tried } = searchGraphParams(train, { ...GRAPH_DEFAULTS, rank: 16 }, 1, { maxUsers: 200 });
     expect(tried.length).toBeGreaterThan(4);
     expect(tried.some((t) => t.params.rank === best.rank && t.params.beta === best.beta)).toBe(true);
+  });
+
+  it("tries G's tilted shape after GF-CF's, keeps a term with the shape it was weighed with, and the fit carries it", async () => {
+    const { best, tried } = searchGraphParams(train, { ...GRAPH_DEFAULTS, rank: 16 }, 1, { maxUsers: 200 });
+    const terms = tried.filter((t) => t.params.neighbours !== undefined);
+    expect(terms.some((t) => t.params.termUserExponent === 1 && t.params.termItemExponent === 0.5)).toBe(true);
+    expect(terms.some((t) => t.params.termUserExponent === 0.6 && t.params.termItemExponent === 0.45)).toBe(true);
+    if (best.neighbours > 0) {
+      const kept = terms.find((t) => t.params.denseWeight === best.denseWeight && t.params.termUserExponent === best.termUserExponent && t.params.termItemExponent === best.termItemExponent);
+      expect(kept).toBeDefined();
+    }
+    // The refit gets the term whole: its weight was searched for that shape of G.
+    const fit = await graphFit(train, { overrides: {}, tune: true, holdout: 0, seed: 1, log: () => {}, hooks: () => ({}) });
+    expect(fit.point).toHaveProperty("termUserExponent");
+    expect(fit.point).toHaveProperty("termItemExponent");
   });
 
   it("keeps the item–item term only when it beats the dense filter on the split, and stops at the budget after the first", () => {
