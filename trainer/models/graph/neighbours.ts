@@ -1,10 +1,9 @@
 // GF-CF's linear filter kept sparse: the item–item matrix G = D_i^-½ Rᵀ D_u^-1 R D_i^-½ (Shen et al. CIKM 2021,
-// R̃ᵀR̃ of the symmetrically normalised graph; its exponents are searched, see TermShape), each item's row cut to its `k` largest entries. A user's score is
-// the sum of the rows of their items, s_u = r_u G_k, so it serves as a sum over the user's history (the issue's
-// "small sparse part"). Served: quantised into neighbours.bin (shared/artifact/neighbours.ts) and scored by
-// shared/scoring/neighbour-scorer.ts offline and at the edge. Cost Σ_u d_u² multiply–adds (4·10⁷ on Gowalla), memory
-// items × k.
-
+// R̃ᵀR̃ of the symmetrically normalised graph; its exponents are searched, see TermShape), each item's row cut to
+// its `k` largest entries. A user's score is the sum of the rows of their items, s_u = r_u G_k, so it serves as a
+// sum over the user's history (the issue's "small sparse part"). Served: quantised into neighbours.bin
+// (shared/artifact/neighbours.ts) and scored by shared/scoring/neighbour-scorer.ts offline and at the edge. Cost
+// Σ_u d_u² multiply–adds (4·10⁷ on Gowalla), memory items × k.
 import type { Csr } from "../../../shared/data/csr.ts";
 
 /**
