@@ -4,6 +4,7 @@
 // sum over the user's history (the "small sparse part"). Served: quantised into neighbours.bin
 // (shared/artifact/neighbours.ts) and scored by shared/scoring/neighbour-scorer.ts offline and at the edge. Cost
 // Σ_u d_u² multiply–adds (4·10⁷ on Gowalla), memory items × k.
+
 import type { Csr } from "../../../shared/data/csr.ts";
 
 /**
